@@ -1,0 +1,78 @@
+"""docker-compose.yml cannot run here (no Docker engine), so its wiring is checked by parsing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from twoway.settings import Settings
+from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
+
+COMPOSE_FILE = Path(__file__).parents[2] / "docker-compose.yml"
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(COMPOSE_FILE.read_text())
+    return loaded
+
+
+def services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = compose["services"]
+    return found
+
+
+def test_every_part_of_a_deployment_is_a_service(compose: dict[str, Any]) -> None:
+    assert {"postgresql", "temporal", "temporal-ui", "migrate", "worker"} <= set(
+        services(compose)
+    )
+
+
+def test_every_image_is_pinned_to_a_version(compose: dict[str, Any]) -> None:
+    for name, service in services(compose).items():
+        image = service.get("image")
+        assert image, f"{name} has no image"
+        tag = image.rpartition(":")[2]
+        assert ":" in image and tag != "latest", f"{name} image {image} is not pinned"
+
+
+def test_twoway_services_use_only_known_settings(compose: dict[str, Any]) -> None:
+    known = {f"TWOWAY_{field.upper()}" for field in Settings.model_fields}
+    for name in ("worker", "migrate"):
+        environment = services(compose)[name]["environment"]
+        assert set(environment) <= known, f"{name}: unknown settings"
+        assert "TWOWAY_ENCRYPTION_KEYS" in environment
+        assert environment["TWOWAY_TEMPORAL_ADDRESS"] == "temporal:7233"
+        assert "@postgresql:5432/" in environment["TWOWAY_DATABASE_URL"]
+
+
+def test_worker_scales_because_it_publishes_no_host_port(compose: dict[str, Any]) -> None:
+    worker = services(compose)["worker"]
+    assert "ports" not in worker
+    assert "container_name" not in worker
+
+
+def test_worker_waits_for_migrations_and_search_attributes(compose: dict[str, Any]) -> None:
+    depends = services(compose)["worker"]["depends_on"]
+    assert depends["migrate"]["condition"] == "service_completed_successfully"
+    assert depends["temporal-search-attributes"]["condition"] == "service_completed_successfully"
+
+
+def test_temporal_persists_to_postgresql_and_ui_points_at_it(compose: dict[str, Any]) -> None:
+    temporal = services(compose)["temporal"]
+    assert temporal["environment"]["DB"].startswith("postgres")
+    assert temporal["environment"]["POSTGRES_SEEDS"] == "postgresql"
+    assert services(compose)["temporal-ui"]["environment"]["TEMPORAL_ADDRESS"] == "temporal:7233"
+
+
+def test_compose_registers_exactly_the_search_attributes_of_the_code(
+    compose: dict[str, Any],
+) -> None:
+    command = " ".join(services(compose)["temporal-search-attributes"]["command"])
+    registered = dict(re.findall(r"--name (\w+) --type (\w+)", command))
+    expected = {key.name: key._metadata_type for key in ALL_SEARCH_ATTRIBUTES}
+    assert registered == expected

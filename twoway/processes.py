@@ -1,0 +1,81 @@
+"""Child processes of the local stack: started in their own process group, stopped for sure."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ReadinessCheck = Callable[[], Awaitable[bool]]
+
+
+class ComponentFailedError(RuntimeError):
+    pass
+
+
+@dataclass
+class ManagedProcess:
+    name: str
+    argv: Sequence[str]
+    log_file: Path
+    env: Mapping[str, str] = field(default_factory=dict)
+    process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_file.open("ab") as log:
+            # A new session keeps a terminal's Ctrl-C away from the children: the supervisor
+            # decides the order in which they stop.
+            self.process = await asyncio.create_subprocess_exec(
+                *self.argv,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                env={**os.environ, **self.env},
+                start_new_session=True,
+            )
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def has_exited(self) -> bool:
+        return self.process is None or self.process.returncode is not None
+
+    async def wait_ready(self, check: ReadinessCheck, timeout: float) -> None:
+        """Poll `check` until it passes; fail early if the process dies meanwhile."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while asyncio.get_running_loop().time() < deadline:
+            if self.has_exited():
+                raise ComponentFailedError(
+                    f"{self.name} exited during start; see {self.log_file}"
+                )
+            if await check():
+                return
+            await asyncio.sleep(0.2)
+        raise ComponentFailedError(
+            f"{self.name} did not become ready in {timeout:.0f}s; see {self.log_file}"
+        )
+
+    async def stop(self, grace: float = 15.0) -> None:
+        if self.process is None or self.process.returncode is not None:
+            return
+        self._signal_group(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(self.process.wait(), grace)
+        except TimeoutError:
+            self._signal_group(signal.SIGKILL)
+            await self.process.wait()
+        # Reap anything the child left in its group.
+        self._signal_group(signal.SIGKILL)
+
+    def _signal_group(self, sig: signal.Signals) -> None:
+        assert self.process is not None
+        try:
+            os.killpg(self.process.pid, sig)
+        except ProcessLookupError:
+            pass

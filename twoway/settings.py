@@ -1,0 +1,68 @@
+"""Typed settings, read once at the process edge (never inside workflow code)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every `TWOWAY_*` environment variable the processes understand.
+
+    When `temporal_address` or `database_url` is set, twoway uses that external service and
+    starts no embedded one.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="TWOWAY_", extra="ignore")
+
+    home: Path = Field(default=Path(".twoway"), description="All local state lives here.")
+    temporal_port: int = Field(default=7233, ge=1, le=65535)
+    ui_port: int = Field(default=8233, ge=1, le=65535)
+    web_port: int = Field(default=8080, ge=1, le=65535)
+    smtp_port: int = Field(default=1025, ge=1, le=65535)
+    temporal_address: str | None = Field(
+        default=None, description="host:port of an external Temporal frontend."
+    )
+    database_url: str | None = Field(default=None, description="External PostgreSQL URL.")
+    namespace: str = "default"
+    task_queue: str = "twoway-relationships"
+    encryption_keys: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Comma-separated `key_id:base64key` pairs (AES-256); the first encrypts, all decrypt."
+            " Unset in local mode: a key is generated once under TWOWAY_HOME."
+        ),
+    )
+    max_cached_workflows: int = Field(
+        default=1000,
+        ge=0,
+        description="Workflows kept in worker memory; ~150 KiB each. Size to open relationships.",
+    )
+    log_level: str = "INFO"
+
+    @cached_property
+    def home_dir(self) -> Path:
+        return self.home.expanduser().resolve()
+
+    @property
+    def uses_embedded_temporal(self) -> bool:
+        return self.temporal_address is None
+
+    @property
+    def uses_embedded_postgres(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def temporal_target(self) -> str:
+        return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+    @property
+    def key_file(self) -> Path:
+        return self.home_dir / "keys" / "payload.keys"
+
+
+def load_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,260 @@
+"""`twoway up`: start, supervise and stop the local stack.
+
+Order matters: PostgreSQL (migrated) and the Temporal dev server first, then the worker, which
+needs both. On stop the order is reversed, so no worker loses its server mid-task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import asyncpg
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+from temporalio.client import Client
+
+from store.database import create_pool
+from store.migrations import apply_migrations
+from twoway.binaries import temporal_cli
+from twoway.logging import get_logger
+from twoway.ports import ensure_ports_free
+from twoway.postgres import EmbeddedPostgres
+from twoway.processes import ManagedProcess
+from twoway.settings import Settings
+from twoway.stack_state import (
+    HomeLock,
+    StackState,
+    remove_stack_state,
+    write_stack_state,
+)
+from workflows.search_attributes import cli_flags
+
+log = get_logger(__name__)
+
+TEMPORAL_START_TIMEOUT = 90.0
+WORKER_START_TIMEOUT = 60.0
+
+
+def temporal_dev_server_argv(settings: Settings) -> list[str]:
+    data_dir = settings.home_dir / "temporal"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return [
+        str(temporal_cli()),
+        "server",
+        "start-dev",
+        "--db-filename",
+        str(data_dir / "temporal.db"),
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(settings.temporal_port),
+        "--ui-port",
+        str(settings.ui_port),
+        "--namespace",
+        settings.namespace,
+        "--log-level",
+        "warn",
+        "--ui-disable-news-fetch",
+        # WAL with normal sync: several times the throughput of full sync on disk; a crash of
+        # the *machine* (not of the process) may lose the last few transactions.
+        "--sqlite-pragma",
+        "journal_mode=wal",
+        "--sqlite-pragma",
+        "synchronous=normal",
+        *cli_flags(),
+    ]
+
+
+async def temporal_answers(address: str, namespace: str) -> bool:
+    try:
+        client = await Client.connect(address, namespace=namespace)
+        await client.service_client.check_health()
+    except Exception:
+        return False
+    return True
+
+
+async def worker_polls(address: str, namespace: str, task_queue: str) -> bool:
+    """Ready means a worker is actually polling the task queue, not merely started."""
+    try:
+        client = await Client.connect(address, namespace=namespace)
+        response = await client.workflow_service.describe_task_queue(
+            DescribeTaskQueueRequest(
+                namespace=namespace,
+                task_queue=TaskQueue(name=task_queue),
+                task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+            )
+        )
+    except Exception:
+        return False
+    return len(response.pollers) > 0
+
+
+async def migrate(database_url: str) -> list[str]:
+    pool = await create_pool(database_url, max_size=2)
+    try:
+        return await apply_migrations(pool)
+    finally:
+        await pool.close()
+
+
+async def database_answers(database_url: str) -> bool:
+    try:
+        connection = await asyncpg.connect(database_url, timeout=3)
+    except (OSError, asyncpg.PostgresError):
+        return False
+    await connection.close()
+    return True
+
+
+class LocalStack:
+    """Everything `twoway up` runs, and the order to run and stop it in."""
+
+    def __init__(self, settings: Settings, announce: Callable[[str], None] = print) -> None:
+        self.settings = settings
+        self.announce = announce
+        self.lock = HomeLock(settings.home_dir)
+        self.postgres: EmbeddedPostgres | None = None
+        self.children: list[ManagedProcess] = []
+        self.database_url = settings.database_url or ""
+
+    def _ports_to_check(self) -> list[tuple[str, int]]:
+        ports: list[tuple[str, int]] = []
+        if self.settings.uses_embedded_temporal:
+            ports += [
+                ("TWOWAY_TEMPORAL_PORT", self.settings.temporal_port),
+                ("TWOWAY_UI_PORT", self.settings.ui_port),
+            ]
+        return ports
+
+    async def start(self) -> StackState:
+        self.settings.home_dir.mkdir(parents=True, exist_ok=True)
+        self.lock.acquire()
+        ensure_ports_free(self._ports_to_check())
+        await self._start_postgres()
+        applied = await migrate(self.database_url)
+        if applied:
+            log.info("migrations applied", migrations=applied)
+        await self._start_temporal()
+        await self._start_worker()
+        state = self._state()
+        write_stack_state(self.settings, state)
+        return state
+
+    async def _start_postgres(self) -> None:
+        if not self.settings.uses_embedded_postgres:
+            return
+        self.postgres = EmbeddedPostgres(self.settings.home_dir / "postgres")
+        self.database_url = await asyncio.to_thread(self.postgres.start)
+
+    async def _start_temporal(self) -> None:
+        if not self.settings.uses_embedded_temporal:
+            return
+        server = ManagedProcess(
+            name="temporal",
+            argv=temporal_dev_server_argv(self.settings),
+            log_file=self._log("temporal"),
+        )
+        self.children.append(server)
+        await server.start()
+        address, namespace = self.settings.temporal_target, self.settings.namespace
+        await server.wait_ready(
+            lambda: temporal_answers(address, namespace), TEMPORAL_START_TIMEOUT
+        )
+
+    async def _start_worker(self) -> None:
+        worker = ManagedProcess(
+            name="worker",
+            argv=[sys.executable, "-m", "worker"],
+            log_file=self._log("worker"),
+            env=self._child_env(),
+        )
+        self.children.append(worker)
+        await worker.start()
+        settings = self.settings
+        await worker.wait_ready(
+            lambda: worker_polls(settings.temporal_target, settings.namespace, settings.task_queue),
+            WORKER_START_TIMEOUT,
+        )
+
+    def _child_env(self) -> dict[str, str]:
+        return {
+            "TWOWAY_HOME": str(self.settings.home_dir),
+            "TWOWAY_TEMPORAL_ADDRESS": self.settings.temporal_target,
+            "TWOWAY_DATABASE_URL": self.database_url,
+            "TWOWAY_NAMESPACE": self.settings.namespace,
+            "TWOWAY_TASK_QUEUE": self.settings.task_queue,
+        }
+
+    def _log(self, name: str) -> Path:
+        return self.settings.home_dir / "logs" / f"{name}.log"
+
+    def _state(self) -> StackState:
+        ui_url = (
+            f"http://127.0.0.1:{self.settings.ui_port}"
+            if self.settings.uses_embedded_temporal
+            else None
+        )
+        return StackState(
+            supervisor_pid=os.getpid(),
+            temporal_address=self.settings.temporal_target,
+            ui_url=ui_url,
+            database_url=self.database_url,
+            namespace=self.settings.namespace,
+            task_queue=self.settings.task_queue,
+            child_pids={child.name: child.pid for child in self.children},
+        )
+
+    async def wait_until_stopped_or_failed(self, stop: asyncio.Event) -> str | None:
+        """Return None on a requested stop, or the name of a child that died on its own."""
+        while not stop.is_set():
+            for child in self.children:
+                if child.has_exited():
+                    return child.name
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=0.5)
+            except TimeoutError:
+                continue
+        return None
+
+    async def stop(self) -> None:
+        for child in reversed(self.children):
+            await child.stop()
+        if self.postgres is not None:
+            await asyncio.to_thread(self.postgres.stop)
+        if self.lock.held:
+            remove_stack_state(self.settings)
+            self.lock.release()
+
+
+async def run_stack(settings: Settings, announce: Callable[[str], None] = print) -> int:
+    """Start everything, print `twoway ready`, then supervise until Ctrl-C or SIGTERM."""
+    stack = LocalStack(settings, announce)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        state = await stack.start()
+        announce(ready_line(state, settings))
+        failed = await stack.wait_until_stopped_or_failed(stop)
+        if failed is not None:
+            announce(f"twoway: {failed} stopped unexpectedly; see {stack._log(failed)}")
+            return 1
+        return 0
+    finally:
+        await stack.stop()
+
+
+def ready_line(state: StackState, settings: Settings) -> str:
+    parts = [f"twoway ready  temporal={state.temporal_address}"]
+    if state.ui_url:
+        parts.append(f"ui={state.ui_url}")
+    parts.append(f"home={settings.home_dir}")
+    return "  ".join(parts)

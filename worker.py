@@ -1,0 +1,66 @@
+"""The twoway worker: runs relationship workflows and their activities.
+
+Started by `twoway up` locally, or as the `worker` service of docker-compose (scale it with
+`--scale worker=N`; every replica polls the same task queue).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from datetime import timedelta
+
+import asyncpg
+from temporalio.client import Client
+from temporalio.worker import PollerBehaviorAutoscaling, Worker
+
+from activities import relationship_activities
+from store.database import create_pool
+from twoway.logging import configure_logging, get_logger
+from twoway.settings import Settings, load_settings
+from twoway.stack_state import resolve_database_url
+from twoway.temporal_client import connect_client, sandbox_runner
+from workflows import ALL_WORKFLOWS
+
+log = get_logger(__name__)
+
+
+def build_worker(client: Client, pool: asyncpg.Pool, settings: Settings) -> Worker:
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=list(ALL_WORKFLOWS),
+        activities=relationship_activities(pool),
+        workflow_runner=sandbox_runner(),
+        max_cached_workflows=settings.max_cached_workflows,
+        # One poller for new workflow tasks is the SDK default; autoscaling lifts throughput
+        # when many relationships wake at once (e.g. a programme's weekly reminders).
+        workflow_task_poller_behavior=PollerBehaviorAutoscaling(),
+        activity_task_poller_behavior=PollerBehaviorAutoscaling(),
+        graceful_shutdown_timeout=timedelta(seconds=10),
+    )
+
+
+async def run_worker(settings: Settings) -> None:
+    client = await connect_client(settings)
+    pool = await create_pool(resolve_database_url(settings))
+    worker = build_worker(client, pool, settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("worker started", task_queue=settings.task_queue, namespace=settings.namespace)
+    async with worker:
+        await stop.wait()
+        log.info("worker stopping")
+    await pool.close()
+
+
+def main() -> None:
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    asyncio.run(run_worker(settings))
+
+
+if __name__ == "__main__":
+    main()
