@@ -14,7 +14,7 @@ import asyncpg
 from temporalio.client import Client
 from temporalio.worker import PollerBehaviorAutoscaling, Worker
 
-from activities import relationship_activities
+from activities.relationship_activities import relationship_activities
 from store.database import create_pool
 from twoway.logging import configure_logging, get_logger
 from twoway.settings import Settings, load_settings

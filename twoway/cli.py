@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from twoway.cli_pair import pair_app
 from twoway.logging import configure_logging
 from twoway.ports import PortInUseError
 from twoway.processes import ComponentFailedError
@@ -21,6 +22,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(pair_app, name="pair")
 console = Console()
 errors = Console(stderr=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -46,19 +47,17 @@ class ManagedProcess:
     def has_exited(self) -> bool:
         return self.process is None or self.process.returncode is not None
 
-    async def wait_ready(self, check: ReadinessCheck, timeout: float) -> None:
+    async def wait_ready(self, check: ReadinessCheck, within_seconds: float) -> None:
         """Poll `check` until it passes; fail early if the process dies meanwhile."""
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + within_seconds
         while asyncio.get_running_loop().time() < deadline:
             if self.has_exited():
-                raise ComponentFailedError(
-                    f"{self.name} exited during start; see {self.log_file}"
-                )
+                raise ComponentFailedError(f"{self.name} exited during start; see {self.log_file}")
             if await check():
                 return
             await asyncio.sleep(0.2)
         raise ComponentFailedError(
-            f"{self.name} did not become ready in {timeout:.0f}s; see {self.log_file}"
+            f"{self.name} did not become ready in {within_seconds:.0f}s; see {self.log_file}"
         )
 
     async def stop(self, grace: float = 15.0) -> None:
@@ -75,7 +74,5 @@ class ManagedProcess:
 
     def _signal_group(self, sig: signal.Signals) -> None:
         assert self.process is not None
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, sig)
-        except ProcessLookupError:
-            pass

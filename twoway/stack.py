@@ -22,7 +22,6 @@ from temporalio.client import Client
 from store.database import create_pool
 from store.migrations import apply_migrations
 from twoway.binaries import temporal_cli
-from twoway.logging import get_logger
 from twoway.ports import ensure_ports_free
 from twoway.postgres import EmbeddedPostgres
 from twoway.processes import ManagedProcess
@@ -34,8 +33,6 @@ from twoway.stack_state import (
     write_stack_state,
 )
 from workflows.search_attributes import cli_flags
-
-log = get_logger(__name__)
 
 TEMPORAL_START_TIMEOUT = 90.0
 WORKER_START_TIMEOUT = 60.0
@@ -137,11 +134,14 @@ class LocalStack:
         self.settings.home_dir.mkdir(parents=True, exist_ok=True)
         self.lock.acquire()
         ensure_ports_free(self._ports_to_check())
+        self.announce("twoway: starting PostgreSQL ...")
         await self._start_postgres()
         applied = await migrate(self.database_url)
         if applied:
-            log.info("migrations applied", migrations=applied)
+            self.announce(f"twoway: applied migrations {', '.join(applied)}")
+        self.announce("twoway: starting the Temporal server and Web UI ...")
         await self._start_temporal()
+        self.announce("twoway: starting the worker ...")
         await self._start_worker()
         state = self._state()
         write_stack_state(self.settings, state)
@@ -159,7 +159,7 @@ class LocalStack:
         server = ManagedProcess(
             name="temporal",
             argv=temporal_dev_server_argv(self.settings),
-            log_file=self._log("temporal"),
+            log_file=self.log_path("temporal"),
         )
         self.children.append(server)
         await server.start()
@@ -172,7 +172,7 @@ class LocalStack:
         worker = ManagedProcess(
             name="worker",
             argv=[sys.executable, "-m", "worker"],
-            log_file=self._log("worker"),
+            log_file=self.log_path("worker"),
             env=self._child_env(),
         )
         self.children.append(worker)
@@ -192,7 +192,7 @@ class LocalStack:
             "TWOWAY_TASK_QUEUE": self.settings.task_queue,
         }
 
-    def _log(self, name: str) -> Path:
+    def log_path(self, name: str) -> Path:
         return self.settings.home_dir / "logs" / f"{name}.log"
 
     def _state(self) -> StackState:
@@ -245,7 +245,7 @@ async def run_stack(settings: Settings, announce: Callable[[str], None] = print)
         announce(ready_line(state, settings))
         failed = await stack.wait_until_stopped_or_failed(stop)
         if failed is not None:
-            announce(f"twoway: {failed} stopped unexpectedly; see {stack._log(failed)}")
+            announce(f"twoway: {failed} stopped unexpectedly; see {stack.log_path(failed)}")
             return 1
         return 0
     finally:

@@ -7,7 +7,7 @@ because search attributes are stored unencrypted.
 
 from __future__ import annotations
 
-from temporalio.common import SearchAttributeKey
+from temporalio.common import SearchAttributeKey, TypedSearchAttributes
 
 MENTORING_PROGRAMME = SearchAttributeKey.for_keyword("MentoringProgramme")
 MENTORING_PHASE = SearchAttributeKey.for_keyword("MentoringPhase")
@@ -34,3 +34,10 @@ def cli_flags() -> list[str]:
     for key in ALL_SEARCH_ATTRIBUTES:
         flags += ["--search-attribute", f"{key.name}={key._metadata_type}"]
     return flags
+
+
+def initial_search_attributes(programme_id: str) -> TypedSearchAttributes:
+    """Set at start so a relationship is filterable before its first workflow task runs."""
+    return TypedSearchAttributes(
+        [MENTORING_PROGRAMME.value_set(programme_id), MENTORING_PHASE.value_set("proposed")]
+    )

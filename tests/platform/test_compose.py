@@ -27,9 +27,7 @@ def services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_every_part_of_a_deployment_is_a_service(compose: dict[str, Any]) -> None:
-    assert {"postgresql", "temporal", "temporal-ui", "migrate", "worker"} <= set(
-        services(compose)
-    )
+    assert {"postgresql", "temporal", "temporal-ui", "migrate", "worker"} <= set(services(compose))
 
 
 def test_every_image_is_pinned_to_a_version(compose: dict[str, Any]) -> None:
@@ -37,7 +35,8 @@ def test_every_image_is_pinned_to_a_version(compose: dict[str, Any]) -> None:
         image = service.get("image")
         assert image, f"{name} has no image"
         tag = image.rpartition(":")[2]
-        assert ":" in image and tag != "latest", f"{name} image {image} is not pinned"
+        assert ":" in image, f"{name} image {image} has no tag"
+        assert tag != "latest", f"{name} image {image} is not pinned"
 
 
 def test_twoway_services_use_only_known_settings(compose: dict[str, Any]) -> None:

@@ -1,0 +1,88 @@
+"""Inputs and outputs of the relationship activities: the contract with the workflow.
+
+Kept free of validation constraints on purpose: a payload that fails pydantic validation while
+being decoded fails as a retryable "Failed decoding arguments" (retried without end under the
+default policy), whereas the activities check their input themselves and reject it with a
+non-retryable error that names the problem.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+
+class EventEnvelope(BaseModel):
+    stream_version: int  # 1-based position of the event in the relationship's stream
+    event_type: str
+    schema_version: int
+    occurred_at: datetime
+    data: dict[str, Any]  # the event, JSON-mode dump
+
+
+class RelationshipSnapshot(BaseModel):
+    relationship_id: str
+    programme_id: str
+    mentor_id: str
+    mentee_id: str
+    phase: str
+    mode: str
+    health: str
+    next_due_at: datetime | None
+    escalation_open: bool
+
+
+class RecordEventsInput(BaseModel):
+    stream_id: str  # the relationship id (= workflow id)
+    events: list[EventEnvelope]
+    snapshot: RelationshipSnapshot  # read-model row after these events
+
+
+class RecordEventsResult(BaseModel):
+    appended: int
+    already_recorded: int
+
+
+class NotificationRequest(BaseModel):
+    idempotency_key: str
+    relationship_id: str | None
+    recipient_id: str
+    recipient_role: Literal["participant", "coordinator", "owner"]
+    template: str
+    data: dict[str, str | int | bool | None]
+    not_before: datetime | None = None
+
+
+class NotificationQueued(BaseModel):
+    outbox_id: int
+    newly_queued: bool
+
+
+class EscalationCase(BaseModel):
+    escalation_key: str
+    relationship_id: str
+    programme_id: str
+    reason_codes: list[str]
+    severity: Literal["low", "medium", "high"]
+    level: int
+    assigned_to: str
+    respond_by: datetime
+    opened_at: datetime
+    private_note: str | None = None
+
+
+class EscalationRecorded(BaseModel):
+    newly_opened: bool
+    notification_outbox_id: int
+
+
+class EscalationUpdate(BaseModel):
+    escalation_key: str
+    status: Literal["overdue", "resolved"]
+    level: int | None = None
+    assigned_to: str | None = None
+    respond_by: datetime | None = None
+    resolution: str | None = None
+    occurred_at: datetime

@@ -1,0 +1,177 @@
+"""The relationship workflow's side effects: record events, queue messages, handle escalations.
+
+Each activity does one thing and is idempotent by a key taken from business data (stream
+version, idempotency key, escalation key), never by run id, which changes at continue-as-new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from temporalio import activity
+
+from activities import escalation_notifications as notices
+from activities.activity_log import activity_logger
+from activities.errors import history_conflict, invalid_input, unknown_escalation
+from activities.models import (
+    EscalationCase,
+    EscalationRecorded,
+    EscalationUpdate,
+    NotificationQueued,
+    NotificationRequest,
+    RecordEventsInput,
+    RecordEventsResult,
+)
+from activities.validation import (
+    check_escalation_update,
+    check_record_events,
+    require_aware,
+    require_text,
+)
+from store import escalations, event_store, outbox
+from store.database import Connection, Pool
+from store.escalations import NewEscalation, OverdueChange
+from store.event_store import NewEvent
+from store.outbox import OutboxMessage
+from store.relationships import RelationshipRow, upsert_relationship
+
+
+class RelationshipActivities:
+    def __init__(self, pool: Pool) -> None:
+        self._pool = pool
+
+    @activity.defn(name="record_events")
+    async def record_events(self, request: RecordEventsInput) -> RecordEventsResult:
+        check_record_events(request)
+        if not request.events:
+            return RecordEventsResult(appended=0, already_recorded=0)
+        events = [NewEvent(**e.model_dump()) for e in request.events]
+        async with self._pool.acquire() as conn, conn.transaction():
+            appended = await event_store.append_events(conn, request.stream_id, events)
+            if appended < len(events):
+                await _reject_conflicting_history(conn, request.stream_id, events)
+            projected = await upsert_relationship(conn, _relationship_row(request))
+        activity_logger().info(
+            "events_recorded",
+            appended=appended,
+            already_recorded=len(events) - appended,
+            last_version=events[-1].stream_version,
+            read_model_updated=projected,
+        )
+        return RecordEventsResult(appended=appended, already_recorded=len(events) - appended)
+
+    @activity.defn(name="enqueue_notification")
+    async def enqueue_notification(self, request: NotificationRequest) -> NotificationQueued:
+        require_text(request.idempotency_key, "idempotency_key")
+        require_text(request.recipient_id, "recipient_id")
+        require_text(request.template, "template")
+        require_aware(request.not_before, "not_before")
+        async with self._pool.acquire() as conn:
+            queued = await outbox.enqueue(conn, OutboxMessage(**request.model_dump()))
+        activity_logger().info(
+            "notification_queued",
+            outbox_id=queued.outbox_id,
+            newly_queued=queued.newly_queued,
+            template=request.template,
+        )
+        return NotificationQueued(outbox_id=queued.outbox_id, newly_queued=queued.newly_queued)
+
+    @activity.defn(name="open_escalation")
+    async def open_escalation(self, case: EscalationCase) -> EscalationRecorded:
+        require_text(case.escalation_key, "escalation_key")
+        require_text(case.assigned_to, "assigned_to")
+        require_aware(case.respond_by, "respond_by")
+        require_aware(case.opened_at, "opened_at")
+        if case.level < 0:
+            raise invalid_input("level must be >= 0")
+        # One transaction, so the coordinator is told about exactly the cases that exist.
+        async with self._pool.acquire() as conn, conn.transaction():
+            newly_opened = await escalations.open_escalation(conn, NewEscalation(**dict(case)))
+            queued = await outbox.enqueue(conn, notices.escalation_opened(case))
+        activity_logger().info(
+            "escalation_opened",
+            escalation_key=case.escalation_key,
+            newly_opened=newly_opened,
+            severity=case.severity,
+            level=case.level,
+        )
+        return EscalationRecorded(
+            newly_opened=newly_opened, notification_outbox_id=queued.outbox_id
+        )
+
+    @activity.defn(name="update_escalation")
+    async def update_escalation(self, update: EscalationUpdate) -> None:
+        check_escalation_update(update)
+        async with self._pool.acquire() as conn, conn.transaction():
+            if update.status == "overdue":
+                changed = await _mark_overdue(conn, update)
+            else:
+                changed = await _resolve(conn, update)
+        activity_logger().info(
+            "escalation_updated",
+            escalation_key=update.escalation_key,
+            status=update.status,
+            changed=changed,
+        )
+
+
+def relationship_activities(pool: Pool) -> list[Callable[..., Any]]:
+    """Every relationship activity bound to ``pool``, ready for ``Worker(activities=...)``."""
+    impl = RelationshipActivities(pool)
+    return [
+        impl.record_events,
+        impl.enqueue_notification,
+        impl.open_escalation,
+        impl.update_escalation,
+    ]
+
+
+async def _reject_conflicting_history(
+    conn: Connection, stream_id: str, events: list[NewEvent]
+) -> None:
+    conflicts = await event_store.conflicting_versions(conn, stream_id, events)
+    if conflicts:
+        raise history_conflict(stream_id, conflicts)
+
+
+def _relationship_row(request: RecordEventsInput) -> RelationshipRow:
+    newest = request.events[-1]
+    return RelationshipRow(
+        **request.snapshot.model_dump(),
+        last_version=newest.stream_version,
+        # The event's own time, not now(): rebuilding the projection must give the same row.
+        updated_at=newest.occurred_at,
+    )
+
+
+async def _mark_overdue(conn: Connection, update: EscalationUpdate) -> bool:
+    change = OverdueChange(
+        escalation_key=update.escalation_key,
+        level=update.level,
+        assigned_to=update.assigned_to,
+        respond_by=update.respond_by,
+        occurred_at=update.occurred_at,
+    )
+    case = await escalations.mark_overdue(conn, change)
+    if case is None:
+        # Resolved meanwhile or superseded by a higher level: nothing left to announce.
+        await _require_existing(conn, update.escalation_key)
+        return False
+    await outbox.enqueue(conn, notices.escalation_overdue(case))
+    return True
+
+
+async def _resolve(conn: Connection, update: EscalationUpdate) -> bool:
+    resolution = update.resolution or ""  # validation guarantees a non-empty resolution
+    resolved = await escalations.resolve(
+        conn, update.escalation_key, resolution, update.occurred_at
+    )
+    if not resolved:
+        await _require_existing(conn, update.escalation_key)
+    return resolved
+
+
+async def _require_existing(conn: Connection, escalation_key: str) -> None:
+    if await escalations.get_escalation(conn, escalation_key) is None:
+        raise unknown_escalation(escalation_key)

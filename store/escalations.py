@@ -1,0 +1,93 @@
+"""Escalation cases: tensions or red health that a coordinator must answer by a deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from store.database import Connection
+from store.sql_files import load_sql
+
+
+@dataclass(frozen=True, slots=True)
+class NewEscalation:
+    escalation_key: str
+    relationship_id: str
+    programme_id: str
+    reason_codes: list[str]
+    severity: str
+    level: int
+    assigned_to: str
+    respond_by: datetime
+    opened_at: datetime
+    private_note: str | None = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationRow:
+    escalation_key: str
+    relationship_id: str
+    programme_id: str
+    reason_codes: list[str]
+    severity: str
+    level: int
+    assigned_to: str
+    respond_by: datetime
+    opened_at: datetime
+    status: str
+    overdue_at: datetime | None
+    resolution: str | None
+    resolved_at: datetime | None
+    # Coordinator-only text: kept out of the repr so it cannot leak into logs or tracebacks.
+    private_note: str | None = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueChange:
+    escalation_key: str
+    level: int | None
+    assigned_to: str | None
+    respond_by: datetime | None
+    occurred_at: datetime
+
+
+async def open_escalation(conn: Connection, case: NewEscalation) -> bool:
+    """Record ``case`` once per key; returns whether this call opened it."""
+    opened = await conn.fetchval(
+        load_sql("insert_escalation"),
+        case.escalation_key,
+        case.relationship_id,
+        case.programme_id,
+        case.reason_codes,
+        case.severity,
+        case.level,
+        case.assigned_to,
+        case.respond_by,
+        case.opened_at,
+        case.private_note,
+    )
+    return opened is not None
+
+
+async def mark_overdue(conn: Connection, change: OverdueChange) -> EscalationRow | None:
+    """Apply ``change``; returns the updated case, or None when it no longer applies."""
+    record = await conn.fetchrow(
+        load_sql("mark_escalation_overdue"),
+        change.escalation_key,
+        change.level,
+        change.assigned_to,
+        change.respond_by,
+        change.occurred_at,
+    )
+    return None if record is None else EscalationRow(**dict(record))
+
+
+async def resolve(conn: Connection, escalation_key: str, resolution: str, at: datetime) -> bool:
+    """Resolve the case; returns False when it was already resolved (or does not exist)."""
+    resolved = await conn.fetchval(load_sql("resolve_escalation"), escalation_key, resolution, at)
+    return resolved is not None
+
+
+async def get_escalation(conn: Connection, escalation_key: str) -> EscalationRow | None:
+    record = await conn.fetchrow(load_sql("select_escalation"), escalation_key)
+    return None if record is None else EscalationRow(**dict(record))

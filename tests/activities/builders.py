@@ -1,0 +1,65 @@
+"""Small, valid activity inputs that each test varies only where it matters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from activities.models import (
+    EscalationCase,
+    EventEnvelope,
+    RecordEventsInput,
+    RelationshipSnapshot,
+)
+
+RELATIONSHIP_ID = "rel-test-1"
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def event(version: int, event_type: str = "MeetingLogged", **data: Any) -> EventEnvelope:
+    return EventEnvelope(
+        stream_version=version,
+        event_type=event_type,
+        schema_version=1,
+        occurred_at=START + timedelta(days=version),
+        data={"version": version, **data},
+    )
+
+
+def snapshot(phase: str = "active", health: str = "green") -> RelationshipSnapshot:
+    return RelationshipSnapshot(
+        relationship_id=RELATIONSHIP_ID,
+        programme_id="prog-1",
+        mentor_id="emp-17",
+        mentee_id="emp-4",
+        phase=phase,
+        mode="reverse",
+        health=health,
+        next_due_at=START + timedelta(days=14),
+        escalation_open=False,
+    )
+
+
+def record(versions: range, *, phase: str = "active", health: str = "green") -> RecordEventsInput:
+    return RecordEventsInput(
+        stream_id=RELATIONSHIP_ID,
+        events=[event(v) for v in versions],
+        snapshot=snapshot(phase=phase, health=health),
+    )
+
+
+def escalation_case(**changes: Any) -> EscalationCase:
+    fields: dict[str, Any] = {
+        "escalation_key": f"{RELATIONSHIP_ID}:escalation:1",
+        "relationship_id": RELATIONSHIP_ID,
+        "programme_id": "prog-1",
+        "reason_codes": ["tension_flagged", "meetings_missed"],
+        "severity": "high",
+        "level": 1,
+        "assigned_to": "coord-1",
+        "respond_by": START + timedelta(days=3),
+        "opened_at": START,
+        "private_note": "PRIVATE: he talks over me in every meeting",
+    }
+    fields.update(changes)
+    return EscalationCase(**fields)
