@@ -38,11 +38,15 @@ class RecordEventsInput(BaseModel):
     stream_id: str  # the relationship id (= workflow id)
     events: list[EventEnvelope]
     snapshot: RelationshipSnapshot  # read-model row after these events
+    # Messages these events cause, queued in the same transaction (a transactional outbox):
+    # the events and their messages exist together or not at all, in one activity.
+    notifications: list[NotificationRequest] = []
 
 
 class RecordEventsResult(BaseModel):
     appended: int
     already_recorded: int
+    notifications_queued: int = 0
 
 
 class NotificationRequest(BaseModel):

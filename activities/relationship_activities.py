@@ -44,6 +44,8 @@ class RelationshipActivities:
     @activity.defn(name="record_events")
     async def record_events(self, request: RecordEventsInput) -> RecordEventsResult:
         check_record_events(request)
+        for notification in request.notifications:
+            _check_notification(notification)
         if not request.events:
             return RecordEventsResult(appended=0, already_recorded=0)
         events = [NewEvent(**e.model_dump()) for e in request.events]
@@ -52,21 +54,28 @@ class RelationshipActivities:
             if appended < len(events):
                 await _reject_conflicting_history(conn, request.stream_id, events)
             projected = await upsert_relationship(conn, _relationship_row(request))
+            queued = [
+                await outbox.enqueue(conn, OutboxMessage(**message.model_dump()))
+                for message in request.notifications
+            ]
+        newly_queued = sum(1 for q in queued if q.newly_queued)
         activity_logger().info(
             "events_recorded",
             appended=appended,
             already_recorded=len(events) - appended,
             last_version=events[-1].stream_version,
             read_model_updated=projected,
+            notifications_queued=newly_queued,
         )
-        return RecordEventsResult(appended=appended, already_recorded=len(events) - appended)
+        return RecordEventsResult(
+            appended=appended,
+            already_recorded=len(events) - appended,
+            notifications_queued=newly_queued,
+        )
 
     @activity.defn(name="enqueue_notification")
     async def enqueue_notification(self, request: NotificationRequest) -> NotificationQueued:
-        require_text(request.idempotency_key, "idempotency_key")
-        require_text(request.recipient_id, "recipient_id")
-        require_text(request.template, "template")
-        require_aware(request.not_before, "not_before")
+        _check_notification(request)
         async with self._pool.acquire() as conn:
             queued = await outbox.enqueue(conn, OutboxMessage(**request.model_dump()))
         activity_logger().info(
@@ -114,6 +123,13 @@ class RelationshipActivities:
             status=update.status,
             changed=changed,
         )
+
+
+def _check_notification(request: NotificationRequest) -> None:
+    require_text(request.idempotency_key, "idempotency_key")
+    require_text(request.recipient_id, "recipient_id")
+    require_text(request.template, "template")
+    require_aware(request.not_before, "not_before")
 
 
 def relationship_activities(pool: Pool) -> list[Callable[..., Any]]:

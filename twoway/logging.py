@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
@@ -36,13 +36,16 @@ def _shared_processors() -> list[Processor]:
     ]
 
 
-def configure_logging(level: str = "INFO", *, json: bool | None = None) -> None:
+def configure_logging(
+    level: str = "INFO", *, json: bool | None = None, stream: TextIO | None = None
+) -> None:
     """Render JSON when not on a terminal (for collectors), readable lines otherwise."""
-    render_json = not sys.stderr.isatty() if json is None else json
+    stream = stream or sys.stderr
+    render_json = not stream.isatty() if json is None else json
     renderer: Processor = (
         structlog.processors.JSONRenderer()
         if render_json
-        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        else structlog.dev.ConsoleRenderer(colors=stream.isatty())
     )
     shared = _shared_processors()
     structlog.configure(
@@ -59,7 +62,7 @@ def configure_logging(level: str = "INFO", *, json: bool | None = None) -> None:
             renderer,
         ],
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [handler]

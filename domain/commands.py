@@ -1,0 +1,114 @@
+"""Commands: what someone (or the clock) asks the relationship to do."""
+
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, Field, TypeAdapter
+
+from domain.base import AnswerId, DomainModel, Identifier, LongText, PromptId, ReasonCode
+from domain.policy import RelationshipPolicy
+from domain.prompts import Answer
+from domain.state import Mode, Severity
+
+
+class StartRelationship(DomainModel):
+    type: Literal["start_relationship"] = "start_relationship"
+    relationship_id: Identifier
+    programme_id: Identifier
+    mentor_id: Identifier
+    mentee_id: Identifier
+    coordinator_id: Identifier
+    owner_id: Identifier
+    policy: RelationshipPolicy
+    mode: Mode = Mode.REVERSE
+
+
+class AnswerPrompt(DomainModel):
+    type: Literal["answer_prompt"] = "answer_prompt"
+    answer_id: AnswerId
+    prompt_id: PromptId
+    respondent_id: Identifier
+    answer: Answer
+
+
+class Tick(DomainModel):
+    """The clock: emit whatever fell due at or before `now`."""
+
+    type: Literal["tick"] = "tick"
+
+
+class OpenEscalation(DomainModel):
+    type: Literal["open_escalation"] = "open_escalation"
+    reason: ReasonCode = "coordinator_concern"
+    severity: Severity = Severity.MEDIUM
+    note: LongText | None = None
+
+
+Resolution = Literal["continue", "amend_contract", "pause", "end_without_fault", "rematch"]
+
+
+class ResolveEscalation(DomainModel):
+    type: Literal["resolve_escalation"] = "resolve_escalation"
+    resolution: Resolution
+    # None resolves the escalation that is open (there is at most one).
+    escalation_id: str | None = None
+    note: LongText | None = None
+
+
+class PauseRelationship(DomainModel):
+    type: Literal["pause_relationship"] = "pause_relationship"
+    reason: ReasonCode = "coordinator_decision"
+
+
+class ResumeRelationship(DomainModel):
+    type: Literal["resume_relationship"] = "resume_relationship"
+
+
+class EndRelationship(DomainModel):
+    type: Literal["end_relationship"] = "end_relationship"
+    reason: ReasonCode = "coordinator_decision"
+    rematch_requested: bool = False
+
+
+class ExtendTerm(DomainModel):
+    type: Literal["extend_term"] = "extend_term"
+    new_term_end: AwareDatetime
+
+
+class RecordParticipantLeft(DomainModel):
+    type: Literal["record_participant_left"] = "record_participant_left"
+    participant_id: Identifier
+
+
+class RecordManagerChange(DomainModel):
+    type: Literal["record_manager_change"] = "record_manager_change"
+    participant_id: Identifier
+    reporting_line_conflict: bool
+
+
+class RecordLeaveStarted(DomainModel):
+    type: Literal["record_leave_started"] = "record_leave_started"
+    participant_id: Identifier
+
+
+class RecordLeaveEnded(DomainModel):
+    type: Literal["record_leave_ended"] = "record_leave_ended"
+    participant_id: Identifier
+
+
+Command = Annotated[
+    StartRelationship
+    | AnswerPrompt
+    | Tick
+    | OpenEscalation
+    | ResolveEscalation
+    | PauseRelationship
+    | ResumeRelationship
+    | EndRelationship
+    | ExtendTerm
+    | RecordParticipantLeft
+    | RecordManagerChange
+    | RecordLeaveStarted
+    | RecordLeaveEnded,
+    Field(discriminator="type"),
+]
+COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

@@ -1,0 +1,106 @@
+"""The clock: process everything that fell due, in order, each at its own due time."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from domain.decide_checkins import after_mutual_consent_expired, open_checkin_round
+from domain.decide_closing import after_reflection_expired
+from domain.decide_contracting import after_contract_prompt_expired
+from domain.decide_meetings import (
+    after_meeting_log_expired,
+    request_meeting_logs,
+    send_meeting_reminder,
+)
+from domain.decide_onboarding import after_onboarding_expired
+from domain.decide_proposal import after_consent_expired
+from domain.decision import Decision
+from domain.events import EscalationOverdue, PromptExpired, PromptReminderDue
+from domain.prompts import Prompt, PromptKind
+from domain.schedule import DueItem, DueKind, first_due
+from domain.state import latest_time
+from domain.steps import reassess_health, start_closing
+
+# Every handler settles its item, so this only guards against a bug looping forever.
+_MAX_ITEMS_PER_DECISION = 10_000
+
+_AFTER_EXPIRY: dict[PromptKind, Callable[[Decision, Prompt], None]] = {
+    PromptKind.CONSENT: after_consent_expired,
+    PromptKind.ONBOARDING: after_onboarding_expired,
+    PromptKind.CONTRACT_PROPOSAL: after_contract_prompt_expired,
+    PromptKind.CONTRACT_REVIEW: after_contract_prompt_expired,
+    PromptKind.MEETING_LOG: after_meeting_log_expired,
+    PromptKind.CHECKIN: lambda d, p: None,
+    PromptKind.MUTUAL_CONSENT: after_mutual_consent_expired,
+    PromptKind.CLOSING_REFLECTION: after_reflection_expired,
+}
+
+
+def run_due_items(d: Decision, until: datetime) -> None:
+    for _ in range(_MAX_ITEMS_PER_DECISION):
+        item = first_due(d.state)
+        if item is None or item.at > until:
+            d.now = latest_time(d.state, until)
+            return
+        # Events carry the time they fell due (never earlier than the last event).
+        d.now = latest_time(d.state, item.at)
+        _handle(d, item)
+        reassess_health(d)
+    raise RuntimeError("due items did not settle; a handler failed to make progress")
+
+
+def _handle(d: Decision, item: DueItem) -> None:
+    match item.kind:
+        case DueKind.PROMPT_REMINDER:
+            _remind(d, d.state.prompts[item.ref])
+        case DueKind.PROMPT_EXPIRY:
+            _expire(d, d.state.prompts[item.ref])
+        case DueKind.MEETING_REMINDER:
+            send_meeting_reminder(d, int(item.ref))
+        case DueKind.MEETING_LOG_REQUEST:
+            request_meeting_logs(d, int(item.ref))
+        case DueKind.CHECKIN:
+            open_checkin_round(d)
+        case DueKind.ESCALATION_DEADLINE:
+            _escalation_overdue(d)
+        case DueKind.TERM_END:
+            start_closing(d)
+
+
+def _remind(d: Decision, prompt: Prompt) -> None:
+    d.emit(
+        PromptReminderDue(
+            occurred_at=d.now,
+            prompt_id=prompt.prompt_id,
+            recipient_id=prompt.recipient_id,
+            kind=prompt.kind,
+            due_at=prompt.due_at,
+        )
+    )
+
+
+def _expire(d: Decision, prompt: Prompt) -> None:
+    d.emit(
+        PromptExpired(
+            occurred_at=d.now,
+            prompt_id=prompt.prompt_id,
+            recipient_id=prompt.recipient_id,
+            kind=prompt.kind,
+        )
+    )
+    _AFTER_EXPIRY[prompt.kind](d, prompt)
+
+
+def _escalation_overdue(d: Decision) -> None:
+    """Level 1 goes to the owner with a new deadline; when that passes too, a last notice."""
+    escalation = d.state.open_escalation
+    assert escalation is not None  # only open escalations have a due deadline
+    level = escalation.level + 1
+    respond_by = d.now + d.policy.owner_response_deadline if level == 2 else None
+    d.emit(
+        EscalationOverdue(
+            occurred_at=d.now,
+            escalation_id=escalation.escalation_id,
+            level=level,
+            respond_by=respond_by,
+        )
+    )

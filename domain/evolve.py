@@ -1,0 +1,515 @@
+"""`evolve`: the pure fold from one state and one event to the next state.
+
+Handlers only record facts; every decision (what follows from what) lives in the decider, so
+replaying stored events can never take a different path.
+"""
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from domain.assessment import HealthAssessment
+from domain.contract import ContractStatus, ContractVersion
+from domain.events import (
+    BriefingAcknowledged,
+    CheckInRoundOpened,
+    CheckInScheduled,
+    CheckInSubmitted,
+    ClosingStarted,
+    ContractCounterProposed,
+    ContractingStarted,
+    ContractProposed,
+    ContractSigned,
+    EscalationOpened,
+    EscalationOverdue,
+    EscalationResolved,
+    Event,
+    EventBase,
+    HealthAssessed,
+    ManagerChangeRecorded,
+    MatchAccepted,
+    MatchDeclined,
+    MeetingCancelled,
+    MeetingHeld,
+    MeetingLogSubmitted,
+    MeetingMissed,
+    MeetingReminderDue,
+    MeetingRescheduled,
+    MeetingScheduled,
+    ModeBecameMutual,
+    MutualDeclined,
+    MutualProposed,
+    OnboardingStarted,
+    ParticipantLeaveEnded,
+    ParticipantLeaveStarted,
+    PromptClosed,
+    PromptExpired,
+    PromptIssued,
+    PromptReminderDue,
+    ProposalExpired,
+    RecognitionGranted,
+    ReflectionSubmitted,
+    RelationshipCompleted,
+    RelationshipEndedEarly,
+    RelationshipPaused,
+    RelationshipProposed,
+    RelationshipResumed,
+    TermExtended,
+    TermRenewed,
+)
+from domain.prompts import PromptKind, PromptStatus
+from domain.state import (
+    CheckInRecord,
+    Escalation,
+    EscalationStatus,
+    Meeting,
+    MeetingStatus,
+    Mode,
+    MutualProposal,
+    Phase,
+    Recognition,
+    Reflection,
+    RelationshipState,
+)
+
+
+def evolve(state: RelationshipState, event: Event) -> RelationshipState:
+    handler = _HANDLERS[type(event)]
+    return handler(state, event).model_copy(update={"last_event_at": event.occurred_at})
+
+
+def apply_all(state: RelationshipState, events: Iterable[Event]) -> RelationshipState:
+    for event in events:
+        state = evolve(state, event)
+    return state
+
+
+# -- small replace helpers (the state is frozen) ----------------------------------------------
+
+
+def _with_prompt_status(
+    state: RelationshipState, prompt_id: str, status: PromptStatus, at: datetime
+) -> RelationshipState:
+    prompt = state.prompts[prompt_id].model_copy(update={"status": status, "closed_at": at})
+    return state.model_copy(update={"prompts": {**state.prompts, prompt_id: prompt}})
+
+
+def _with_meeting(state: RelationshipState, number: int, **changes: Any) -> RelationshipState:
+    meetings = list(state.meetings)
+    meetings[number - 1] = meetings[number - 1].model_copy(update=changes)
+    return state.model_copy(update={"meetings": tuple(meetings)})
+
+
+def _with_contract(state: RelationshipState, version: int, **changes: Any) -> RelationshipState:
+    contracts = list(state.contracts)
+    contracts[version - 1] = contracts[version - 1].model_copy(update=changes)
+    return state.model_copy(update={"contracts": tuple(contracts)})
+
+
+def _with_escalation(
+    state: RelationshipState, escalation_id: str, **changes: Any
+) -> RelationshipState:
+    escalations = tuple(
+        e.model_copy(update=changes) if e.escalation_id == escalation_id else e
+        for e in state.escalations
+    )
+    return state.model_copy(update={"escalations": escalations})
+
+
+def _ended(state: RelationshipState, phase: Phase, reason: str, rematch: bool) -> RelationshipState:
+    return state.model_copy(
+        update={
+            "phase": phase,
+            "end_reason": reason,
+            "rematch_requested": rematch,
+            "next_checkin_at": None,
+            "paused_from": None,
+            "mediation_from": None,
+        }
+    )
+
+
+# -- proposal ---------------------------------------------------------------------------------
+
+
+def _proposed(state: RelationshipState, e: RelationshipProposed) -> RelationshipState:
+    return state.model_copy(update={"proposed_at": e.occurred_at, "phase": Phase.PROPOSED})
+
+
+def _accepted(state: RelationshipState, e: MatchAccepted) -> RelationshipState:
+    return state.model_copy(update={"accepted_by": (*state.accepted_by, e.participant_id)})
+
+
+def _declined(state: RelationshipState, e: MatchDeclined) -> RelationshipState:
+    return _ended(state, Phase.DECLINED, "declined", e.rematch_requested)
+
+
+def _proposal_expired(state: RelationshipState, e: ProposalExpired) -> RelationshipState:
+    return _ended(state, Phase.DECLINED, "expired", e.rematch_requested)
+
+
+# -- prompts ----------------------------------------------------------------------------------
+
+
+def _prompt_issued(state: RelationshipState, e: PromptIssued) -> RelationshipState:
+    state = state.model_copy(update={"prompts": {**state.prompts, e.prompt.prompt_id: e.prompt}})
+    meeting_number = e.prompt.context.meeting_number
+    if e.prompt.kind == PromptKind.MEETING_LOG and meeting_number is not None:
+        meeting = state.meeting(meeting_number)
+        if meeting.status == MeetingStatus.SCHEDULED:
+            state = _with_meeting(state, meeting_number, status=MeetingStatus.AWAITING_LOG)
+    return state
+
+
+def _prompt_reminded(state: RelationshipState, e: PromptReminderDue) -> RelationshipState:
+    prompt = state.prompts[e.prompt_id].model_copy(update={"reminder_sent": True})
+    return state.model_copy(update={"prompts": {**state.prompts, e.prompt_id: prompt}})
+
+
+def _prompt_closed(state: RelationshipState, e: PromptClosed) -> RelationshipState:
+    answered = e.reason == "answered"
+    status = PromptStatus.ANSWERED if answered else PromptStatus.CLOSED
+    kind = state.prompts[e.prompt_id].kind
+    state = _with_prompt_status(state, e.prompt_id, status, e.occurred_at)
+    if answered and e.answer_id is not None:
+        ids = (*state.processed_answer_ids, e.answer_id)
+        state = state.model_copy(update={"processed_answer_ids": ids})
+    if kind == PromptKind.MUTUAL_CONSENT and not answered:
+        # The question was withdrawn (pause, end): nobody refused, so it may be asked again.
+        state = state.model_copy(update={"mutual_proposal": None})
+    return state
+
+
+def _prompt_expired(state: RelationshipState, e: PromptExpired) -> RelationshipState:
+    return _with_prompt_status(state, e.prompt_id, PromptStatus.EXPIRED, e.occurred_at)
+
+
+# -- onboarding and contract ------------------------------------------------------------------
+
+
+def _onboarding_started(state: RelationshipState, _: OnboardingStarted) -> RelationshipState:
+    return state.model_copy(update={"phase": Phase.ONBOARDING})
+
+
+def _briefed(state: RelationshipState, e: BriefingAcknowledged) -> RelationshipState:
+    return state.model_copy(update={"briefed": (*state.briefed, e.participant_id)})
+
+
+def _contracting_started(state: RelationshipState, e: ContractingStarted) -> RelationshipState:
+    return state.model_copy(
+        update={
+            "phase": Phase.CONTRACTING,
+            "term_number": e.term_number,
+            "contracting_reason": e.reason,
+            "paused_from": None,
+            "pause_reason": None,
+            "mediation_from": None,
+            "next_checkin_at": None,
+            "checkin_anchor": None,
+        }
+    )
+
+
+def _contract_proposed(state: RelationshipState, e: ContractProposed) -> RelationshipState:
+    version = ContractVersion(
+        version=e.version,
+        terms=e.terms,
+        proposed_by=e.proposed_by,
+        proposed_at=e.occurred_at,
+        reason=e.reason,
+    )
+    return state.model_copy(update={"contracts": (*state.contracts, version)})
+
+
+def _contract_countered(state: RelationshipState, e: ContractCounterProposed) -> RelationshipState:
+    countered = state.contracts[e.counters_version - 1]
+    state = _with_contract(state, e.counters_version, status=ContractStatus.COUNTERED)
+    version = ContractVersion(
+        version=e.version,
+        terms=e.terms,
+        proposed_by=e.proposed_by,
+        proposed_at=e.occurred_at,
+        reason=countered.reason,
+    )
+    return state.model_copy(update={"contracts": (*state.contracts, version)})
+
+
+def _contract_signed(state: RelationshipState, e: ContractSigned) -> RelationshipState:
+    state = _with_contract(state, e.version, status=ContractStatus.SIGNED, signed_by=e.signed_by)
+    phase = Phase.ACTIVE if state.phase == Phase.CONTRACTING else state.phase
+    return state.model_copy(
+        update={"contract_in_force": e.version, "term_end": e.term_end, "phase": phase}
+    )
+
+
+# -- meetings ---------------------------------------------------------------------------------
+
+
+def _meeting_scheduled(state: RelationshipState, e: MeetingScheduled) -> RelationshipState:
+    meeting = Meeting(
+        number=e.meeting_number,
+        term_number=e.term_number,
+        scheduled_at=e.scheduled_at,
+        ends_at=e.ends_at,
+        reminder_at=e.reminder_at,
+    )
+    return state.model_copy(update={"meetings": (*state.meetings, meeting)})
+
+
+def _meeting_reminded(state: RelationshipState, e: MeetingReminderDue) -> RelationshipState:
+    return _with_meeting(state, e.meeting_number, reminder_sent=True)
+
+
+def _meeting_held(state: RelationshipState, e: MeetingHeld) -> RelationshipState:
+    return _with_meeting(state, e.meeting_number, status=MeetingStatus.HELD)
+
+
+def _meeting_missed(state: RelationshipState, e: MeetingMissed) -> RelationshipState:
+    return _with_meeting(state, e.meeting_number, status=MeetingStatus.MISSED)
+
+
+def _meeting_cancelled(state: RelationshipState, e: MeetingCancelled) -> RelationshipState:
+    return _with_meeting(state, e.meeting_number, status=MeetingStatus.CANCELLED)
+
+
+def _meeting_rescheduled(state: RelationshipState, e: MeetingRescheduled) -> RelationshipState:
+    meeting = state.meeting(e.meeting_number)
+    return _with_meeting(
+        state,
+        e.meeting_number,
+        scheduled_at=e.scheduled_at,
+        ends_at=e.ends_at,
+        reminder_at=e.reminder_at,
+        status=MeetingStatus.SCHEDULED,
+        reminder_sent=False,
+        revision=meeting.revision + 1,
+    )
+
+
+# -- check-ins and health ---------------------------------------------------------------------
+
+
+def _checkin_scheduled(state: RelationshipState, e: CheckInScheduled) -> RelationshipState:
+    return state.model_copy(
+        update={"next_checkin_at": e.scheduled_at, "next_checkin_round": e.round_number}
+    )
+
+
+def _checkin_opened(state: RelationshipState, e: CheckInRoundOpened) -> RelationshipState:
+    return state.model_copy(
+        update={
+            "next_checkin_at": None,
+            "next_checkin_round": e.round_number + 1,
+            "checkin_anchor": e.occurred_at,
+        }
+    )
+
+
+def _checkin_submitted(state: RelationshipState, e: CheckInSubmitted) -> RelationshipState:
+    scores = [p.score for p in e.goal_progress]
+    record = CheckInRecord(
+        round_number=e.round_number,
+        respondent_id=e.respondent_id,
+        satisfaction=e.satisfaction,
+        psychological_safety=e.psychological_safety,
+        average_progress=sum(scores) / len(scores) if scores else None,
+        focus=e.focus,
+        tension_flag=e.tension_flag,
+    )
+    return state.model_copy(update={"checkins": (*state.checkins, record)})
+
+
+def _health_assessed(state: RelationshipState, e: HealthAssessed) -> RelationshipState:
+    return state.model_copy(update={"health": HealthAssessment(level=e.level, reasons=e.reasons)})
+
+
+# -- mediation --------------------------------------------------------------------------------
+
+
+def _escalation_opened(state: RelationshipState, e: EscalationOpened) -> RelationshipState:
+    escalation = Escalation(
+        escalation_id=e.escalation_id,
+        reasons=e.reasons,
+        severity=e.severity,
+        raised_by=e.raised_by,
+        opened_at=e.occurred_at,
+        respond_by=e.respond_by,
+        private_note=e.private_note,
+    )
+    state = state.model_copy(update={"escalations": (*state.escalations, escalation)})
+    if state.phase == Phase.PAUSED:
+        # Still paused, but the relationship now resumes into mediation rather than past it.
+        if state.paused_from != Phase.MEDIATION:
+            state = state.model_copy(
+                update={"paused_from": Phase.MEDIATION, "mediation_from": state.paused_from}
+            )
+        return state
+    return state.model_copy(update={"phase": Phase.MEDIATION, "mediation_from": state.phase})
+
+
+def _escalation_overdue(state: RelationshipState, e: EscalationOverdue) -> RelationshipState:
+    return _with_escalation(state, e.escalation_id, level=e.level, respond_by=e.respond_by)
+
+
+def _escalation_resolved(state: RelationshipState, e: EscalationResolved) -> RelationshipState:
+    state = _with_escalation(
+        state,
+        e.escalation_id,
+        status=EscalationStatus.RESOLVED,
+        resolution=e.resolution,
+        resolved_at=e.occurred_at,
+    )
+    # Mediation is over: go back to where it started (or, if paused, resume there later).
+    if state.phase == Phase.MEDIATION:
+        state = state.model_copy(update={"phase": state.mediation_from})
+    elif state.phase == Phase.PAUSED and state.paused_from == Phase.MEDIATION:
+        state = state.model_copy(update={"paused_from": state.mediation_from})
+    return state.model_copy(update={"mediation_from": None})
+
+
+# -- mutual -----------------------------------------------------------------------------------
+
+
+def _mutual_proposed(state: RelationshipState, e: MutualProposed) -> RelationshipState:
+    proposal = MutualProposal(proposed_by=e.proposed_by, goals=e.goals)
+    return state.model_copy(update={"mutual_proposal": proposal})
+
+
+def _mutual_declined(state: RelationshipState, _: MutualDeclined) -> RelationshipState:
+    return state.model_copy(update={"mutual_proposal": None, "mutual_declined_in_term": True})
+
+
+def _became_mutual(state: RelationshipState, _: ModeBecameMutual) -> RelationshipState:
+    return state.model_copy(update={"mode": Mode.MUTUAL, "mutual_proposal": None})
+
+
+# -- pause, HR, term --------------------------------------------------------------------------
+
+
+def _paused(state: RelationshipState, e: RelationshipPaused) -> RelationshipState:
+    return state.model_copy(
+        update={
+            "phase": Phase.PAUSED,
+            "paused_from": e.paused_from,
+            "pause_reason": e.reason,
+            "next_checkin_at": None,
+            "checkin_anchor": None,
+        }
+    )
+
+
+def _resumed(state: RelationshipState, e: RelationshipResumed) -> RelationshipState:
+    return state.model_copy(
+        update={"phase": e.resumed_to, "paused_from": None, "pause_reason": None}
+    )
+
+
+def _leave_started(state: RelationshipState, e: ParticipantLeaveStarted) -> RelationshipState:
+    return state.model_copy(update={"on_leave": (*state.on_leave, e.participant_id)})
+
+
+def _leave_ended(state: RelationshipState, e: ParticipantLeaveEnded) -> RelationshipState:
+    on_leave = tuple(pid for pid in state.on_leave if pid != e.participant_id)
+    return state.model_copy(update={"on_leave": on_leave})
+
+
+def _unchanged(state: RelationshipState, _: EventBase) -> RelationshipState:
+    return state
+
+
+def _term_extended(state: RelationshipState, e: TermExtended) -> RelationshipState:
+    return state.model_copy(update={"term_end": e.term_end})
+
+
+# -- closing ----------------------------------------------------------------------------------
+
+
+def _closing_started(state: RelationshipState, _: ClosingStarted) -> RelationshipState:
+    return state.model_copy(
+        update={"phase": Phase.CLOSING, "next_checkin_at": None, "mediation_from": None}
+    )
+
+
+def _reflected(state: RelationshipState, e: ReflectionSubmitted) -> RelationshipState:
+    reflection = Reflection(
+        respondent_id=e.respondent_id,
+        term_number=e.term_number,
+        goals_achieved=sum(1 for outcome in e.goals_achieved if outcome.achieved),
+        continue_informally=e.continue_informally,
+        want_renewal=e.want_renewal,
+    )
+    return state.model_copy(update={"reflections": (*state.reflections, reflection)})
+
+
+def _recognised(state: RelationshipState, e: RecognitionGranted) -> RelationshipState:
+    recognition = Recognition(
+        participant_id=e.participant_id,
+        role=e.role,
+        term_number=e.term_number,
+        meetings_held=e.meetings_held,
+        reflection_submitted=e.reflection_submitted,
+        granted_at=e.occurred_at,
+    )
+    return state.model_copy(update={"recognitions": (*state.recognitions, recognition)})
+
+
+def _renewed(state: RelationshipState, e: TermRenewed) -> RelationshipState:
+    return state.model_copy(
+        update={"term_number": e.term_number, "reflections": (), "mutual_declined_in_term": False}
+    )
+
+
+def _completed(state: RelationshipState, _: RelationshipCompleted) -> RelationshipState:
+    return _ended(state, Phase.COMPLETED, "completed", rematch=False)
+
+
+def _ended_early(state: RelationshipState, e: RelationshipEndedEarly) -> RelationshipState:
+    return _ended(state, Phase.ENDED_EARLY, e.reason, e.rematch_requested)
+
+
+_HANDLERS: dict[type[EventBase], Callable[[RelationshipState, Any], RelationshipState]] = {
+    RelationshipProposed: _proposed,
+    MatchAccepted: _accepted,
+    MatchDeclined: _declined,
+    ProposalExpired: _proposal_expired,
+    PromptIssued: _prompt_issued,
+    PromptReminderDue: _prompt_reminded,
+    PromptClosed: _prompt_closed,
+    PromptExpired: _prompt_expired,
+    OnboardingStarted: _onboarding_started,
+    BriefingAcknowledged: _briefed,
+    ContractingStarted: _contracting_started,
+    ContractProposed: _contract_proposed,
+    ContractCounterProposed: _contract_countered,
+    ContractSigned: _contract_signed,
+    MeetingScheduled: _meeting_scheduled,
+    MeetingReminderDue: _meeting_reminded,
+    MeetingHeld: _meeting_held,
+    MeetingMissed: _meeting_missed,
+    MeetingCancelled: _meeting_cancelled,
+    MeetingRescheduled: _meeting_rescheduled,
+    CheckInScheduled: _checkin_scheduled,
+    CheckInRoundOpened: _checkin_opened,
+    CheckInSubmitted: _checkin_submitted,
+    HealthAssessed: _health_assessed,
+    EscalationOpened: _escalation_opened,
+    EscalationOverdue: _escalation_overdue,
+    EscalationResolved: _escalation_resolved,
+    MutualProposed: _mutual_proposed,
+    MutualDeclined: _mutual_declined,
+    ModeBecameMutual: _became_mutual,
+    RelationshipPaused: _paused,
+    RelationshipResumed: _resumed,
+    ParticipantLeaveStarted: _leave_started,
+    ParticipantLeaveEnded: _leave_ended,
+    TermExtended: _term_extended,
+    ClosingStarted: _closing_started,
+    ReflectionSubmitted: _reflected,
+    RecognitionGranted: _recognised,
+    TermRenewed: _renewed,
+    RelationshipCompleted: _completed,
+    RelationshipEndedEarly: _ended_early,
+    # Kept for the record and the read model; they change nothing the decider reads.
+    MeetingLogSubmitted: _unchanged,
+    ManagerChangeRecorded: _unchanged,
+}

@@ -1,0 +1,154 @@
+"""Health of a pair: green, amber or red, always with the reasons behind amber and red."""
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from domain.assessment import HealthAssessment, HealthLevel, HealthReason
+from domain.prompts import PromptStatus
+from domain.state import CheckInRecord, Meeting, MeetingStatus, RelationshipState
+
+
+def assess_health(state: RelationshipState, now: datetime) -> HealthAssessment:
+    reasons = (
+        *_meeting_reasons(state, now),
+        *_checkin_reasons(state),
+        *_answer_gap_reasons(state),
+        *_unanswered_reasons(state),
+    )
+    level = max((r.level for r in reasons), key=lambda lvl: lvl.rank, default=HealthLevel.GREEN)
+    return HealthAssessment(level=level, reasons=reasons)
+
+
+def _reason(code: str, detail: str, level: HealthLevel) -> HealthReason:
+    return HealthReason(code=code, detail=detail, level=level)
+
+
+def _graded(value: float, amber: float, red: float) -> HealthLevel | None:
+    """Grade a value where *lower* is worse."""
+    if value <= red:
+        return HealthLevel.RED
+    if value <= amber:
+        return HealthLevel.AMBER
+    return None
+
+
+# -- meetings: judged against the pair's own cadence, i.e. the meetings they scheduled ---------
+
+
+def _resolved_meetings(state: RelationshipState, now: datetime) -> list[Meeting]:
+    return [
+        m
+        for m in state.meetings
+        if m.term_number == state.term_number
+        and m.status in (MeetingStatus.HELD, MeetingStatus.MISSED)
+        and m.scheduled_at <= now
+    ]
+
+
+def _missed_in_a_row(meetings: list[Meeting]) -> int:
+    streak = 0
+    for meeting in reversed(meetings):
+        if meeting.status != MeetingStatus.MISSED:
+            break
+        streak += 1
+    return streak
+
+
+def _meeting_reasons(state: RelationshipState, now: datetime) -> Iterator[HealthReason]:
+    thresholds = state.policy.health
+    resolved = _resolved_meetings(state, now)
+    streak = _missed_in_a_row(resolved)
+    if streak >= thresholds.missed_in_a_row_red:
+        yield _reason("missed_meetings", f"{streak} meetings missed in a row", HealthLevel.RED)
+    elif streak >= thresholds.missed_in_a_row_amber:
+        yield _reason("missed_meetings", f"{streak} meeting(s) missed in a row", HealthLevel.AMBER)
+    if len(resolved) < thresholds.adherence_min_meetings:
+        return
+    held = sum(1 for m in resolved if m.status == MeetingStatus.HELD)
+    adherence = held / len(resolved)
+    # Strictly below the threshold counts; `_graded` is inclusive, so nudge by a hair.
+    level = _graded(adherence + 1e-9, thresholds.adherence_amber, thresholds.adherence_red)
+    if level is not None:
+        detail = f"adherence {adherence:.0%} ({held} of {len(resolved)} meetings held)"
+        yield _reason("low_adherence", detail, level)
+
+
+# -- check-ins: each person's latest answers --------------------------------------------------
+
+
+def _latest_checkins(state: RelationshipState) -> list[CheckInRecord]:
+    latest: dict[str, CheckInRecord] = {}
+    for record in state.checkins:
+        latest[record.respondent_id] = record
+    return [latest[pid] for pid in state.participants if pid in latest]
+
+
+def _checkin_reasons(state: RelationshipState) -> Iterator[HealthReason]:
+    thresholds = state.policy.health
+    for record in _latest_checkins(state):
+        role = state.role_of(record.respondent_id)
+        scores = (
+            ("low_satisfaction", "satisfaction", record.satisfaction),
+            ("low_psychological_safety", "psychological safety", record.psychological_safety),
+        )
+        for code, label, score in scores:
+            level = _graded(score, thresholds.score_amber, thresholds.score_red)
+            if level is not None:
+                yield _reason(code, f"{role} {label} {score}/5", level)
+        progress = record.average_progress
+        if progress is not None and progress <= thresholds.score_amber:
+            yield _reason(
+                "low_progress", f"{role} goal progress {progress:.1f}/5", HealthLevel.AMBER
+            )
+        if record.focus != "on_track":
+            yield _reason("focus_drift", f"{role} reports {record.focus.value}", HealthLevel.AMBER)
+
+
+def _answer_gap_reasons(state: RelationshipState) -> Iterator[HealthReason]:
+    """Two people describing different relationships is a signal in itself."""
+    by_round: dict[int, dict[str, CheckInRecord]] = {}
+    for record in state.checkins:
+        by_round.setdefault(record.round_number, {})[record.respondent_id] = record
+    complete = [answers for answers in by_round.values() if len(answers) == 2]
+    if not complete:
+        return
+    first, second = complete[-1].values()
+    gap = state.policy.health.answer_gap_amber
+    for label, a, b in (
+        ("satisfaction", first.satisfaction, second.satisfaction),
+        ("psychological safety", first.psychological_safety, second.psychological_safety),
+    ):
+        if abs(a - b) >= gap:
+            yield _reason(
+                "answer_gap", f"{label} differs by {abs(a - b)} points", HealthLevel.AMBER
+            )
+
+
+# -- prompts nobody answered ------------------------------------------------------------------
+
+
+def unanswered_in_a_row(state: RelationshipState, participant_id: str) -> int:
+    """Expired prompts since this person last answered one (ghosting shows up here first)."""
+    streak = 0
+    for prompt in state.prompts.values():
+        if prompt.recipient_id != participant_id:
+            continue
+        if prompt.status == PromptStatus.EXPIRED:
+            streak += 1
+        elif prompt.status == PromptStatus.ANSWERED:
+            streak = 0
+    return streak
+
+
+def _unanswered_reasons(state: RelationshipState) -> Iterator[HealthReason]:
+    thresholds = state.policy.health
+    for pid in state.participants:
+        streak = unanswered_in_a_row(state, pid)
+        level = None
+        if streak >= thresholds.unanswered_red:
+            level = HealthLevel.RED
+        elif streak >= thresholds.unanswered_amber:
+            level = HealthLevel.AMBER
+        if level is not None:
+            detail = f"{state.role_of(pid)} left {streak} prompts unanswered in a row"
+            yield _reason("unanswered_prompts", detail, level)

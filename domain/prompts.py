@@ -1,0 +1,149 @@
+"""Prompts (questions the workflow puts to a person) and the typed answers they accept."""
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, Field, TypeAdapter
+
+from domain.base import DomainModel, Identifier, LongText, PromptId, Score, ShortText
+from domain.contract import MAX_GOALS_PER_DIRECTION, ContractTerms, Goal
+
+
+class PromptKind(StrEnum):
+    CONSENT = "consent"
+    ONBOARDING = "onboarding"
+    CONTRACT_PROPOSAL = "contract_proposal"
+    CONTRACT_REVIEW = "contract_review"
+    MEETING_LOG = "meeting_log"
+    CHECKIN = "checkin"
+    MUTUAL_CONSENT = "mutual_consent"
+    CLOSING_REFLECTION = "closing_reflection"
+
+
+class PromptStatus(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    EXPIRED = "expired"
+    # Withdrawn by the system (pause, end, superseded); not the person's fault.
+    CLOSED = "closed"
+
+
+class PromptContext(DomainModel):
+    """What the inbox needs to render the question; references only, never names or text."""
+
+    term_number: int = 1
+    contract_version: int | None = None
+    meeting_number: int | None = None
+    meeting_scheduled_at: AwareDatetime | None = None
+    checkin_round: int | None = None
+
+
+class Prompt(DomainModel):
+    prompt_id: PromptId
+    recipient_id: Identifier
+    kind: PromptKind
+    issued_at: AwareDatetime
+    due_at: AwareDatetime
+    remind_at: AwareDatetime | None = None
+    context: PromptContext = PromptContext()
+    status: PromptStatus = PromptStatus.OPEN
+    reminder_sent: bool = False
+    closed_at: AwareDatetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == PromptStatus.OPEN
+
+
+class Focus(StrEnum):
+    ON_TRACK = "on_track"
+    DRIFTING_TO_SMALL_TALK = "drifting_to_small_talk"
+    OFF_TOPIC = "off_topic"
+
+
+class ConsentAnswer(DomainModel):
+    kind: Literal["consent"] = "consent"
+    decision: Literal["accept", "decline"]
+    # Seen by the coordinator only; never by the other person.
+    reason: ShortText | None = None
+
+
+class OnboardingAnswer(DomainModel):
+    kind: Literal["onboarding"] = "onboarding"
+    understands_roles: bool
+    understands_responsibilities: bool
+    commits_to_rapport: bool
+    accepts_confidentiality: bool
+    hopes_to_teach: ShortText = ""
+    hopes_to_learn: ShortText = ""
+
+
+class ContractProposalAnswer(DomainModel):
+    kind: Literal["contract_proposal"] = "contract_proposal"
+    terms: ContractTerms
+
+
+class ContractReviewAnswer(DomainModel):
+    kind: Literal["contract_review"] = "contract_review"
+    decision: Literal["accept", "counter"]
+    counter_terms: ContractTerms | None = None
+
+
+class MeetingLogAnswer(DomainModel):
+    kind: Literal["meeting_log"] = "meeting_log"
+    happened: bool
+    learned: LongText = ""
+    taught: LongText = ""
+    reschedule_to: AwareDatetime | None = None
+
+
+class GoalProgress(DomainModel):
+    goal_number: int = Field(ge=1, le=2 * MAX_GOALS_PER_DIRECTION)
+    score: Score
+
+
+class CheckInAnswer(DomainModel):
+    kind: Literal["checkin"] = "checkin"
+    satisfaction: Score
+    goal_progress: tuple[GoalProgress, ...] = Field(max_length=2 * MAX_GOALS_PER_DIRECTION)
+    psychological_safety: Score
+    focus: Focus
+    tension_flag: bool = False
+    # Travels to the coordinator only.
+    private_note: LongText | None = None
+    learning_goes_both_ways: bool = False
+    other_direction_goals: tuple[Goal, ...] = Field(default=(), max_length=MAX_GOALS_PER_DIRECTION)
+
+
+class MutualConsentAnswer(DomainModel):
+    kind: Literal["mutual_consent"] = "mutual_consent"
+    consent: bool
+    goals: tuple[Goal, ...] = Field(default=(), max_length=MAX_GOALS_PER_DIRECTION)
+
+
+class GoalOutcome(DomainModel):
+    goal_number: int = Field(ge=1, le=2 * MAX_GOALS_PER_DIRECTION)
+    achieved: bool
+
+
+class ClosingReflectionAnswer(DomainModel):
+    kind: Literal["closing_reflection"] = "closing_reflection"
+    goals_achieved: tuple[GoalOutcome, ...] = Field(max_length=2 * MAX_GOALS_PER_DIRECTION)
+    learned: LongText = ""
+    taught: LongText = ""
+    continue_informally: bool
+    want_renewal: bool
+
+
+Answer = Annotated[
+    ConsentAnswer
+    | OnboardingAnswer
+    | ContractProposalAnswer
+    | ContractReviewAnswer
+    | MeetingLogAnswer
+    | CheckInAnswer
+    | MutualConsentAnswer
+    | ClosingReflectionAnswer,
+    Field(discriminator="kind"),
+]
+ANSWER_ADAPTER: TypeAdapter[Answer] = TypeAdapter(Answer)

@@ -1,0 +1,117 @@
+"""Time without timers: what falls due when, so the workflow needs one sleep and one `Tick`."""
+
+from datetime import datetime, timedelta
+from enum import IntEnum
+from typing import NamedTuple
+
+from domain.state import MeetingStatus, Phase, RelationshipState
+
+
+class DueKind(IntEnum):
+    """Also the processing order for items due at the same instant."""
+
+    PROMPT_REMINDER = 1
+    MEETING_REMINDER = 2
+    MEETING_LOG_REQUEST = 3
+    PROMPT_EXPIRY = 4
+    CHECKIN = 5
+    ESCALATION_DEADLINE = 6
+    TERM_END = 7
+
+
+class DueItem(NamedTuple):
+    at: datetime
+    kind: DueKind
+    ref: str
+
+
+def clock_is_running(state: RelationshipState) -> bool:
+    # Paused relationships have no timers: leave, sabbatical or a hierarchy conflict stop the clock.
+    return state.started and not state.is_terminal and state.phase != Phase.PAUSED
+
+
+def due_items(state: RelationshipState) -> list[DueItem]:
+    if not clock_is_running(state):
+        return []
+    items = [*_prompt_items(state), *_meeting_items(state)]
+    if state.next_checkin_at is not None:
+        items.append(DueItem(state.next_checkin_at, DueKind.CHECKIN, str(state.next_checkin_round)))
+    escalation = state.open_escalation
+    if escalation is not None and escalation.respond_by is not None:
+        items.append(
+            DueItem(escalation.respond_by, DueKind.ESCALATION_DEADLINE, escalation.escalation_id)
+        )
+    # A term never closes in the middle of a mediation; it closes once that is resolved.
+    if state.phase == Phase.ACTIVE and state.term_end is not None:
+        items.append(DueItem(state.term_end, DueKind.TERM_END, "term"))
+    return items
+
+
+def _prompt_items(state: RelationshipState) -> list[DueItem]:
+    items = []
+    for prompt in state.open_prompts:
+        if prompt.remind_at is not None and not prompt.reminder_sent:
+            items.append(DueItem(prompt.remind_at, DueKind.PROMPT_REMINDER, prompt.prompt_id))
+        items.append(DueItem(prompt.due_at, DueKind.PROMPT_EXPIRY, prompt.prompt_id))
+    return items
+
+
+def _meeting_items(state: RelationshipState) -> list[DueItem]:
+    items = []
+    for meeting in state.meetings:
+        if meeting.status != MeetingStatus.SCHEDULED:
+            continue
+        ref = str(meeting.number)
+        if not meeting.reminder_sent:
+            items.append(DueItem(meeting.reminder_at, DueKind.MEETING_REMINDER, ref))
+        items.append(DueItem(meeting.ends_at, DueKind.MEETING_LOG_REQUEST, ref))
+    return items
+
+
+def first_due(state: RelationshipState) -> DueItem | None:
+    return min(due_items(state), default=None)
+
+
+def next_due_at(state: RelationshipState) -> datetime | None:
+    """When the workflow should wake up and send `Tick` (None: wait for input only)."""
+    item = first_due(state)
+    return None if item is None else item.at
+
+
+def reminder_time(issued_at: datetime, due_at: datetime, lead: timedelta) -> datetime | None:
+    """A reminder only makes sense if it lands after the prompt went out."""
+    remind_at = due_at - lead
+    return remind_at if remind_at > issued_at else None
+
+
+def _first_after(base: datetime, step: timedelta, now: datetime) -> datetime:
+    """The first of base + k*step (k >= 1) strictly after now, without looping for ages."""
+    candidate = base + step
+    if candidate > now:
+        return candidate
+    skipped = (now - candidate) // step + 1
+    return candidate + skipped * step
+
+
+def next_meeting_slot(state: RelationshipState, now: datetime) -> datetime | None:
+    """Next meeting time on the agreed cadence, or None when no contract is in force."""
+    contract = state.contract
+    if contract is None:
+        return None
+    cadence = contract.terms.cadence
+    last = state.meetings[-1] if state.meetings else None
+    # Continue the rhythm of this term; after a pause, cancellation or new term, restart from now.
+    if (
+        last is None
+        or last.term_number != state.term_number
+        or last.status == MeetingStatus.CANCELLED
+    ):
+        return now + cadence
+    return _first_after(last.scheduled_at, cadence, now)
+
+
+def next_checkin_slot(state: RelationshipState, now: datetime) -> datetime:
+    interval = state.policy.checkin_interval
+    if state.checkin_anchor is None:
+        return now + interval
+    return _first_after(state.checkin_anchor, interval, now)

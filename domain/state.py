@@ -1,0 +1,255 @@
+"""The folded state of one mentoring relationship (built only by `evolve`)."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import AwareDatetime, Field
+
+from domain.assessment import HealthAssessment
+from domain.base import DomainModel, Identifier, LongText, ReasonCode
+from domain.contract import ContractReason, ContractStatus, ContractVersion, Goal
+from domain.policy import RelationshipPolicy
+from domain.prompts import Focus, Prompt, PromptKind
+
+
+class Phase(StrEnum):
+    PROPOSED = "proposed"
+    ONBOARDING = "onboarding"
+    CONTRACTING = "contracting"
+    ACTIVE = "active"
+    MEDIATION = "mediation"
+    PAUSED = "paused"
+    CLOSING = "closing"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    ENDED_EARLY = "ended_early"
+
+
+TERMINAL_PHASES = frozenset({Phase.COMPLETED, Phase.DECLINED, Phase.ENDED_EARLY})
+
+
+class Mode(StrEnum):
+    REVERSE = "reverse"
+    MUTUAL = "mutual"
+
+
+class Role(StrEnum):
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+
+
+class MeetingStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    AWAITING_LOG = "awaiting_log"
+    HELD = "held"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+
+PENDING_MEETING = frozenset({MeetingStatus.SCHEDULED, MeetingStatus.AWAITING_LOG})
+
+
+class Meeting(DomainModel):
+    number: int
+    term_number: int
+    scheduled_at: AwareDatetime
+    ends_at: AwareDatetime
+    reminder_at: AwareDatetime
+    status: MeetingStatus = MeetingStatus.SCHEDULED
+    reminder_sent: bool = False
+    # Bumped on every reschedule so each new time gets its own reminder key.
+    revision: int = 0
+
+
+class CheckInRecord(DomainModel):
+    """Scores only; free text and notes stay in the event and the escalation."""
+
+    round_number: int
+    respondent_id: Identifier
+    satisfaction: int
+    psychological_safety: int
+    average_progress: float | None
+    focus: Focus
+    tension_flag: bool
+
+
+class Severity(StrEnum):
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class EscalationStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class Escalation(DomainModel):
+    escalation_id: str
+    reasons: tuple[ReasonCode, ...]
+    severity: Severity
+    # 1 = coordinator, 2 = programme owner after the coordinator's deadline, 3 = owner overdue.
+    level: int = 1
+    # Kept for the coordinator; participant-facing views must never show it.
+    raised_by: str
+    opened_at: AwareDatetime
+    respond_by: AwareDatetime | None
+    private_note: LongText | None = None
+    status: EscalationStatus = EscalationStatus.OPEN
+    resolution: str | None = None
+    resolved_at: AwareDatetime | None = None
+
+
+class Reflection(DomainModel):
+    respondent_id: Identifier
+    term_number: int
+    goals_achieved: int
+    continue_informally: bool
+    want_renewal: bool
+
+
+class Recognition(DomainModel):
+    participant_id: Identifier
+    role: Role
+    term_number: int
+    meetings_held: int
+    reflection_submitted: bool
+    granted_at: AwareDatetime
+
+
+class MutualProposal(DomainModel):
+    proposed_by: Identifier
+    goals: tuple[Goal, ...]
+
+
+class RelationshipState(DomainModel):
+    relationship_id: Identifier
+    programme_id: Identifier
+    mentor_id: Identifier
+    mentee_id: Identifier
+    coordinator_id: Identifier
+    owner_id: Identifier
+    policy: RelationshipPolicy
+    mode: Mode = Mode.REVERSE
+    phase: Phase = Phase.PROPOSED
+    proposed_at: AwareDatetime | None = None
+    last_event_at: AwareDatetime | None = None
+    term_number: int = 1
+    accepted_by: tuple[Identifier, ...] = ()
+    briefed: tuple[Identifier, ...] = ()
+    contracts: tuple[ContractVersion, ...] = ()
+    contracting_reason: ContractReason = ContractReason.INITIAL
+    contract_in_force: int | None = None
+    term_end: AwareDatetime | None = None
+    meetings: tuple[Meeting, ...] = ()
+    next_checkin_round: int = 1
+    next_checkin_at: AwareDatetime | None = None
+    # When the last check-in round opened; the next one follows the interval from here.
+    checkin_anchor: AwareDatetime | None = None
+    checkins: tuple[CheckInRecord, ...] = ()
+    prompts: dict[str, Prompt] = Field(default_factory=dict)
+    escalations: tuple[Escalation, ...] = ()
+    mediation_from: Phase | None = None
+    paused_from: Phase | None = None
+    pause_reason: ReasonCode | None = None
+    on_leave: tuple[Identifier, ...] = ()
+    health: HealthAssessment = HealthAssessment()
+    mutual_proposal: MutualProposal | None = None
+    mutual_declined_in_term: bool = False
+    reflections: tuple[Reflection, ...] = ()
+    recognitions: tuple[Recognition, ...] = ()
+    # Answer ids already applied: Temporal's update-id dedupe does not survive continue-as-new.
+    processed_answer_ids: tuple[str, ...] = ()
+    end_reason: ReasonCode | None = None
+    rematch_requested: bool = False
+
+    # -- participants -------------------------------------------------------------------------
+
+    @property
+    def participants(self) -> tuple[str, str]:
+        return (self.mentor_id, self.mentee_id)
+
+    def role_of(self, participant_id: str) -> Role | None:
+        if participant_id == self.mentor_id:
+            return Role.MENTOR
+        if participant_id == self.mentee_id:
+            return Role.MENTEE
+        return None
+
+    def participant_for(self, role: Role) -> str:
+        return self.mentor_id if role == Role.MENTOR else self.mentee_id
+
+    def partner_of(self, participant_id: str) -> str:
+        return self.mentee_id if participant_id == self.mentor_id else self.mentor_id
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    @property
+    def started(self) -> bool:
+        return self.proposed_at is not None
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.phase in TERMINAL_PHASES
+
+    @property
+    def meetings_run(self) -> bool:
+        """Meetings and check-ins run in active, and keep running through a mediation of it."""
+        return self.phase == Phase.ACTIVE or (
+            self.phase == Phase.MEDIATION and self.mediation_from == Phase.ACTIVE
+        )
+
+    # -- prompts ------------------------------------------------------------------------------
+
+    @property
+    def open_prompts(self) -> tuple[Prompt, ...]:
+        return tuple(prompt for prompt in self.prompts.values() if prompt.is_open)
+
+    def open_prompts_of(self, *kinds: PromptKind) -> tuple[Prompt, ...]:
+        return tuple(prompt for prompt in self.open_prompts if prompt.kind in kinds)
+
+    @property
+    def awaiting_response_from(self) -> tuple[str, ...]:
+        waiting = {prompt.recipient_id for prompt in self.open_prompts}
+        return tuple(pid for pid in self.participants if pid in waiting)
+
+    # -- contract -----------------------------------------------------------------------------
+
+    @property
+    def contract(self) -> ContractVersion | None:
+        """The version in force (signed by both), if any."""
+        if self.contract_in_force is None:
+            return None
+        return self.contracts[self.contract_in_force - 1]
+
+    @property
+    def pending_contract(self) -> ContractVersion | None:
+        """The latest version still waiting for its reviewer."""
+        if self.contracts and self.contracts[-1].status == ContractStatus.PROPOSED:
+            return self.contracts[-1]
+        return None
+
+    # -- meetings -----------------------------------------------------------------------------
+
+    @property
+    def pending_meeting(self) -> Meeting | None:
+        return next((m for m in self.meetings if m.status in PENDING_MEETING), None)
+
+    def meeting(self, number: int) -> Meeting:
+        return self.meetings[number - 1]
+
+    # -- escalations --------------------------------------------------------------------------
+
+    @property
+    def open_escalation(self) -> Escalation | None:
+        return next((e for e in self.escalations if e.status == EscalationStatus.OPEN), None)
+
+    @property
+    def escalation_open(self) -> bool:
+        return self.open_escalation is not None
+
+
+def latest_time(state: RelationshipState, now: datetime) -> datetime:
+    """The later of `now` and the last event: event times never go backwards."""
+    if state.last_event_at is None or state.last_event_at < now:
+        return now
+    return state.last_event_at

@@ -1,0 +1,1 @@
+"""Simulated participants: answer prompts through the same update path as real people."""

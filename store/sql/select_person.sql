@@ -1,0 +1,4 @@
+SELECT person_id, display_name, email, time_zone, working_hours_start, working_hours_end,
+       working_days, locale
+FROM people
+WHERE person_id = $1;

@@ -1,0 +1,153 @@
+"""`twoway up` as a user runs it: ready line, status, restart with data kept, clean stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import pytest
+
+from twoway.ports import free_port
+
+pytestmark = pytest.mark.e2e
+
+TWOWAY = str(Path(sys.executable).parent / "twoway")
+READY_TIMEOUT = 180.0
+STOP_TIMEOUT = 60.0
+
+
+@dataclass
+class RunningStack:
+    process: subprocess.Popen[str]
+    ready_line: str
+    env: dict[str, str]
+
+
+def stack_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TWOWAY_")}
+    env.update(
+        TWOWAY_HOME=str(home),
+        TWOWAY_TEMPORAL_PORT=str(free_port()),
+        TWOWAY_UI_PORT=str(free_port()),
+        TWOWAY_WEB_PORT=str(free_port()),
+        TWOWAY_SMTP_PORT=str(free_port()),
+    )
+    return env
+
+
+def start_stack(env: dict[str, str]) -> RunningStack:
+    process = subprocess.Popen(
+        [TWOWAY, "up"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert process.stdout is not None
+    deadline = time.monotonic() + READY_TIMEOUT
+    seen: list[str] = []
+    # readline blocks until a line or EOF; the stack prints progress lines, so this terminates.
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        if line.startswith("twoway ready"):
+            return RunningStack(process, line, env)
+    process.kill()
+    raise AssertionError("stack never became ready:\n" + "".join(seen))
+
+
+def descendants(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def stop_stack(stack: RunningStack) -> list[psutil.Process]:
+    """SIGINT like Ctrl-C; return every process that was part of the stack."""
+    family = descendants(stack.process.pid)
+    stack.process.send_signal(signal.SIGINT)
+    stack.process.wait(timeout=STOP_TIMEOUT)
+    return family
+
+
+def postgres_processes(home: Path) -> list[psutil.Process]:
+    found = []
+    for process in psutil.process_iter(["name", "cmdline"]):
+        cmdline = process.info["cmdline"] or []
+        if process.info["name"] == "postgres" and any(str(home) in part for part in cmdline):
+            found.append(process)
+    return found
+
+
+def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [TWOWAY, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[RunningStack]:
+    running = start_stack(stack_env(tmp_path / "home"))
+    yield running
+    if running.process.poll() is None:
+        stop_stack(running)
+
+
+def test_stack_keeps_a_running_relationship_across_restart_and_leaves_no_process(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    env = stack_env(home)
+    first = start_stack(env)
+    assert f"temporal=127.0.0.1:{env['TWOWAY_TEMPORAL_PORT']}" in first.ready_line
+    assert run_cli(env, "status").returncode == 0
+
+    started = run_cli(
+        env, "pair", "start", "--programme", "e2e", "--mentor", "emp-1", "--mentee", "emp-2"
+    )
+    assert started.returncode == 0, started.stdout + started.stderr
+    workflow_id = started.stdout.strip().splitlines()[-1]
+
+    family = stop_stack(first)
+    assert first.process.returncode == 0
+    assert family, "the stack started no child process"
+    assert not [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert not postgres_processes(home)
+    assert run_cli(env, "status").returncode != 0
+
+    second = start_stack(env)
+    try:
+        shown = run_cli(env, "pair", "show", workflow_id)
+        assert shown.returncode == 0, shown.stdout + shown.stderr
+        assert "running" in shown.stdout
+        assert "proposed" in shown.stdout
+    finally:
+        stop_stack(second)
+
+
+def test_second_stack_on_the_same_home_fails_at_once_naming_the_lock(
+    stack: RunningStack,
+) -> None:
+    second = subprocess.run(
+        [TWOWAY, "up"], env=stack.env, capture_output=True, text=True, timeout=30, check=False
+    )
+    assert second.returncode == 2
+    assert "twoway.lock" in second.stderr
+    assert "TWOWAY_HOME" in second.stderr
+
+
+def test_taken_port_fails_at_once_naming_the_setting(tmp_path: Path, stack: RunningStack) -> None:
+    env = stack_env(tmp_path / "other-home")
+    env["TWOWAY_TEMPORAL_PORT"] = stack.env["TWOWAY_TEMPORAL_PORT"]
+    second = subprocess.run(
+        [TWOWAY, "up"], env=env, capture_output=True, text=True, timeout=30, check=False
+    )
+    assert second.returncode == 2
+    assert "TWOWAY_TEMPORAL_PORT" in second.stderr
+    assert env["TWOWAY_TEMPORAL_PORT"] in second.stderr

@@ -1,0 +1,111 @@
+"""Relationship workflows on the time-skipping server, with real activities on real PostgreSQL."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest_asyncio
+from temporalio.client import Client
+from temporalio.service import RPCError
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from activities.relationship_activities import relationship_activities
+from simulation.driver import Driver
+from simulation.personas import Persona
+from starter import PairRequest, RelationshipHandle, start_relationship
+from store.database import Pool
+from twoway.temporal_client import sandbox_runner
+from workflows import ALL_WORKFLOWS
+
+MENTOR = "emp-junior-1"
+MENTEE = "emp-senior-1"
+
+
+HISTORIES = Path(__file__).parent / "histories"
+# Set to re-record the committed histories (after an intended change that is patched).
+RECORDING = os.environ.get("TWOWAY_RECORD_HISTORIES") == "1"
+
+
+@dataclass
+class Harness:
+    env: WorkflowEnvironment
+    task_queue: str
+    pool: Pool
+    kept: dict[str, str] = field(default_factory=dict)
+    started: list[RelationshipHandle] = field(default_factory=list)
+
+    def keep_history(self, handle: RelationshipHandle, name: str) -> None:
+        """Save this run's history under `histories/` for the replay test (when recording)."""
+        self.kept[name] = handle.id
+
+    async def save_kept_histories(self) -> None:
+        if not RECORDING:
+            return
+        HISTORIES.mkdir(exist_ok=True)
+        for name, workflow_id in self.kept.items():
+            history = await self.client.get_workflow_handle(workflow_id).fetch_history()
+            (HISTORIES / f"{name}.json").write_text(history.to_json())
+
+    @property
+    def client(self) -> Client:
+        return self.env.client
+
+    async def start_pair(self, policy: str = "standard") -> RelationshipHandle:
+        # A programme of its own per test: the same pair in one programme is one workflow id.
+        request = PairRequest(
+            programme_id=f"prog-{self.task_queue[-12:]}",
+            mentor_id=MENTOR,
+            mentee_id=MENTEE,
+            coordinator_id="coord-1",
+            owner_id="owner-1",
+            policy=policy,
+        )
+        handle = await start_relationship(self.client, request, task_queue=self.task_queue)
+        self.started.append(handle)
+        return handle
+
+    async def terminate_leftovers(self) -> None:
+        """A workflow left running without its worker blocks time skipping for later tests."""
+        for handle in self.started:
+            # describe() cannot decode the test server's datetime search attributes, so just
+            # try: terminating a closed workflow fails harmlessly.
+            with contextlib.suppress(RPCError):
+                await handle.terminate(reason="test finished")
+
+    def driver(
+        self, handle: RelationshipHandle, mentor: Persona, mentee: Persona, seed: int = 0
+    ) -> Driver:
+        return Driver(
+            handle=handle,
+            personas={MENTOR: mentor, MENTEE: mentee},
+            advance=self.env.sleep,
+            clock=self.env.get_current_time,
+            seed=seed,
+        )
+
+
+def relationship_worker(client: Client, task_queue: str, pool: Pool) -> Worker:
+    """A worker as in production: every workflow, the real activities, the same sandbox."""
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=list(ALL_WORKFLOWS),
+        activities=relationship_activities(pool),
+        workflow_runner=sandbox_runner(),
+    )
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def harness(time_skipping_env: WorkflowEnvironment, pg_pool: Pool) -> AsyncIterator[Harness]:
+    task_queue = f"rel-{uuid.uuid4()}"
+    async with relationship_worker(time_skipping_env.client, task_queue, pg_pool):
+        harness = Harness(time_skipping_env, task_queue, pg_pool)
+        yield harness
+        await harness.save_kept_histories()
+        await harness.terminate_leftovers()

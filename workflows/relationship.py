@@ -1,0 +1,392 @@
+"""One mentoring relationship as a durable workflow.
+
+The workflow only orchestrates: every update, signal and timer becomes a domain command, the pure
+decider in `domain/` turns it into events, and the events are folded into the state and handed to
+activities (event store, outbox, escalations). All business rules live in `domain/`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.models import (
+        EscalationCase,
+        EscalationUpdate,
+        EventEnvelope,
+        NotificationRequest,
+        RecordEventsInput,
+        RelationshipSnapshot,
+    )
+    from domain import (
+        AnswerPrompt,
+        Command,
+        DomainError,
+        EscalationOpened,
+        EscalationOverdue,
+        EscalationResolved,
+        Event,
+        NotificationIntent,
+        Prompt,
+        RelationshipState,
+        Tick,
+        decide,
+        evolve,
+        initial_state,
+        is_duplicate_answer,
+        next_due_at,
+        notifications_for,
+        operator_summary,
+        pending_prompts,
+        timeline,
+        validate_answer,
+    )
+    from workflows import search_attributes as attrs
+    from workflows.relationship_io import (
+        AnswerReceipt,
+        CarriedOver,
+        CommandReceipt,
+        CoordinatorCommand,
+        HrEvent,
+        PromptsQuery,
+        RelationshipInput,
+        RelationshipOutcome,
+    )
+
+ACTIVITY_TIMEOUT = timedelta(seconds=30)
+# Temporal retries side effects until they succeed; the backoff stays short because a
+# notification that waits an hour for a flaky database defeats its purpose.
+ACTIVITY_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1))
+
+
+# Each run stays well under Temporal's own suggestion (4,096 events / 4 MiB) so that replaying a
+# relationship after a cache eviction stays cheap; the state carried over is small.
+HISTORY_EVENTS_PER_RUN = 1000
+HISTORY_BYTES_PER_RUN = 768 * 1024
+
+
+def _history_is_long() -> bool:
+    info = workflow.info()
+    return (
+        info.is_continue_as_new_suggested()
+        or info.get_current_history_length() >= HISTORY_EVENTS_PER_RUN
+        or info.get_current_history_size() >= HISTORY_BYTES_PER_RUN
+    )
+
+
+class CommandRejectedError(ApplicationError):
+    """A domain rule refused the command: retrying cannot help."""
+
+    def __init__(self, error: DomainError) -> None:
+        super().__init__(error.message, type=error.code.value, non_retryable=True)
+
+
+@workflow.defn(name="Relationship")
+class RelationshipWorkflow:
+    """Proposal to closure of one pair; operated from the Temporal Web UI."""
+
+    @workflow.init
+    def __init__(self, input: RelationshipInput) -> None:
+        carried = input.carried_over
+        self._state: RelationshipState = carried.state if carried else initial_state(input.start)
+        self._stream_version = carried.stream_version if carried else 0
+        self._unrecorded: list[tuple[int, Event]] = []
+        self._intents: list[NotificationIntent] = []
+        self._published: dict[str, object] = {}
+        if carried is None:
+            # Started here rather than in run(): an update may arrive in the very first
+            # activation, and it must find a proposed relationship, not an empty one.
+            self._execute(input.start)
+
+    # -- the run loop -------------------------------------------------------------------------
+
+    @workflow.run
+    async def run(self, input: RelationshipInput) -> RelationshipOutcome:
+        while True:
+            await self._flush()
+            self._publish()
+            if self._state.is_terminal:
+                break
+            if _history_is_long():
+                await self._continue_as_new(input)
+            await self._wait_for_input_or_due_time()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._flush()
+        return self._outcome()
+
+    async def _wait_for_input_or_due_time(self) -> None:
+        due = next_due_at(self._state)
+        timeout = None if due is None else max(due - workflow.now(), timedelta(0))
+        try:
+            await workflow.wait_condition(
+                lambda: bool(self._unrecorded),
+                timeout=timeout,
+                timeout_summary=f"next due: {due.isoformat()}" if due else None,
+            )
+        except TimeoutError:
+            self._execute(Tick())
+
+    async def _continue_as_new(self, input: RelationshipInput) -> None:
+        # Handlers may still be applying answers; their events must be recorded by this run.
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._flush()
+        workflow.continue_as_new(
+            RelationshipInput(
+                start=input.start,
+                carried_over=CarriedOver(state=self._state, stream_version=self._stream_version),
+            )
+        )
+
+    # -- commands -----------------------------------------------------------------------------
+
+    def _execute(self, command: Command) -> list[Event]:
+        """Decide, fold, and queue the effects; raises DomainError when refused."""
+        events = decide(self._state, command, workflow.now())
+        for event in events:
+            before = self._state
+            self._state = evolve(self._state, event)
+            self._stream_version += 1
+            self._unrecorded.append((self._stream_version, event))
+            self._intents.extend(notifications_for(before, event, self._state))
+        return events
+
+    def _execute_or_reject(self, command: Command) -> None:
+        try:
+            self._execute(command)
+        except DomainError as error:
+            raise CommandRejectedError(error) from None
+
+    def _check(self, command: Command) -> None:
+        """Validators run the pure decider on the current state and discard the events."""
+        try:
+            decide(self._state, command, workflow.now())
+        except DomainError as error:
+            raise CommandRejectedError(error) from None
+
+    # -- participants -------------------------------------------------------------------------
+
+    @workflow.update(
+        name="answer_prompt",
+        description="A participant answers one of their prompts (consent, contract, log, ...).",
+    )
+    def answer_prompt(self, command: AnswerPrompt) -> AnswerReceipt:
+        duplicate = is_duplicate_answer(self._state, command.answer_id)
+        if not duplicate:
+            self._execute_or_reject(command)
+        return AnswerReceipt(
+            prompt_id=command.prompt_id, duplicate=duplicate, phase=self._state.phase.value
+        )
+
+    @answer_prompt.validator
+    def _validate_answer(self, command: AnswerPrompt) -> None:
+        if is_duplicate_answer(self._state, command.answer_id):
+            return
+        try:
+            validate_answer(self._state, command, workflow.now())
+        except DomainError as error:
+            raise CommandRejectedError(error) from None
+
+    @workflow.query(name="pending_prompts", description="Open prompts, optionally of one person.")
+    def pending_prompts(self, query: PromptsQuery) -> list[Prompt]:
+        return list(pending_prompts(self._state, query.person_id))
+
+    # -- coordinators and HR ------------------------------------------------------------------
+
+    @workflow.update(
+        name="coordinator_action",
+        description=(
+            "Coordinator action: open_escalation, resolve_escalation (continue, amend_contract,"
+            " pause, end_without_fault, rematch), pause, resume, end, extend_term."
+        ),
+    )
+    def coordinator_action(self, command: CoordinatorCommand) -> CommandReceipt:
+        self._execute_or_reject(command)
+        return CommandReceipt(
+            phase=self._state.phase.value, escalation_open=self._state.escalation_open
+        )
+
+    @coordinator_action.validator
+    def _validate_coordinator_action(self, command: CoordinatorCommand) -> None:
+        self._check(command)
+
+    @workflow.signal(
+        name="hr_event",
+        description="HR system event: participant left, manager changed, leave started/ended.",
+    )
+    def hr_event(self, event: HrEvent) -> None:
+        try:
+            self._execute(event)
+        except DomainError as error:
+            # HR feeds replay old events; one that no longer applies is noted, not fatal.
+            workflow.logger.info("HR event ignored", extra={"reason": error.code.value})
+
+    @workflow.query(name="state", description="The relationship's full state (operators only).")
+    def state(self) -> RelationshipState:
+        return self._state
+
+    @workflow.query(name="timeline", description="What happened, one line each, no private text.")
+    def timeline(self) -> list[str]:
+        return list(timeline(self._state))
+
+    # -- effects ------------------------------------------------------------------------------
+
+    async def _flush(self) -> None:
+        """Record events with their messages, then open or update escalations, until done."""
+        while self._unrecorded:
+            batch, self._unrecorded = self._unrecorded, []
+            intents, self._intents = self._intents, []
+            # The state right now is exactly the state after the batch's last event.
+            snapshot = self._snapshot()
+            await self._record(batch, snapshot, intents)
+            for _, event in batch:
+                await self._escalation_effect(event)
+
+    async def _record(
+        self,
+        batch: list[tuple[int, Event]],
+        snapshot: RelationshipSnapshot,
+        intents: list[NotificationIntent],
+    ) -> None:
+        envelopes = [
+            EventEnvelope(
+                stream_version=version,
+                event_type=event.type,
+                schema_version=event.schema_version,
+                occurred_at=event.occurred_at,
+                data=event.model_dump(mode="json"),
+            )
+            for version, event in batch
+        ]
+        await workflow.execute_activity(
+            "record_events",
+            RecordEventsInput(
+                stream_id=self._state.relationship_id,
+                events=envelopes,
+                snapshot=snapshot,
+                notifications=[self._notification(intent) for intent in intents],
+            ),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+            summary=f"record events {envelopes[0].stream_version}-{envelopes[-1].stream_version}",
+        )
+
+    def _notification(self, intent: NotificationIntent) -> NotificationRequest:
+        return NotificationRequest(
+            idempotency_key=intent.idempotency_key,
+            relationship_id=self._state.relationship_id,
+            recipient_id=intent.recipient_id,
+            recipient_role=intent.recipient_role,
+            template=intent.template,
+            data=dict(intent.data),
+        )
+
+    async def _escalation_effect(self, event: Event) -> None:
+        if isinstance(event, EscalationOpened):
+            await self._run_escalation_activity("open_escalation", self._case(event))
+        elif isinstance(event, EscalationOverdue):
+            update = EscalationUpdate(
+                escalation_key=self._escalation_key(event.escalation_id),
+                status="overdue",
+                level=event.level,
+                assigned_to=self._state.owner_id,
+                respond_by=event.respond_by,
+                occurred_at=event.occurred_at,
+            )
+            await self._run_escalation_activity("update_escalation", update)
+        elif isinstance(event, EscalationResolved):
+            update = EscalationUpdate(
+                escalation_key=self._escalation_key(event.escalation_id),
+                status="resolved",
+                resolution=event.resolution,
+                occurred_at=event.occurred_at,
+            )
+            await self._run_escalation_activity("update_escalation", update)
+
+    async def _run_escalation_activity(
+        self, name: str, argument: EscalationCase | EscalationUpdate
+    ) -> None:
+        await workflow.execute_activity(
+            name,
+            argument,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+            summary=f"{name.replace('_', ' ')} {argument.escalation_key.rsplit(':', 1)[-1]}",
+        )
+
+    def _escalation_key(self, escalation_id: str) -> str:
+        return f"{self._state.relationship_id}:{escalation_id}"
+
+    def _case(self, event: EscalationOpened) -> EscalationCase:
+        return EscalationCase(
+            escalation_key=self._escalation_key(event.escalation_id),
+            relationship_id=self._state.relationship_id,
+            programme_id=self._state.programme_id,
+            reason_codes=list(event.reasons),
+            severity=event.severity.value,
+            level=1,
+            assigned_to=self._state.coordinator_id,
+            respond_by=event.respond_by,
+            opened_at=event.occurred_at,
+            private_note=event.private_note,
+        )
+
+    # -- operator surface ---------------------------------------------------------------------
+
+    def _snapshot(self) -> RelationshipSnapshot:
+        state = self._state
+        return RelationshipSnapshot(
+            relationship_id=state.relationship_id,
+            programme_id=state.programme_id,
+            mentor_id=state.mentor_id,
+            mentee_id=state.mentee_id,
+            phase=state.phase.value,
+            mode=state.mode.value,
+            health=state.health.level.value,
+            next_due_at=next_due_at(state),
+            escalation_open=state.escalation_open,
+        )
+
+    def _publish(self) -> None:
+        """Search attributes and current details; only changes are written to history."""
+        state = self._state
+        due = next_due_at(state)
+        values: dict[str, object] = {
+            attrs.MENTORING_PROGRAMME.name: state.programme_id,
+            attrs.MENTORING_PHASE.name: state.phase.value,
+            attrs.MENTORING_MODE.name: state.mode.value,
+            attrs.MENTORING_HEALTH.name: state.health.level.value,
+            attrs.AWAITING_RESPONSE_FROM.name: list(state.awaiting_response_from),
+            attrs.ESCALATION_OPEN.name: state.escalation_open,
+            attrs.NEXT_DUE_AT.name: due,
+        }
+        if values != self._published:
+            workflow.upsert_search_attributes(
+                [
+                    attrs.MENTORING_PROGRAMME.value_set(state.programme_id),
+                    attrs.MENTORING_PHASE.value_set(state.phase.value),
+                    attrs.MENTORING_MODE.value_set(state.mode.value),
+                    attrs.MENTORING_HEALTH.value_set(state.health.level.value),
+                    attrs.AWAITING_RESPONSE_FROM.value_set(list(state.awaiting_response_from)),
+                    attrs.ESCALATION_OPEN.value_set(state.escalation_open),
+                    attrs.NEXT_DUE_AT.value_set(due) if due else attrs.NEXT_DUE_AT.value_unset(),
+                ]
+            )
+            self._published = values
+        # Not part of history, and dropped at continue-as-new: set on every pass.
+        workflow.set_current_details(operator_summary(state, workflow.now()))
+
+    def _outcome(self) -> RelationshipOutcome:
+        state = self._state
+        return RelationshipOutcome(
+            relationship_id=state.relationship_id,
+            phase=state.phase.value,
+            mode=state.mode.value,
+            end_reason=state.end_reason,
+            rematch_requested=state.rematch_requested,
+            meetings_held=sum(1 for m in state.meetings if m.status.value == "held"),
+            events_recorded=self._stream_version,
+        )
