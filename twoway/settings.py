@@ -83,6 +83,11 @@ class Settings(BaseSettings):
         return self.database_url is None
 
     @property
+    def uses_local_mail_sink(self) -> bool:
+        """Mail to a loopback relay means the local sink `twoway up` starts on smtp_port."""
+        return self.smtp_host in {"127.0.0.1", "localhost", "::1"}
+
+    @property
     def temporal_target(self) -> str:
         return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
 

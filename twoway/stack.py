@@ -19,6 +19,7 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
+from delivery.mailsink import sink_answers
 from store.database import create_pool
 from store.migrations import apply_migrations
 from twoway.binaries import temporal_cli
@@ -36,6 +37,15 @@ from workflows.search_attributes import cli_flags
 
 TEMPORAL_START_TIMEOUT = 90.0
 WORKER_START_TIMEOUT = 60.0
+MAIL_START_TIMEOUT = 30.0
+
+
+def _file_mentions(log_file: Path, marker: str) -> bool:
+    return log_file.exists() and marker in log_file.read_text(errors="replace")
+
+
+async def _log_mentions(log_file: Path, marker: str) -> bool:
+    return await asyncio.to_thread(_file_mentions, log_file, marker)
 
 
 def temporal_dev_server_argv(settings: Settings) -> list[str]:
@@ -128,6 +138,8 @@ class LocalStack:
                 ("TWOWAY_TEMPORAL_PORT", self.settings.temporal_port),
                 ("TWOWAY_UI_PORT", self.settings.ui_port),
             ]
+        if self.settings.uses_local_mail_sink:
+            ports.append(("TWOWAY_SMTP_PORT", self.settings.smtp_port))
         return ports
 
     async def start(self) -> StackState:
@@ -143,6 +155,7 @@ class LocalStack:
         await self._start_temporal()
         self.announce("twoway: starting the worker ...")
         await self._start_worker()
+        await self._start_mail()
         state = self._state()
         write_stack_state(self.settings, state)
         return state
@@ -169,19 +182,38 @@ class LocalStack:
         )
 
     async def _start_worker(self) -> None:
-        worker = ManagedProcess(
-            name="worker",
-            argv=[sys.executable, "-m", "worker"],
-            log_file=self.log_path("worker"),
-            env=self._child_env(),
-        )
-        self.children.append(worker)
-        await worker.start()
+        worker = await self._start_child("worker", ["-m", "worker"])
         settings = self.settings
         await worker.wait_ready(
             lambda: worker_polls(settings.temporal_target, settings.namespace, settings.task_queue),
             WORKER_START_TIMEOUT,
         )
+
+    async def _start_mail(self) -> None:
+        """The local SMTP sink (unless mail goes to a real relay), then the outbox dispatcher."""
+        settings = self.settings
+        if settings.uses_local_mail_sink:
+            self.announce("twoway: starting the local mail sink ...")
+            sink = await self._start_child("mailsink", ["-m", "delivery.mailsink"])
+            host, port = settings.smtp_host, settings.smtp_port
+            await sink.wait_ready(lambda: sink_answers(host, port), MAIL_START_TIMEOUT)
+        self.announce("twoway: starting the outbox dispatcher ...")
+        dispatcher = await self._start_child("dispatcher", ["-m", "delivery.dispatcher"])
+        log_file = dispatcher.log_file
+        await dispatcher.wait_ready(
+            lambda: _log_mentions(log_file, "dispatcher_started"), MAIL_START_TIMEOUT
+        )
+
+    async def _start_child(self, name: str, python_args: list[str]) -> ManagedProcess:
+        child = ManagedProcess(
+            name=name,
+            argv=[sys.executable, *python_args],
+            log_file=self.log_path(name),
+            env=self._child_env(),
+        )
+        self.children.append(child)
+        await child.start()
+        return child
 
     def _child_env(self) -> dict[str, str]:
         return {
@@ -256,5 +288,7 @@ def ready_line(state: StackState, settings: Settings) -> str:
     parts = [f"twoway ready  temporal={state.temporal_address}"]
     if state.ui_url:
         parts.append(f"ui={state.ui_url}")
+    if settings.uses_local_mail_sink:
+        parts.append(f"smtp=127.0.0.1:{settings.smtp_port}")
     parts.append(f"home={settings.home_dir}")
     return "  ".join(parts)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import urllib.request
 from dataclasses import dataclass
 
+import psutil
+
+from delivery.mailsink import sink_answers
 from twoway.settings import Settings
 from twoway.stack import database_answers, temporal_answers, worker_polls
 from twoway.stack_state import StackState, read_stack_state
@@ -44,4 +47,16 @@ async def collect_status(settings: Settings) -> list[ComponentStatus]:
     ]
     if state is not None and state.ui_url:
         statuses.append(ComponentStatus("web ui", _http_answers(state.ui_url), state.ui_url))
+    if settings.uses_local_mail_sink:
+        where = f"{settings.smtp_host}:{settings.smtp_port}"
+        up = await sink_answers(settings.smtp_host, settings.smtp_port)
+        statuses.append(ComponentStatus("mail sink", up, where))
+    dispatcher_pid = state.child_pids.get("dispatcher") if state else None
+    statuses.append(
+        ComponentStatus(
+            "dispatcher",
+            dispatcher_pid is not None and psutil.pid_exists(dispatcher_pid),
+            f"pid {dispatcher_pid}" if dispatcher_pid else "not running",
+        )
+    )
     return statuses
