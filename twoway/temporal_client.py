@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from twoway.converter import data_converter_from_settings
 from twoway.settings import Settings
+from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
 # Pure, deterministic modules shared with workflows. Passing them through the sandbox means they
 # are imported once per worker instead of once per workflow run (pydantic models are costly to
@@ -17,6 +20,19 @@ PASSTHROUGH_MODULES = ("domain", "pydantic", "pydantic_core", "annotated_types")
 def sandbox_runner() -> SandboxedWorkflowRunner:
     restrictions = SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH_MODULES)
     return SandboxedWorkflowRunner(restrictions=restrictions)
+
+
+async def register_search_attributes(client: Client) -> None:
+    """For servers started without them (the time-skipping test server knows none)."""
+    await client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=client.namespace,
+            search_attributes={
+                key.name: IndexedValueType.ValueType(int(key.indexed_value_type))
+                for key in ALL_SEARCH_ATTRIBUTES
+            },
+        )
+    )
 
 
 async def connect_client(settings: Settings) -> Client:
