@@ -1,0 +1,1 @@
+"""HTML reports with inline SVG charts: they open offline, with no script or CDN."""
