@@ -29,6 +29,7 @@ from activities.validation import (
     require_aware,
     require_text,
 )
+from projections.projector import project_stream
 from store import escalations, event_store, outbox
 from store.database import Connection, Pool
 from store.escalations import NewEscalation, OverdueChange
@@ -53,7 +54,7 @@ class RelationshipActivities:
             appended = await event_store.append_events(conn, request.stream_id, events)
             if appended < len(events):
                 await _reject_conflicting_history(conn, request.stream_id, events)
-            projected = await upsert_relationship(conn, _relationship_row(request))
+            projected = await _project(conn, request)
             queued = [
                 await outbox.enqueue(conn, OutboxMessage(**message.model_dump()))
                 for message in request.notifications
@@ -149,6 +150,15 @@ async def _reject_conflicting_history(
     conflicts = await event_store.conflicting_versions(conn, stream_id, events)
     if conflicts:
         raise history_conflict(stream_id, conflicts)
+
+
+async def _project(conn: Connection, request: RecordEventsInput) -> bool:
+    """Update the read tables from the stored events, in the append's transaction."""
+    if await project_stream(conn, request.stream_id) is not None:
+        return True
+    # Nothing the projector can fold yet (the stream does not start with a proposal): keep the
+    # row current from the workflow's snapshot. A rebuild derives rows from events only.
+    return await upsert_relationship(conn, _relationship_row(request))
 
 
 def _relationship_row(request: RecordEventsInput) -> RelationshipRow:

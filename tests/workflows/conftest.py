@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest_asyncio
+from asyncpg import Record
 from temporalio.client import Client
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
@@ -69,6 +72,16 @@ class Harness:
         handle = await start_relationship(self.client, request, task_queue=self.task_queue)
         self.started.append(handle)
         return handle
+
+    async def wait_for_row(self, sql: str, *args: object, within_seconds: float = 10) -> Record:
+        """Side effects land after the workflow decided them: wait for the row, with a bound."""
+        deadline = time.monotonic() + within_seconds
+        while time.monotonic() < deadline:
+            row = await self.pool.fetchrow(sql, *args)
+            if row is not None:
+                return row
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no row within {within_seconds}s for: {sql}")
 
     async def terminate_leftovers(self) -> None:
         """A workflow left running without its worker blocks time skipping for later tests."""

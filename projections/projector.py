@@ -1,0 +1,76 @@
+"""The live projector: folds a stream's newly stored events into the read tables.
+
+`record_events` calls it in the transaction that appends the events, so the events and their
+projection commit together. It reads the new events back from the `events` table rather than
+trusting the batch it was handed: a retried batch then finds nothing new (and changes nothing),
+and a batch stored out of order waits until the gap before it is filled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from domain.events import EVENT_ADAPTER, Event
+from projections.changes import project_events
+from projections.stream import ProjectedStream
+from projections.writer import write_changes
+from store.database import Connection
+from store.sql_files import load_sql
+
+PROPOSAL_TYPE = "relationship_proposed"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRecord:
+    stream_version: int
+    event_type: str
+    data: dict[str, Any]
+
+
+async def project_stream(conn: Connection, stream_id: str) -> int | None:
+    """Project the stream's unprojected events; returns the version the read tables reflect.
+
+    None means the stream has nothing projectable: it does not (yet) start with a proposal.
+    Must run inside the caller's transaction.
+    """
+    await conn.execute(load_sql("lock_stream_projection"), stream_id)
+    current = await load_projected(conn, stream_id)
+    since = 0 if current is None else current.version
+    records = contiguous_after(since, await _records_after(conn, stream_id, since))
+    if current is None and (not records or records[0].event_type != PROPOSAL_TYPE):
+        return None
+    if not records:
+        return since
+    projected = project_events(current, parse_events(records))
+    await write_changes(conn, [projected])
+    return projected[0].version
+
+
+async def load_projected(conn: Connection, stream_id: str) -> ProjectedStream | None:
+    row = await conn.fetchrow(load_sql("select_projection_state"), stream_id)
+    return None if row is None else ProjectedStream.from_json(row["state"])
+
+
+def contiguous_after(since: int, records: Sequence[StoredRecord]) -> list[StoredRecord]:
+    """The records that follow `since` without a gap (a missing version stops the fold)."""
+    run: list[StoredRecord] = []
+    expected = since + 1
+    for record in records:
+        if record.stream_version != expected:
+            break
+        run.append(record)
+        expected += 1
+    return run
+
+
+def parse_events(records: Sequence[StoredRecord]) -> list[Event]:
+    # A stored event that no longer parses is a bug to fix, not something to skip: skipping
+    # would silently fork the read model from the history. The activity fails and retries.
+    return [EVENT_ADAPTER.validate_python(record.data) for record in records]
+
+
+async def _records_after(conn: Connection, stream_id: str, since: int) -> list[StoredRecord]:
+    rows = await conn.fetch(load_sql("select_events_after"), stream_id, since)
+    return [StoredRecord(r["stream_version"], r["event_type"], r["data"]) for r in rows]

@@ -1,0 +1,75 @@
+"""Rebuild every read table from the `events` table.
+
+One transaction: readers keep seeing the old tables until the new ones are complete, a failure
+leaves the old ones untouched, and live projectors wait on the truncated tables' lock and then
+continue from the rebuilt state. Streams are read and written in batches to bound memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+
+from projections.changes import Changes, project_events
+from projections.projector import PROPOSAL_TYPE, StoredRecord, contiguous_after, parse_events
+from projections.stream import ProjectedStream
+from projections.writer import write_changes
+from store.database import Connection
+from store.sql_files import load_sql
+
+DEFAULT_BATCH_SIZE = 200
+
+# Called with (streams done, streams in total) after each batch.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RebuildResult:
+    streams: int
+    projected: int
+    events: int
+    # Streams that do not start with a proposal (nothing of them is projected).
+    skipped: int
+
+
+async def rebuild_read_models(
+    conn: Connection,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress | None = None,
+) -> RebuildResult:
+    async with conn.transaction():
+        await conn.execute(load_sql("truncate_read_models"))
+        stream_ids = [r["stream_id"] for r in await conn.fetch(load_sql("select_stream_ids"))]
+        done = projected = events = 0
+        for start in range(0, len(stream_ids), batch_size):
+            batch = stream_ids[start : start + batch_size]
+            results = await _rebuild_batch(conn, batch)
+            projected += len(results)
+            events += sum(stream.version for stream, _ in results)
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(stream_ids))
+    return RebuildResult(
+        streams=len(stream_ids),
+        projected=projected,
+        events=events,
+        skipped=len(stream_ids) - projected,
+    )
+
+
+async def _rebuild_batch(
+    conn: Connection, stream_ids: Sequence[str]
+) -> list[tuple[ProjectedStream, Changes]]:
+    rows = await conn.fetch(load_sql("select_events_of_streams"), list(stream_ids))
+    results: list[tuple[ProjectedStream, Changes]] = []
+    for _, stream_rows in groupby(rows, key=lambda r: r["stream_id"]):
+        records = contiguous_after(
+            0, [StoredRecord(r["stream_version"], r["event_type"], r["data"]) for r in stream_rows]
+        )
+        # The live projector skips the same streams, so both sides agree on what exists.
+        if records and records[0].event_type == PROPOSAL_TYPE:
+            results.append(project_events(None, parse_events(records)))
+    await write_changes(conn, results)
+    return results

@@ -1,0 +1,89 @@
+"""`twoway projections ...`: rebuild the read models from the event store, print reports."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from projections.rebuild import DEFAULT_BATCH_SIZE, RebuildResult, rebuild_read_models
+from projections.reports import DEFAULT_MIN_GROUP_SIZE, programme_report
+from store.database import connect
+from twoway.logging import configure_logging
+from twoway.settings import load_settings
+from twoway.stack_state import resolve_database_url
+
+projections_app = typer.Typer(
+    help="Read models projected from the event store.", no_args_is_help=True
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+def _database_url() -> str:
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    try:
+        return resolve_database_url(settings)
+    except RuntimeError as error:
+        errors.print(f"[red]twoway projections:[/red] {error}")
+        raise typer.Exit(2) from None
+
+
+@projections_app.command("rebuild")
+def rebuild(
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Streams read and written per batch.")
+    ] = DEFAULT_BATCH_SIZE,
+) -> None:
+    """Empty every read table and rebuild it from the events, in one transaction."""
+    result = asyncio.run(_rebuild(_database_url(), batch_size))
+    console.print(
+        f"rebuilt {result.projected} relationship(s) from {result.events} event(s)"
+        + (f"; skipped {result.skipped} stream(s) without a proposal" if result.skipped else "")
+    )
+
+
+async def _rebuild(database_url: str, batch_size: int) -> RebuildResult:
+    conn = await connect(database_url)
+    columns = (
+        TextColumn("rebuilding read models"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("streams"),
+        TimeElapsedColumn(),
+    )
+    try:
+        with Progress(*columns, console=console, transient=False) as progress:
+            task = progress.add_task("rebuild", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            return await rebuild_read_models(conn, batch_size=batch_size, progress=advance)
+    finally:
+        await conn.close()
+
+
+@projections_app.command("report")
+def report(
+    programme_id: Annotated[str, typer.Argument(help="The programme to report on.")],
+    min_group_size: Annotated[
+        int, typer.Option(min=1, help="Groups smaller than this are suppressed.")
+    ] = DEFAULT_MIN_GROUP_SIZE,
+) -> None:
+    """Print the programme report as JSON (small groups suppressed)."""
+    text = asyncio.run(_report(_database_url(), programme_id, min_group_size))
+    console.print_json(text)
+
+
+async def _report(database_url: str, programme_id: str, min_group_size: int) -> str:
+    conn = await connect(database_url)
+    try:
+        result = await programme_report(conn, programme_id, min_group_size)
+    finally:
+        await conn.close()
+    return result.model_dump_json()
