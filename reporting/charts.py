@@ -61,3 +61,26 @@ def funnel_chart(title: str, stages: Mapping[str, int]) -> str:
     for stage, count in stages.items():
         chart.add(stage, [count])
     return _render(chart)
+
+
+def stacked_chart(
+    title: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]]
+) -> str:
+    chart = _configure(
+        pygal.StackedBar(style=_HEALTH_STYLE, width=720, height=320, legend_at_bottom=True),
+        title,
+    )
+    chart.x_labels = list(labels)
+    chart.x_label_rotation = 45
+    for name, values in series.items():
+        chart.add(name, list(values))
+    return _render(chart)
+
+
+# Health reads at a glance only in its own colours.
+_HEALTH_STYLE = Style(
+    background="white",
+    plot_background="white",
+    font_family="system-ui, sans-serif",
+    colors=("#5a9e4b", "#e0a81e", "#b8433a"),
+)

@@ -11,6 +11,7 @@ from rich.table import Table
 from twoway.cli_mail import mail_app
 from twoway.cli_pair import pair_app
 from twoway.cli_projections import projections_app
+from twoway.cli_report import report_command
 from twoway.cli_simulate import simulate_command
 from twoway.logging import configure_logging
 from twoway.ports import PortInUseError
@@ -29,6 +30,7 @@ app.add_typer(pair_app, name="pair")
 app.add_typer(mail_app, name="mail")
 app.add_typer(projections_app, name="projections")
 app.command("simulate")(simulate_command)
+app.command("report")(report_command)
 console = Console()
 errors = Console(stderr=True)
 
