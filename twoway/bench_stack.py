@@ -7,6 +7,7 @@ in-process worker, so the ratios say what twoway's own work costs on top of Temp
 from __future__ import annotations
 
 import asyncio
+import functools
 import statistics
 import tempfile
 import time
@@ -102,7 +103,7 @@ async def _start_relationships(
         )
         handles[n] = await start_relationship(client, request, task_queue=task_queue)
 
-    seconds, _ = await _bounded([_timed(lambda n=n: start(n)) for n in range(count)])
+    seconds, _ = await _bounded([_timed(functools.partial(start, n)) for n in range(count)])
     return seconds, handles
 
 
@@ -118,7 +119,7 @@ async def _start_noops(
             )
         )
 
-    seconds, _ = await _bounded([_timed(lambda n=n: start(n)) for n in range(count)])
+    seconds, _ = await _bounded([_timed(functools.partial(start, n)) for n in range(count)])
     return seconds, handles
 
 
@@ -131,6 +132,10 @@ async def _wait_until_recorded(pool: Pool, count: int, within_seconds: float = 1
             return
         await asyncio.sleep(0.2)
     raise TimeoutError(f"relationships not recorded within {within_seconds:.0f}s")
+
+
+async def _ping(handle: WorkflowHandle[NoopWorkflow, None]) -> int:
+    return await handle.execute_update(NoopWorkflow.ping, 1)
 
 
 def _consent(handle: RelationshipHandle, n: int) -> Callable[[], Awaitable[object]]:
@@ -173,9 +178,7 @@ async def _measure(client: Client, pool: Pool, count: int) -> StackFigures:
         noop_seconds, noops = await _start_noops(client, task_queue, count)
         for noop in noops:
             await noop.query(NoopWorkflow.ping_count)
-        bare = await _bounded(
-            [_timed(lambda h=h: h.execute_update(NoopWorkflow.ping, 1)) for h in noops]
-        )
+        bare = await _bounded([_timed(functools.partial(_ping, h)) for h in noops])
         rel_seconds, relationships = await _start_relationships(client, task_queue, count)
         await _wait_until_recorded(pool, count)
         answers = await _bounded([_timed(_consent(h, n)) for n, h in relationships.items()])

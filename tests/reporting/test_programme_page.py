@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import sys
@@ -53,7 +54,8 @@ async def test_report_command_writes_the_page(
 ) -> None:
     await completed_pairs(pg_pool, "prog-cli", 5)
     out = tmp_path / "report.html"
-    done = subprocess.run(
+    done = await asyncio.to_thread(
+        subprocess.run,
         [TWOWAY, "report", "--programme", "prog-cli", "--html", str(out)],
         env={"TWOWAY_DATABASE_URL": database_url, "PATH": ""},
         capture_output=True,
