@@ -38,6 +38,9 @@ from workflows.search_attributes import cli_flags
 TEMPORAL_START_TIMEOUT = 90.0
 WORKER_START_TIMEOUT = 60.0
 MAIL_START_TIMEOUT = 30.0
+# A child that crashes is restarted, unless it crashed this often within the window.
+RESTART_LIMIT = 5
+RESTART_WINDOW = 60.0
 
 
 def _file_mentions(log_file: Path, marker: str) -> bool:
@@ -243,12 +246,25 @@ class LocalStack:
             child_pids={child.name: child.pid for child in self.children},
         )
 
-    async def wait_until_stopped_or_failed(self, stop: asyncio.Event) -> str | None:
-        """Return None on a requested stop, or the name of a child that died on its own."""
+    async def supervise(self, stop: asyncio.Event) -> str | None:
+        """Restart children that die on their own; None on a requested stop, or the name of a
+        child that keeps dying (more than RESTART_LIMIT times within RESTART_WINDOW)."""
+        restarts: dict[str, list[float]] = {}
+        loop = asyncio.get_running_loop()
         while not stop.is_set():
             for child in self.children:
-                if child.has_exited():
+                if not child.has_exited() or stop.is_set():
+                    continue
+                recent = [
+                    t for t in restarts.get(child.name, []) if loop.time() - t < RESTART_WINDOW
+                ]
+                if len(recent) >= RESTART_LIMIT:
                     return child.name
+                code = child.process.returncode if child.process else None
+                self.announce(f"twoway: {child.name} exited (code {code}); restarting it")
+                await child.start()
+                restarts[child.name] = [*recent, loop.time()]
+                write_stack_state(self.settings, self._state())
             try:
                 await asyncio.wait_for(stop.wait(), timeout=0.5)
             except TimeoutError:
@@ -275,9 +291,9 @@ async def run_stack(settings: Settings, announce: Callable[[str], None] = print)
     try:
         state = await stack.start()
         announce(ready_line(state, settings))
-        failed = await stack.wait_until_stopped_or_failed(stop)
+        failed = await stack.supervise(stop)
         if failed is not None:
-            announce(f"twoway: {failed} stopped unexpectedly; see {stack.log_path(failed)}")
+            announce(f"twoway: {failed} keeps stopping; giving up, see {stack.log_path(failed)}")
             return 1
         return 0
     finally:

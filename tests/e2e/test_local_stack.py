@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -151,3 +152,33 @@ def test_taken_port_fails_at_once_naming_the_setting(tmp_path: Path, stack: Runn
     assert second.returncode == 2
     assert "TWOWAY_TEMPORAL_PORT" in second.stderr
     assert env["TWOWAY_TEMPORAL_PORT"] in second.stderr
+
+
+def worker_pid(home: Path) -> int:
+    state = json.loads((home / "run" / "stack.json").read_text())
+    pid: int = state["child_pids"]["worker"]
+    return pid
+
+
+def test_a_killed_worker_is_restarted_and_the_relationship_goes_on(
+    tmp_path: Path, stack: RunningStack
+) -> None:
+    home = Path(stack.env["TWOWAY_HOME"])
+    started = run_cli(
+        stack.env, "pair", "start", "--programme", "e2e", "--mentor", "emp-3", "--mentee", "emp-4"
+    )
+    assert started.returncode == 0, started.stderr
+    workflow_id = started.stdout.strip().splitlines()[-1]
+    killed = worker_pid(home)
+    os.kill(killed, signal.SIGKILL)
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if worker_pid(home) != killed and run_cli(stack.env, "status").returncode == 0:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("the worker was not restarted within 60 s")
+    shown = run_cli(stack.env, "pair", "show", workflow_id)
+    assert shown.returncode == 0, shown.stderr
+    assert "consent:mentor" in shown.stdout
