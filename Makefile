@@ -22,6 +22,10 @@ run: install
 test: install
 	$(VENV)/bin/pytest -q
 
+# Prints every performance figure side by side and keeps them in bench.json (see docs/performance.md).
+bench: install
+	$(VENV)/bin/twoway bench --json bench.json
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -14,6 +14,7 @@ import asyncpg
 from temporalio.client import Client
 from temporalio.worker import PollerBehaviorAutoscaling, Worker
 
+from activities.programme_activities import programme_activities
 from activities.relationship_activities import relationship_activities
 from store.database import create_pool
 from twoway.logging import configure_logging, get_logger
@@ -30,7 +31,7 @@ def build_worker(client: Client, pool: asyncpg.Pool, settings: Settings) -> Work
         client,
         task_queue=settings.task_queue,
         workflows=list(ALL_WORKFLOWS),
-        activities=relationship_activities(pool),
+        activities=[*relationship_activities(pool), *programme_activities(pool)],
         workflow_runner=sandbox_runner(),
         max_cached_workflows=settings.max_cached_workflows,
         # One poller for new workflow tasks is the SDK default; autoscaling lifts throughput

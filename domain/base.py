@@ -23,9 +23,16 @@ ReasonCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")
 PromptId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9:._-]{0,119}$")]
 AnswerId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$")]
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
-RequiredText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
+# Free text never holds NUL: PostgreSQL refuses it in jsonb, so one such answer would make the
+# event store reject the relationship's events for ever.
+_NO_NUL = r"^[^\x00]*$"
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=300, pattern=_NO_NUL)
 ]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+RequiredText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=_NO_NUL)
+]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=_NO_NUL)
+]
 Score = Annotated[int, Field(ge=1, le=5)]

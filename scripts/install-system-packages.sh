@@ -2,7 +2,7 @@
 # Debian packages the test suite needs beyond Python. Idempotent; a no-op when all are present.
 set -euo pipefail
 
-PACKAGES=()
+PACKAGES=(chromium)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

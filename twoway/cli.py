@@ -8,9 +8,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from twoway.bench import bench_app
 from twoway.cli_mail import mail_app
 from twoway.cli_pair import pair_app
+from twoway.cli_programme import programme_app
 from twoway.cli_projections import projections_app
+from twoway.cli_prompts import register_prompt_commands
 from twoway.cli_report import report_command
 from twoway.cli_simulate import simulate_command
 from twoway.logging import configure_logging
@@ -29,6 +32,9 @@ app = typer.Typer(
 app.add_typer(pair_app, name="pair")
 app.add_typer(mail_app, name="mail")
 app.add_typer(projections_app, name="projections")
+app.add_typer(programme_app, name="programme")
+app.add_typer(bench_app, name="bench")
+register_prompt_commands(app)
 app.command("simulate")(simulate_command)
 app.command("report")(report_command)
 console = Console()

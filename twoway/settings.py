@@ -69,6 +69,25 @@ class Settings(BaseSettings):
     dispatch_lease_seconds: float = Field(
         default=300.0, gt=0, description="A claimed row is retried after this if never marked."
     )
+    # -- web (HR API, inbox, codec server) --------------------------------------------------------
+    web_host: str = Field(
+        default="127.0.0.1", description="Address the web app binds; 0.0.0.0 in a container."
+    )
+    api_key_hashes: str | None = Field(
+        default=None,
+        description=(
+            "Comma-separated `sha256:<hex>` digests of the accepted HR API keys."
+            " Unset in local mode: one key is generated once under HOME."
+        ),
+    )
+    operator_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token of the codec endpoint. Unset in local mode: generated once.",
+    )
+    ui_origin: str | None = Field(
+        default=None,
+        description="Comma-separated origins of the Temporal UI allowed to call the codec (CORS).",
+    )
 
     @cached_property
     def home_dir(self) -> Path:
@@ -102,6 +121,21 @@ class Settings(BaseSettings):
     @property
     def mail_dir(self) -> Path:
         return self.home_dir / "mail"
+
+    @property
+    def api_key_file(self) -> Path:
+        return self.home_dir / "keys" / "api.key"
+
+    @property
+    def operator_token_file(self) -> Path:
+        return self.home_dir / "keys" / "operator.token"
+
+    @property
+    def ui_origins(self) -> list[str]:
+        if self.ui_origin:
+            return [origin.strip().rstrip("/") for origin in self.ui_origin.split(",") if origin]
+        # The local UI answers on both names; a browser sends whichever the operator typed.
+        return [f"http://127.0.0.1:{self.ui_port}", f"http://localhost:{self.ui_port}"]
 
     @property
     def links_base_url(self) -> str:

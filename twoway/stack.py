@@ -10,6 +10,7 @@ import asyncio
 import os
 import signal
 import sys
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,14 +34,24 @@ from twoway.stack_state import (
     remove_stack_state,
     write_stack_state,
 )
+from web.codec.app import local_ui_codec_endpoint
 from workflows.search_attributes import cli_flags
 
 TEMPORAL_START_TIMEOUT = 90.0
 WORKER_START_TIMEOUT = 60.0
 MAIL_START_TIMEOUT = 30.0
 # A child that crashes is restarted, unless it crashed this often within the window.
+WEB_START_TIMEOUT = 60.0
 RESTART_LIMIT = 5
 RESTART_WINDOW = 60.0
+
+
+def http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 (our own URL)
+            return bool(response.status == 200)
+    except OSError:
+        return False
 
 
 def _file_mentions(log_file: Path, marker: str) -> bool:
@@ -71,6 +82,9 @@ def temporal_dev_server_argv(settings: Settings) -> list[str]:
         "--log-level",
         "warn",
         "--ui-disable-news-fetch",
+        # Operators read decoded payloads in the UI; the server itself only holds ciphertext.
+        "--ui-codec-endpoint",
+        local_ui_codec_endpoint(settings),
         # WAL with normal sync: several times the throughput of full sync on disk; a crash of
         # the *machine* (not of the process) may lose the last few transactions.
         "--sqlite-pragma",
@@ -143,6 +157,7 @@ class LocalStack:
             ]
         if self.settings.uses_local_mail_sink:
             ports.append(("TWOWAY_SMTP_PORT", self.settings.smtp_port))
+        ports.append(("TWOWAY_WEB_PORT", self.settings.web_port))
         return ports
 
     async def start(self) -> StackState:
@@ -159,6 +174,7 @@ class LocalStack:
         self.announce("twoway: starting the worker ...")
         await self._start_worker()
         await self._start_mail()
+        await self._start_web()
         state = self._state()
         write_stack_state(self.settings, state)
         return state
@@ -206,6 +222,17 @@ class LocalStack:
         await dispatcher.wait_ready(
             lambda: _log_mentions(log_file, "dispatcher_started"), MAIL_START_TIMEOUT
         )
+
+    async def _start_web(self) -> None:
+        """The HR API, the participants' inbox and the UI's codec endpoint."""
+        self.announce("twoway: starting the web app ...")
+        web = await self._start_child("web", ["-m", "web"])
+        health = f"{self.web_url}/healthz"
+        await web.wait_ready(lambda: asyncio.to_thread(http_ok, health), WEB_START_TIMEOUT)
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.web_port}"
 
     async def _start_child(self, name: str, python_args: list[str]) -> ManagedProcess:
         child = ManagedProcess(
@@ -304,6 +331,7 @@ def ready_line(state: StackState, settings: Settings) -> str:
     parts = [f"twoway ready  temporal={state.temporal_address}"]
     if state.ui_url:
         parts.append(f"ui={state.ui_url}")
+    parts.append(f"web=http://127.0.0.1:{settings.web_port}")
     if settings.uses_local_mail_sink:
         parts.append(f"smtp=127.0.0.1:{settings.smtp_port}")
     parts.append(f"home={settings.home_dir}")

@@ -47,6 +47,8 @@ async def collect_status(settings: Settings) -> list[ComponentStatus]:
     ]
     if state is not None and state.ui_url:
         statuses.append(ComponentStatus("web ui", _http_answers(state.ui_url), state.ui_url))
+    web_url = f"http://127.0.0.1:{settings.web_port}"
+    statuses.append(ComponentStatus("web", _http_answers(f"{web_url}/healthz"), web_url))
     if settings.uses_local_mail_sink:
         where = f"{settings.smtp_host}:{settings.smtp_port}"
         up = await sink_answers(settings.smtp_host, settings.smtp_port)

@@ -1,7 +1,8 @@
 """Temporal workflows. Keep these modules free of I/O and compiled imports (see DESIGN)."""
 
+from workflows.programme import ProgramWorkflow
 from workflows.relationship import RelationshipWorkflow
 
-ALL_WORKFLOWS = (RelationshipWorkflow,)
+ALL_WORKFLOWS = (RelationshipWorkflow, ProgramWorkflow)
 
-__all__ = ["ALL_WORKFLOWS", "RelationshipWorkflow"]
+__all__ = ["ALL_WORKFLOWS", "ProgramWorkflow", "RelationshipWorkflow"]

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import (
@@ -46,6 +46,7 @@ with workflow.unsafe.imports_passed_through():
         validate_answer,
     )
     from workflows import search_attributes as attrs
+    from workflows.programme_io import RELATIONSHIP_CLOSED, RelationshipClosed
     from workflows.relationship_io import (
         AnswerReceipt,
         CarriedOver,
@@ -116,7 +117,32 @@ class RelationshipWorkflow:
             await self._wait_for_input_or_due_time()
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._flush()
+        await self._notify_programme()
         return self._outcome()
+
+    async def _notify_programme(self) -> None:
+        """Tell the programme that started this pair how it ended, so it can rematch."""
+        parent = workflow.info().parent
+        # Started by hand or by HR there is nobody to tell; the patch keeps older histories
+        # (which never sent this signal) replaying unchanged.
+        if parent is None or not workflow.patched("notify-programme-on-close"):
+            return
+        outcome = self._outcome()
+        closed = RelationshipClosed(
+            relationship_id=outcome.relationship_id,
+            phase=outcome.phase,
+            mode=outcome.mode,
+            end_reason=outcome.end_reason,
+            rematch_requested=outcome.rematch_requested,
+            meetings_held=outcome.meetings_held,
+        )
+        try:
+            # By workflow id only: the programme may have continued as new since it started us.
+            programme = workflow.get_external_workflow_handle(parent.workflow_id)
+            await programme.signal(RELATIONSHIP_CLOSED, closed)
+        except FailureError:
+            # The programme is gone (closed or terminated): the relationship still completes.
+            workflow.logger.info("programme not notified: it is no longer running")
 
     async def _wait_for_input_or_due_time(self) -> None:
         due = next_due_at(self._state)

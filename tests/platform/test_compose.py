@@ -75,3 +75,31 @@ def test_compose_registers_exactly_the_search_attributes_of_the_code(
     registered = dict(re.findall(r"--name (\w+) --type (\w+)", command))
     expected = {key.name: key._metadata_type for key in ALL_SEARCH_ATTRIBUTES}
     assert registered == expected
+
+
+def test_web_serves_the_api_inbox_and_codec_from_the_twoway_image(
+    compose: dict[str, Any],
+) -> None:
+    web = services(compose)["web"]
+    assert web["image"] == services(compose)["worker"]["image"]
+    assert web["command"] == ["python", "-m", "web"]
+    environment = web["environment"]
+    known = {f"TWOWAY_{field.upper()}" for field in Settings.model_fields}
+    assert set(environment) <= known, "web: unknown settings"
+    assert environment["TWOWAY_WEB_PORT"] == "8080"
+    assert environment["TWOWAY_WEB_HOST"] == "0.0.0.0"
+    for secret in ("TWOWAY_API_KEY_HASHES", "TWOWAY_OPERATOR_TOKEN", "TWOWAY_LINK_SECRET"):
+        assert ":?" in environment[secret], f"{secret} must be required, never defaulted"
+    assert "8080:8080" in web["ports"]
+    assert web["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "/healthz" in " ".join(web["healthcheck"]["test"])
+
+
+def test_the_temporal_ui_decodes_payloads_through_the_web_codec(
+    compose: dict[str, Any],
+) -> None:
+    ui = services(compose)["temporal-ui"]["environment"]
+    assert ui["TEMPORAL_CODEC_ENDPOINT"].endswith("localhost:8080/codec}")
+    assert ui["TEMPORAL_CODEC_INCLUDE_CREDENTIALS"] == "true"
+    web = services(compose)["web"]["environment"]
+    assert web["TWOWAY_UI_ORIGIN"].endswith("http://localhost:8233}")

@@ -1,0 +1,224 @@
+"""The programme workflow's side effects: matching (CPU, numpy/scipy), digests, close-out.
+
+Matching runs here and never in the workflow: it imports compiled packages the sandbox cannot
+load, and a 5,000 x 5,000 assignment takes seconds, far longer than a workflow task may take.
+Each activity is idempotent by (programme, version) or (programme, digest number).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from temporalio import activity
+
+from activities.activity_log import activity_logger
+from activities.programme_models import (
+    CloseOutInput,
+    DigestInput,
+    DigestSent,
+    MatchingSetup,
+    ProposeMatchesInput,
+    ReviseProposalInput,
+    RevisionChecked,
+)
+from domain.matching.assignment import match
+from domain.matching.constraints import VIOLATION_TEXT, violations
+from domain.matching.context import PairContext
+from domain.matching.explain import proposed_pair
+from domain.matching.model import (
+    MatchingProblem,
+    MatchingResult,
+    RolePreference,
+    Side,
+    UnmatchedPerson,
+    UnmatchedReason,
+)
+from domain.matching.sides import split_sides
+from domain.programme import Proposal
+from roster.importer import load_candidates, load_reporting_lines, load_sql
+from roster.proposals import load_proposal, record_proposal
+from store import outbox
+from store.database import Pool
+from store.outbox import OutboxMessage
+
+
+class ProgrammeActivities:
+    def __init__(self, pool: Pool) -> None:
+        self._pool = pool
+
+    async def _problem(self, setup: MatchingSetup) -> MatchingProblem:
+        async with self._pool.acquire() as conn:
+            candidates = await load_candidates(conn, setup.programme_id)
+            lines = await load_reporting_lines(conn)
+        return MatchingProblem(
+            format=setup.format,
+            candidates=tuple(candidates),
+            weights=setup.weights,
+            constraints=setup.constraints,
+            reporting_lines=lines,
+            exclusions=tuple(setup.exclusions),
+            occupied=tuple(setup.occupied),
+        )
+
+    @activity.defn(name="propose_matches")
+    async def propose_matches(self, request: ProposeMatchesInput) -> Proposal:
+        programme_id = request.setup.programme_id
+        async with self._pool.acquire() as conn:
+            existing = await load_proposal(conn, programme_id, request.version)
+        if existing is not None:
+            return existing  # a retry after the proposal was stored
+        problem = await self._problem(request.setup)
+        # CPU-bound for seconds: off the event loop, so heartbeats and other activities go on.
+        result = await asyncio.to_thread(match, problem)
+        async with self._pool.acquire() as conn:
+            proposal = await record_proposal(conn, programme_id, request.version, result)
+        activity_logger().info(
+            "matches_proposed",
+            programme_id=programme_id,
+            version=request.version,
+            candidates=len(problem.candidates),
+            pairs=len(result.pairs),
+            unmatched=len(result.unmatched),
+            method=result.method,
+        )
+        return proposal
+
+    @activity.defn(name="revise_proposal")
+    async def revise_proposal(self, request: ReviseProposalInput) -> RevisionChecked:
+        problem = await self._problem(request.setup)
+        problems = _check_pairs(problem, request)
+        if problems:
+            return RevisionChecked(problems=problems, proposal=None)
+        result = _revised_result(problem, request)
+        async with self._pool.acquire() as conn:
+            proposal = await record_proposal(
+                conn, request.setup.programme_id, request.version, result
+            )
+        return RevisionChecked(problems=[], proposal=proposal)
+
+    @activity.defn(name="send_programme_digest")
+    async def send_programme_digest(self, request: DigestInput) -> DigestSent:
+        async with self._pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(load_sql("programme_risk"), request.programme_id)
+            assert row is not None  # an aggregate always returns one row
+            data: dict[str, Any] = {
+                "programme_id": request.programme_id,
+                "open_relationships": request.open_relationships,
+                "unstarted_pairs": request.unstarted_pairs,
+                "at_risk": row["at_risk"],
+                "overdue_escalations": row["overdue_escalations"],
+            }
+            queued = 0
+            for coordinator in request.coordinator_ids:
+                message = OutboxMessage(
+                    idempotency_key=f"{request.programme_id}:digest:{request.sequence}:{coordinator}",
+                    relationship_id=None,
+                    recipient_id=coordinator,
+                    recipient_role="coordinator",
+                    template="programme_digest",
+                    data=data,
+                )
+                queued += (await outbox.enqueue(conn, message)).newly_queued
+        return DigestSent(
+            at_risk=row["at_risk"], overdue_escalations=row["overdue_escalations"], queued=queued
+        )
+
+    @activity.defn(name="close_out_programme")
+    async def close_out_programme(self, request: CloseOutInput) -> None:
+        evaluation = request.evaluation.model_dump(mode="json")
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                load_sql("insert_evaluation"),
+                request.programme_id,
+                evaluation,
+                request.evaluated_at,
+            )
+            recipients = [("owner", request.owner_id)] + [
+                ("coordinator", c) for c in request.coordinator_ids
+            ]
+            for role, person in recipients:
+                await outbox.enqueue(
+                    conn,
+                    OutboxMessage(
+                        idempotency_key=f"{request.programme_id}:evaluation:{person}",
+                        relationship_id=None,
+                        recipient_id=person,
+                        recipient_role=role,
+                        template="programme_evaluation",
+                        data={"programme_id": request.programme_id, **_flat(evaluation)},
+                    ),
+                )
+
+
+def _flat(evaluation: dict[str, Any]) -> dict[str, Any]:
+    # Outbox data holds scalars only; the per-reason counts are in the stored evaluation.
+    return {k: v for k, v in evaluation.items() if not isinstance(v, dict)}
+
+
+def _check_pairs(problem: MatchingProblem, request: ReviseProposalInput) -> list[str]:
+    """Hard constraints, sides and capacity of a proposal a coordinator has edited."""
+    people = {c.person_id: c for c in problem.candidates}
+    context = PairContext.of(problem)
+    problems: list[str] = []
+    load: Counter[str] = Counter(p.mentor_id for p in problem.occupied)
+    load.update(p.mentee_id for p in problem.occupied)
+    for pair in request.pairs:
+        label = f"{pair.mentor_id} -> {pair.mentee_id}"
+        mentor, mentee = people.get(pair.mentor_id), people.get(pair.mentee_id)
+        if mentor is None or mentee is None:
+            problems.append(f"{label}: both people must be enrolled in the programme")
+            continue
+        if mentor.role_preference is RolePreference.MENTEE:
+            problems.append(f"{label}: {mentor.person_id} enrolled as a mentee only")
+        if mentee.role_preference is RolePreference.MENTOR:
+            problems.append(f"{label}: {mentee.person_id} enrolled as a mentor only")
+        problems += [f"{label}: {VIOLATION_TEXT[v]}" for v in violations(mentor, mentee, context)]
+        load.update((pair.mentor_id, pair.mentee_id))
+    for person_id, count in sorted(load.items()):
+        if person_id in people and count > people[person_id].capacity:
+            problems.append(f"{person_id}: {count} pairs for {people[person_id].capacity} places")
+    return problems
+
+
+def _revised_result(problem: MatchingProblem, request: ReviseProposalInput) -> MatchingResult:
+    people = {c.person_id: c for c in problem.candidates}
+    pairs = tuple(
+        proposed_pair(problem, people[p.mentor_id], people[p.mentee_id]) for p in request.pairs
+    )
+    paired = {p.mentor_id for p in pairs} | {p.mentee_id for p in pairs}
+    sides = split_sides(problem)
+    unmatched = tuple(
+        UnmatchedPerson(
+            person_id=person.person_id,
+            side=side,
+            reasons=(
+                UnmatchedReason(code="left_out_by_review", detail="not in the reviewed proposal"),
+            ),
+        )
+        for side, group, places in (
+            (Side.MENTOR, sides.mentors, sides.mentor_capacity),
+            (Side.MENTEE, sides.mentees, sides.mentee_capacity),
+        )
+        for person, free in zip(group, places, strict=True)
+        if free > 0 and person.person_id not in paired
+    )
+    return MatchingResult(
+        pairs=pairs,
+        unmatched=tuple(sorted(unmatched, key=lambda u: u.person_id)),
+        total_score=sum(p.score for p in pairs),
+        method="review",
+    )
+
+
+def programme_activities(pool: Pool) -> list[Callable[..., Any]]:
+    """Every programme activity bound to ``pool``, ready for ``Worker(activities=...)``."""
+    impl = ProgrammeActivities(pool)
+    return [
+        impl.propose_matches,
+        impl.revise_proposal,
+        impl.send_programme_digest,
+        impl.close_out_programme,
+    ]

@@ -1,0 +1,42 @@
+"""Everything the per-pair rules need besides the two people, computed once per problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from domain.matching.hierarchy import ReportingLines
+from domain.matching.hours import utc_window
+from domain.matching.model import Candidate, MatchingProblem
+
+
+@dataclass(frozen=True)
+class PairContext:
+    problem: MatchingProblem
+    lines: ReportingLines
+    exclusions: frozenset[frozenset[str]]
+    occupied: frozenset[tuple[str, str]]
+    _windows: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, problem: MatchingProblem) -> PairContext:
+        lines = ReportingLines.from_people(
+            ((c.person_id, c.manager_id) for c in problem.candidates), problem.reporting_lines
+        )
+        return cls(
+            problem=problem,
+            lines=lines,
+            exclusions=frozenset(pair.key() for pair in problem.exclusions),
+            occupied=frozenset((p.mentor_id, p.mentee_id) for p in problem.occupied),
+        )
+
+    def window(self, person: Candidate) -> tuple[int, int]:
+        cached = self._windows.get(person.person_id)
+        if cached is None:
+            cached = utc_window(
+                person.working_hours_start,
+                person.working_hours_end,
+                person.time_zone,
+                self.problem.constraints.reference_date,
+            )
+            self._windows[person.person_id] = cached
+        return cached

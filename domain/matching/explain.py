@@ -1,0 +1,151 @@
+"""Why each pair was proposed, and why each unmatched person was left out.
+
+Coordinators must be able to defend a proposal to the people in it, so every pair lists each
+criterion's contribution, and every unmatched person gets reasons a coordinator can act on
+(widen the hours rule, recruit more mentors, lift an exclusion).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from domain.matching.constraints import VIOLATION_TEXT
+from domain.matching.context import PairContext
+from domain.matching.matrix import BoolMatrix, PairMatrix
+from domain.matching.model import (
+    Candidate,
+    MatchingProblem,
+    MatchingResult,
+    ProposedPair,
+    Side,
+    UnmatchedPerson,
+    UnmatchedReason,
+    Violation,
+)
+from domain.matching.scoring import contributions
+from domain.matching.sides import Sides
+
+
+def explain(
+    problem: MatchingProblem,
+    sides: Sides,
+    context: PairContext,
+    matrix: PairMatrix,
+    pairs: Sequence[tuple[int, int]],
+    method: str,
+) -> MatchingResult:
+    del context  # the matrix already holds every per-constraint verdict
+    proposed = tuple(
+        proposed_pair(problem, sides.mentors[i], sides.mentees[j]) for i, j in sorted(pairs)
+    )
+    unmatched = _unmatched(sides, matrix, pairs)
+    return MatchingResult(
+        pairs=proposed,
+        unmatched=unmatched,
+        total_score=sum(p.score for p in proposed),
+        method=method,
+    )
+
+
+def proposed_pair(problem: MatchingProblem, mentor: Candidate, mentee: Candidate) -> ProposedPair:
+    parts = contributions(mentor, mentee, problem.weights, problem.format)
+    return ProposedPair(
+        mentor_id=mentor.person_id,
+        mentee_id=mentee.person_id,
+        score=sum(c.points for c in parts),
+        contributions=parts,
+    )
+
+
+def _unmatched(
+    sides: Sides, matrix: PairMatrix, pairs: Sequence[tuple[int, int]]
+) -> tuple[UnmatchedPerson, ...]:
+    mentor_places = np.array(sides.mentor_capacity, dtype=np.int64)
+    mentee_places = np.array(sides.mentee_capacity, dtype=np.int64)
+    paired_mentors = {i for i, _ in pairs}
+    paired_mentees = {j for _, j in pairs}
+    found: list[UnmatchedPerson] = []
+    for i, person in enumerate(sides.mentors):
+        if i not in paired_mentors:
+            reasons = _reasons(
+                int(mentor_places[i]),
+                mentee_places,
+                matrix.feasible[i, :],
+                {v: m[i, :] for v, m in matrix.blocked_by.items()},
+                Side.MENTEE,
+                (int(mentor_places.sum()), int(mentee_places.sum())),
+            )
+            found.append(
+                UnmatchedPerson(person_id=person.person_id, side=Side.MENTOR, reasons=reasons)
+            )
+    for j, person in enumerate(sides.mentees):
+        if j not in paired_mentees:
+            reasons = _reasons(
+                int(mentee_places[j]),
+                mentor_places,
+                matrix.feasible[:, j],
+                {v: m[:, j] for v, m in matrix.blocked_by.items()},
+                Side.MENTOR,
+                (int(mentee_places.sum()), int(mentor_places.sum())),
+            )
+            found.append(
+                UnmatchedPerson(person_id=person.person_id, side=Side.MENTEE, reasons=reasons)
+            )
+    return tuple(sorted(found, key=lambda u: u.person_id))
+
+
+def _reasons(
+    own_places: int,
+    partner_places: npt.NDArray[np.int64],
+    feasible: BoolMatrix,
+    blocked_by: dict[Violation, BoolMatrix],
+    partner_side: Side,
+    supply: tuple[int, int],
+) -> tuple[UnmatchedReason, ...]:
+    if own_places == 0:
+        return (UnmatchedReason(code="no_places", detail="no places left (capacity used or 0)"),)
+    open_partners = partner_places > 0
+    if not open_partners.any():
+        return (
+            UnmatchedReason(
+                code="no_places_on_other_side",
+                detail=f"no {partner_side.value} has a place left",
+            ),
+        )
+    acceptable = int((feasible & open_partners).sum())
+    if acceptable == 0:
+        counts = [
+            f"{int((mask & open_partners).sum())} {VIOLATION_TEXT[v]}"
+            for v, mask in blocked_by.items()
+            if (mask & open_partners).any()
+        ]
+        return (
+            UnmatchedReason(
+                code="no_acceptable_partner",
+                detail=(
+                    f"none of {int(open_partners.sum())} {partner_side.value}s with a place is"
+                    f" acceptable: {'; '.join(counts)}"
+                ),
+            ),
+        )
+    reasons = [
+        UnmatchedReason(
+            code="partners_placed_elsewhere",
+            detail=(
+                f"{acceptable} acceptable {partner_side.value}s, all placed in pairs that give"
+                " a higher programme total"
+            ),
+        )
+    ]
+    own_total, partner_total = supply
+    if own_total > partner_total:
+        reasons.append(
+            UnmatchedReason(
+                code="side_oversubscribed",
+                detail=f"{own_total} places on this side for {partner_total} on the other",
+            )
+        )
+    return tuple(reasons)

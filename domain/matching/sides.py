@@ -1,0 +1,77 @@
+"""Who is on which side of the assignment.
+
+People who said "either" are placed so the two sides' capacities come out as even as possible;
+in reverse mentoring the more junior of them become mentors, because the programme exists for
+juniors to teach seniors. The rule is deterministic and explainable, unlike a coin toss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.matching.model import Candidate, MatchingProblem, RolePreference, Side
+
+
+@dataclass(frozen=True)
+class Sides:
+    mentors: tuple[Candidate, ...]
+    mentees: tuple[Candidate, ...]
+    # Places left for this run: capacity minus the pairs already running.
+    mentor_capacity: tuple[int, ...]
+    mentee_capacity: tuple[int, ...]
+
+
+def split_sides(problem: MatchingProblem) -> Sides:
+    used: dict[tuple[str, Side], int] = {}
+    for pair in problem.occupied:
+        used[(pair.mentor_id, Side.MENTOR)] = used.get((pair.mentor_id, Side.MENTOR), 0) + 1
+        used[(pair.mentee_id, Side.MENTEE)] = used.get((pair.mentee_id, Side.MENTEE), 0) + 1
+    # Sorted by id: the result must not depend on the order of the roster file.
+    people = sorted(problem.candidates, key=lambda c: c.person_id)
+    mentors = [c for c in people if c.role_preference is RolePreference.MENTOR]
+    mentees = [c for c in people if c.role_preference is RolePreference.MENTEE]
+    flexible = [c for c in people if c.role_preference is RolePreference.EITHER]
+    # Someone already paired keeps the side they are paired on, so a rematch never flips them.
+    mentors += [c for c in flexible if (c.person_id, Side.MENTOR) in used]
+    mentees += [
+        c
+        for c in flexible
+        if (c.person_id, Side.MENTEE) in used and (c.person_id, Side.MENTOR) not in used
+    ]
+    either = sorted(
+        (c for c in flexible if all((c.person_id, side) not in used for side in Side)),
+        key=lambda c: (c.career_level, c.person_id),
+    )
+    split = _balanced_split(mentors, mentees, either)
+    mentors = sorted(mentors + either[:split], key=lambda c: c.person_id)
+    mentees = sorted(mentees + either[split:], key=lambda c: c.person_id)
+
+    def places(person: Candidate) -> int:
+        # Someone already in a pair on either side has used that much of their capacity.
+        taken = used.get((person.person_id, Side.MENTOR), 0) + used.get(
+            (person.person_id, Side.MENTEE), 0
+        )
+        return max(0, person.capacity - taken)
+
+    return Sides(
+        mentors=tuple(mentors),
+        mentees=tuple(mentees),
+        mentor_capacity=tuple(places(c) for c in mentors),
+        mentee_capacity=tuple(places(c) for c in mentees),
+    )
+
+
+def _balanced_split(
+    mentors: list[Candidate], mentees: list[Candidate], either: list[Candidate]
+) -> int:
+    """How many of the most junior 'either' people become mentors."""
+    mentor_places = sum(c.capacity for c in mentors)
+    mentee_places = sum(c.capacity for c in mentees) + sum(c.capacity for c in either)
+    best, best_gap = 0, abs(mentor_places - mentee_places)
+    for count, person in enumerate(either, start=1):
+        mentor_places += person.capacity
+        mentee_places -= person.capacity
+        gap = abs(mentor_places - mentee_places)
+        if gap < best_gap:
+            best, best_gap = count, gap
+    return best

@@ -1,0 +1,103 @@
+"""Importing a validated roster into PostgreSQL, all of it in one transaction.
+
+Partly bad files: by default nothing is imported when any line is invalid (every problem is
+reported, the caller exits non-zero). With `skip_invalid=True` the valid lines are imported and
+the report lists every skipped line, so nothing is ever half-imported without saying so.
+Re-importing the same roster changes no row (the upserts skip identical values).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+
+from domain.matching.model import Candidate
+from roster.model import RosterEntry
+from roster.parse import ParsedRoster, RosterIssue
+from store.database import Connection
+
+
+@cache
+def load_sql(name: str) -> str:
+    return files("roster").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    imported: bool
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped_lines: tuple[int, ...] = ()
+    issues: tuple[RosterIssue, ...] = field(default_factory=tuple)
+
+
+async def import_roster(
+    conn: Connection, programme_id: str, parsed: ParsedRoster, *, skip_invalid: bool = False
+) -> ImportReport:
+    """Enrol the roster's people in the programme; see the module docstring for bad files."""
+    issues = tuple(sorted(parsed.issues, key=lambda i: (i.line, i.field)))
+    if issues and not skip_invalid:
+        return ImportReport(imported=False, issues=issues)
+    bad = parsed.bad_lines
+    entries = [entry for line, entry in parsed.entries if line not in bad]
+    async with conn.transaction():
+        changed_people = await _upsert_people(conn, entries)
+        changed_lines = await _upsert_reporting_lines(conn, entries)
+        changed_enrolments = await _upsert_enrolments(conn, programme_id, entries)
+    added = {pid for pid, inserted in changed_enrolments.items() if inserted}
+    touched = set(changed_people) | set(changed_lines) | set(changed_enrolments)
+    return ImportReport(
+        imported=True,
+        added=len(added),
+        updated=len(touched - added),
+        unchanged=len(entries) - len(touched | added),
+        skipped_lines=tuple(sorted(bad)),
+        issues=issues,
+    )
+
+
+async def _upsert_people(conn: Connection, entries: list[RosterEntry]) -> dict[str, bool]:
+    people = [entry.to_person() for entry in entries]
+    rows = await conn.fetch(
+        load_sql("upsert_people"),
+        [p.person_id for p in people],
+        [p.display_name for p in people],
+        [p.email for p in people],
+        [p.time_zone for p in people],
+        [p.working_hours_start for p in people],
+        [p.working_hours_end for p in people],
+    )
+    return {row["person_id"]: row["inserted"] for row in rows}
+
+
+async def _upsert_reporting_lines(conn: Connection, entries: list[RosterEntry]) -> dict[str, bool]:
+    rows = await conn.fetch(
+        load_sql("upsert_reporting_lines"),
+        [e.employee_id for e in entries],
+        [e.manager_id for e in entries],
+    )
+    return {row["person_id"]: row["inserted"] for row in rows}
+
+
+async def _upsert_enrolments(
+    conn: Connection, programme_id: str, entries: list[RosterEntry]
+) -> dict[str, bool]:
+    rows = await conn.fetch(
+        load_sql("upsert_enrolments"),
+        programme_id,
+        [e.employee_id for e in entries],
+        [e.to_candidate().model_dump(mode="json") for e in entries],
+    )
+    return {row["person_id"]: row["inserted"] for row in rows}
+
+
+async def load_candidates(conn: Connection, programme_id: str) -> list[Candidate]:
+    rows = await conn.fetch(load_sql("select_candidates"), programme_id)
+    return [Candidate.model_validate(row["profile"]) for row in rows]
+
+
+async def load_reporting_lines(conn: Connection) -> dict[str, str]:
+    rows = await conn.fetch(load_sql("select_reporting_lines"))
+    return {row["person_id"]: row["manager_id"] for row in rows}

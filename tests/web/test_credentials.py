@@ -1,0 +1,64 @@
+"""API keys hashed at rest, local secrets made once with owner-only permissions."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from twoway.settings import Settings
+from web.codec import local_ui_codec_endpoint
+from web.credentials import (
+    CredentialConfigError,
+    credentials_from_settings,
+    ensure_local_api_key,
+    hash_api_key,
+    parse_key_hashes,
+)
+
+
+def local_settings(home: Path) -> Settings:
+    return Settings(home=home, web_port=18080, api_key_hashes=None, operator_token=None)
+
+
+def test_local_mode_makes_one_api_key_once_readable_by_its_owner_only(tmp_path: Path) -> None:
+    settings = local_settings(tmp_path)
+    key_file = ensure_local_api_key(settings)
+    assert key_file == settings.api_key_file
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    key = key_file.read_text().strip()
+    assert ensure_local_api_key(settings) == key_file
+    assert key_file.read_text().strip() == key
+    credentials = credentials_from_settings(settings)
+    assert credentials.api_key_is_valid(key)
+    assert not credentials.api_key_is_valid(key + "x")
+    assert key not in repr(credentials)
+
+
+def test_configured_digests_accept_their_keys_and_no_file_is_written(tmp_path: Path) -> None:
+    settings = Settings(
+        home=tmp_path,
+        api_key_hashes=f"{hash_api_key('tw_one')}, {hash_api_key('tw_two')}",
+        operator_token="operator-token-of-some-length",
+    )
+    credentials = credentials_from_settings(settings)
+    assert credentials.api_key_is_valid("tw_one")
+    assert credentials.api_key_is_valid("tw_two")
+    assert ensure_local_api_key(settings) is None
+    assert not settings.api_key_file.exists()
+
+
+@pytest.mark.parametrize("spec", ["md5:abc", "sha256:xyz", "sha256:" + "g" * 64, " , "])
+def test_a_malformed_digest_list_is_refused_at_start(spec: str) -> None:
+    with pytest.raises(CredentialConfigError):
+        parse_key_hashes(spec)
+
+
+def test_the_local_ui_codec_endpoint_carries_the_operator_token(tmp_path: Path) -> None:
+    settings = local_settings(tmp_path)
+    endpoint = local_ui_codec_endpoint(settings)
+    token = settings.operator_token_file.read_text().strip()
+    assert endpoint == f"http://127.0.0.1:18080/codec/{token}"
+    assert stat.S_IMODE(settings.operator_token_file.stat().st_mode) == 0o600
+    assert credentials_from_settings(settings).operator_token_is_valid(token)

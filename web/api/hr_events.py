@@ -1,0 +1,92 @@
+"""HR events (left, manager changed, leave started / ended), per employee or per pair.
+
+They travel as signals, not updates: HR feeds replay old events, and one that no longer applies
+(a leave that already ended) is noted by the workflow instead of being refused back to the feed.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, status
+from temporalio.client import WorkflowExecutionStatus
+
+from domain.commands import (
+    RecordLeaveEnded,
+    RecordLeaveStarted,
+    RecordManagerChange,
+    RecordParticipantLeft,
+)
+from web.api.models import (
+    RELATIONSHIP_ID_PATTERN,
+    HrEventAccepted,
+    HrEventBody,
+    HrEventType,
+    PairHrEventAccepted,
+    PairHrEventBody,
+)
+from web.problems import FieldProblem, ProblemError
+from web.reads import TERMINAL_PHASES, relationships_of_person
+from web.services import WebServices, get_services
+from workflows.relationship import RelationshipWorkflow
+from workflows.relationship_io import HrEvent
+
+router = APIRouter(tags=["hr events"])
+Services = Annotated[WebServices, Depends(get_services)]
+
+
+def hr_command(event_type: HrEventType, participant_id: str, conflict: bool) -> HrEvent:
+    if event_type == "participant_left":
+        return RecordParticipantLeft(participant_id=participant_id)
+    if event_type == "manager_changed":
+        return RecordManagerChange(participant_id=participant_id, reporting_line_conflict=conflict)
+    if event_type == "leave_started":
+        return RecordLeaveStarted(participant_id=participant_id)
+    return RecordLeaveEnded(participant_id=participant_id)
+
+
+@router.post(
+    "/hr-events",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="An HR event about one employee, sent to each of their open relationships",
+)
+async def employee_hr_event(body: HrEventBody, services: Services) -> HrEventAccepted:
+    command = hr_command(body.type, body.employee_id, body.reporting_line_conflict)
+    told: list[str] = []
+    for row in await relationships_of_person(services.pool, body.employee_id):
+        if row.phase in TERMINAL_PHASES:
+            continue
+        handle = services.client.get_workflow_handle_for(
+            RelationshipWorkflow.run, row.relationship_id
+        )
+        await handle.signal(RelationshipWorkflow.hr_event, command)
+        told.append(row.relationship_id)
+    return HrEventAccepted(employee_id=body.employee_id, type=body.type, relationship_ids=told)
+
+
+@router.post(
+    "/pairs/{relationship_id}/hr-events",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="An HR event about one participant of one pair",
+    tags=["pairs"],
+)
+async def pair_hr_event(
+    relationship_id: Annotated[str, Path(pattern=RELATIONSHIP_ID_PATTERN)],
+    body: PairHrEventBody,
+    services: Services,
+) -> PairHrEventAccepted:
+    handle = services.client.get_workflow_handle_for(RelationshipWorkflow.run, relationship_id)
+    description = await handle.describe()
+    if description.status != WorkflowExecutionStatus.RUNNING:
+        raise ProblemError(409, "relationship-closed", "This relationship has already ended")
+    state = await handle.query(RelationshipWorkflow.state)
+    if state.role_of(body.participant_id) is None:
+        problem = FieldProblem(
+            field="body.participant_id",
+            message="is neither the mentor nor the mentee of this relationship",
+            code="not_a_participant",
+        )
+        raise ProblemError(422, "not-a-participant", "Not in this pair", errors=[problem])
+    command = hr_command(body.type, body.participant_id, body.reporting_line_conflict)
+    await handle.signal(RelationshipWorkflow.hr_event, command)
+    return PairHrEventAccepted(relationship_id=relationship_id, type=body.type)

@@ -1,0 +1,199 @@
+"""Bodies and answers of the HR API: closed models, so a typo in a field name is a 422."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from domain.base import Identifier
+from domain.state import Mode
+
+# The relationship id is `rel-{programme}-{20 hex}` and must itself fit an Identifier (64).
+ProgrammeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,38}$")]
+RELATIONSHIP_ID_PATTERN = r"^rel-[A-Za-z0-9][A-Za-z0-9_.-]{0,38}-[0-9a-f]{20}$"
+PERSON_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+
+class ApiModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul_characters(cls, value: object) -> object:
+        # PostgreSQL text cannot hold NUL: refuse it here as bad input, not later as a 500.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
+class StartPair(ApiModel):
+    """Start one mentoring relationship. Idempotent: the same programme, mentor and mentee
+    always name the same relationship, so a repeated request returns it (200) instead of
+    starting a second one."""
+
+    programme_id: ProgrammeId
+    mentor_id: Identifier = Field(description="The junior employee who mentors.")
+    mentee_id: Identifier = Field(description="The senior leader who learns.")
+    coordinator_id: Identifier
+    owner_id: Identifier = Field(description="The programme owner, who gets late escalations.")
+    policy: Literal["standard", "fast"] = Field(
+        default="standard", description="Deadlines in weeks (standard) or minutes (fast, demos)."
+    )
+    mode: Mode = Mode.REVERSE
+
+
+class PairCreated(ApiModel):
+    relationship_id: str
+    programme_id: str
+    created: bool = Field(description="False when the relationship already existed.")
+    status_url: str
+
+
+class PromptSummary(ApiModel):
+    prompt_id: str
+    kind: str
+    recipient_id: str
+    due_at: datetime
+
+
+class PairStatus(ApiModel):
+    relationship_id: str
+    programme_id: str
+    mentor_id: str
+    mentee_id: str
+    workflow_status: str
+    phase: str
+    mode: str
+    health: str
+    health_reasons: list[str] = Field(description="Reason codes, e.g. `meetings_missed`.")
+    term_number: int
+    term_end: datetime | None
+    contract_version_in_force: int | None
+    meetings_held: int
+    meetings_missed: int
+    escalation_open: bool
+    awaiting_response_from: list[str]
+    open_prompts: list[PromptSummary]
+    end_reason: str | None
+
+
+class Timeline(ApiModel):
+    relationship_id: str
+    lines: list[str] = Field(description="Oldest first; roles and ids only, no private text.")
+
+
+HrEventType = Literal["participant_left", "manager_changed", "leave_started", "leave_ended"]
+
+
+class HrEventBody(ApiModel):
+    """Something HR knows about one employee; it reaches each of their open relationships."""
+
+    employee_id: Identifier
+    type: HrEventType
+    reporting_line_conflict: bool = Field(
+        default=False,
+        description="manager_changed only: the change puts one of the pair under the other.",
+    )
+
+
+class HrEventAccepted(ApiModel):
+    employee_id: str
+    type: HrEventType
+    relationship_ids: list[str] = Field(description="The open relationships that were told.")
+
+
+class PairHrEventBody(ApiModel):
+    participant_id: Identifier
+    type: HrEventType
+    reporting_line_conflict: bool = False
+
+
+class PairHrEventAccepted(ApiModel):
+    relationship_id: str
+    type: HrEventType
+
+
+Weekday = Annotated[int, Field(ge=1, le=7)]
+
+
+class PersonBody(ApiModel):
+    """A directory entry: the one place a name and an address live (mail is sent by id)."""
+
+    display_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = Field(
+        max_length=200
+    )
+    email: Annotated[
+        str, StringConstraints(pattern=r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$", max_length=254)
+    ]
+    time_zone: str = Field(default="UTC", description="IANA zone, e.g. Europe/Paris.")
+    working_hours_start: time = time(9, 0)
+    working_hours_end: time = time(17, 30)
+    working_days: list[Weekday] = Field(default=[1, 2, 3, 4, 5], min_length=1, max_length=7)
+    locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = "en"
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("not a known IANA time zone") from None
+        return value
+
+    @field_validator("working_hours_start", "working_hours_end")
+    @classmethod
+    def _wall_clock(cls, value: time) -> time:
+        if value.tzinfo is not None:
+            raise ValueError("give a wall-clock time without offset; time_zone says where")
+        return value
+
+    @field_validator("working_hours_end")
+    @classmethod
+    def _after_start(cls, value: time, info: ValidationInfo) -> time:
+        start = info.data.get("working_hours_start")
+        if isinstance(start, time) and value <= start:
+            raise ValueError("must be after working_hours_start (hours never span midnight)")
+        return value
+
+    @field_validator("working_days")
+    @classmethod
+    def _distinct_days(cls, value: list[int]) -> list[int]:
+        return sorted(set(value))
+
+
+class PersonOut(PersonBody):
+    person_id: str
+
+
+class RelationshipItem(ApiModel):
+    relationship_id: str
+    programme_id: str
+    mentor_id: str
+    mentee_id: str
+    phase: str
+    mode: str
+    health: str
+    next_due_at: datetime | None
+    escalation_open: bool
+    updated_at: datetime
+
+
+class PhaseHealthCount(ApiModel):
+    phase: str
+    health: str
+    relationships: int
+
+
+class RelationshipList(ApiModel):
+    items: list[RelationshipItem]
+    counts: list[PhaseHealthCount] = Field(description="All matching relationships, not a page.")

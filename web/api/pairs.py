@@ -1,0 +1,146 @@
+"""Start a pair, read its status and timeline, tell it about an HR event."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Response, status
+from pydantic import ValidationError
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.state import MeetingStatus, RelationshipState
+from starter import PairRequest, RelationshipHandle, relationship_id, start_relationship
+from web.api.models import (
+    RELATIONSHIP_ID_PATTERN,
+    PairCreated,
+    PairStatus,
+    PromptSummary,
+    StartPair,
+    Timeline,
+)
+from web.problems import FieldProblem, ProblemError, validation_problems
+from web.services import WebServices, get_services
+from workflows.relationship import RelationshipWorkflow
+
+router = APIRouter(tags=["pairs"])
+Services = Annotated[WebServices, Depends(get_services)]
+RelationshipIdPath = Annotated[
+    str, Path(pattern=RELATIONSHIP_ID_PATTERN, description="As returned when the pair started.")
+]
+
+
+def _pair_rule_problems(body: StartPair) -> list[FieldProblem]:
+    """What the domain would refuse at start; checked here so it is a 422, not a dead workflow."""
+    found: list[FieldProblem] = []
+    if body.mentor_id == body.mentee_id:
+        found.append(
+            FieldProblem(
+                field="body.mentee_id", message="must differ from mentor_id", code="same_person"
+            )
+        )
+    for name in ("coordinator_id", "owner_id"):
+        if getattr(body, name) in (body.mentor_id, body.mentee_id):
+            found.append(
+                FieldProblem(
+                    field=f"body.{name}",
+                    message="cannot be one of the pair they oversee",
+                    code="overseer_in_pair",
+                )
+            )
+    return found
+
+
+async def _exists(client: Client, workflow_id: str) -> bool:
+    try:
+        await client.get_workflow_handle(workflow_id).describe()
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            return False
+        raise
+    return True
+
+
+@router.post(
+    "/pairs",
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"model": PairCreated, "description": "The pair already existed"}},
+    summary="Start a pair directly (idempotent by programme, mentor and mentee)",
+)
+async def start_pair(body: StartPair, services: Services, response: Response) -> PairCreated:
+    problems = _pair_rule_problems(body)
+    if problems:
+        raise ProblemError(422, "invalid-pair", "This pair cannot start", errors=problems)
+    try:
+        request = PairRequest.model_validate(body.model_dump())
+    except ValidationError as error:
+        fields = validation_problems(error.errors())
+        raise ProblemError(422, "invalid-pair", "This pair cannot start", errors=fields) from None
+    workflow_id = relationship_id(body.programme_id, body.mentor_id, body.mentee_id)
+    existed = await _exists(services.client, workflow_id)
+    handle = await start_relationship(
+        services.client, request, task_queue=services.settings.task_queue
+    )
+    status_url = f"/api/v1/pairs/{handle.id}"
+    response.headers["Location"] = status_url
+    if existed:
+        response.status_code = status.HTTP_200_OK
+    return PairCreated(
+        relationship_id=handle.id,
+        programme_id=body.programme_id,
+        created=not existed,
+        status_url=status_url,
+    )
+
+
+def _handle(services: WebServices, relationship_id: str) -> RelationshipHandle:
+    return services.client.get_workflow_handle_for(RelationshipWorkflow.run, relationship_id)
+
+
+def _status(state: RelationshipState, workflow_status: str) -> PairStatus:
+    meetings = state.meetings
+    return PairStatus(
+        relationship_id=state.relationship_id,
+        programme_id=state.programme_id,
+        mentor_id=state.mentor_id,
+        mentee_id=state.mentee_id,
+        workflow_status=workflow_status,
+        phase=state.phase.value,
+        mode=state.mode.value,
+        health=state.health.level.value,
+        health_reasons=list(state.health.reason_codes),
+        term_number=state.term_number,
+        term_end=state.term_end,
+        contract_version_in_force=state.contract_in_force,
+        meetings_held=sum(1 for m in meetings if m.status == MeetingStatus.HELD),
+        meetings_missed=sum(1 for m in meetings if m.status == MeetingStatus.MISSED),
+        escalation_open=state.escalation_open,
+        awaiting_response_from=list(state.awaiting_response_from),
+        open_prompts=[
+            PromptSummary(
+                prompt_id=p.prompt_id,
+                kind=p.kind.value,
+                recipient_id=p.recipient_id,
+                due_at=p.due_at,
+            )
+            for p in sorted(state.open_prompts, key=lambda p: (p.due_at, p.prompt_id))
+        ],
+        end_reason=state.end_reason,
+    )
+
+
+@router.get("/pairs/{relationship_id}", summary="Phase, health and open prompts of one pair")
+async def pair_status(relationship_id: RelationshipIdPath, services: Services) -> PairStatus:
+    handle = _handle(services, relationship_id)
+    description = await handle.describe()
+    state = await handle.query(RelationshipWorkflow.state)
+    workflow_status = description.status.name.lower() if description.status else "unknown"
+    return _status(state, workflow_status)
+
+
+@router.get(
+    "/pairs/{relationship_id}/timeline", summary="What happened, one line each, no private text"
+)
+async def pair_timeline(relationship_id: RelationshipIdPath, services: Services) -> Timeline:
+    lines = await _handle(services, relationship_id).query(RelationshipWorkflow.timeline)
+    return Timeline(relationship_id=relationship_id, lines=lines)

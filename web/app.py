@@ -1,0 +1,125 @@
+"""The web app: HR API, participants' inbox and codec server in one FastAPI application."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+
+from delivery.links import signer_from_settings
+from store.database import create_pool
+from twoway.codec import EncryptionCodec
+from twoway.converter import keyring_from_settings
+from twoway.logging import get_logger
+from twoway.settings import Settings
+from twoway.stack_state import resolve_database_url
+from twoway.temporal_client import connect_client
+from web.api import api_router
+from web.codec import codec_app
+from web.credentials import credentials_from_settings
+from web.inbox import inbox_router
+from web.problems import install_problem_handlers
+from web.services import WebServices
+from web.temporal_errors import install_temporal_handlers
+
+log = get_logger(__name__)
+
+# No scripts anywhere: the inbox works without JavaScript, so the policy can forbid it outright.
+_INBOX_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+async def build_services(settings: Settings) -> WebServices:
+    credentials = credentials_from_settings(settings)
+    if settings.api_key_hashes is None:
+        # The path only; the key itself stays in the file for its owner to read.
+        log.info("local_api_key", file=str(settings.api_key_file))
+    client = await connect_client(settings)
+    pool = await create_pool(resolve_database_url(settings), min_size=1, max_size=10)
+    return WebServices(
+        settings=settings,
+        client=client,
+        pool=pool,
+        signer=signer_from_settings(settings),
+        credentials=credentials,
+        codec=EncryptionCodec(keyring_from_settings(settings)),
+    )
+
+
+def loggable_path(path: str) -> str:
+    """The path with secrets masked: inbox paths carry link tokens, local codec paths a token."""
+    parts = path.split("/")
+    if len(parts) > 2 and parts[1] == "inbox":
+        parts[2] = "{token}"
+    if len(parts) == 4 and parts[1] == "codec" and parts[3] in ("encode", "decode"):
+        parts[2] = "{token}"
+    return "/".join(parts)[:200]
+
+
+async def _headers_and_log(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    started = time.perf_counter()
+    response = await call_next(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    path = request.url.path
+    if path.startswith("/inbox") or path.startswith("/codec"):
+        # Personal pages and decoded payloads: never cached, never framed.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("Content-Security-Policy", _INBOX_POLICY)
+    log.info(
+        "http_request",
+        method=request.method,
+        path=loggable_path(path),
+        status=response.status_code,
+        ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+    return response
+
+
+def create_app(settings: Settings, *, services: WebServices | None = None) -> FastAPI:
+    """The application; tests pass ``services`` (their own client and pool) to share a loop."""
+    codec = codec_app(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ready = services or await build_services(settings)
+        app.state.services = ready
+        codec.state.services = ready
+        try:
+            yield
+        finally:
+            if services is None:
+                await ready.pool.close()
+
+    app = FastAPI(
+        title="twoway HR API",
+        version="1",
+        description=(
+            "Start mentoring pairs, keep the people directory, send HR events and read figures."
+            " Authenticate with `Authorization: Bearer <API key>`. Errors are"
+            " `application/problem+json` and name the offending field."
+        ),
+        lifespan=lifespan,
+    )
+    install_problem_handlers(app)
+    install_temporal_handlers(app)
+    app.middleware("http")(_headers_and_log)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        # Answering at all means startup finished: Temporal and PostgreSQL were reached.
+        return {"status": "ok"}
+
+    app.include_router(api_router)
+    app.include_router(inbox_router)
+    app.mount("/codec", codec)
+    if services is not None:
+        app.state.services = services
+        codec.state.services = services
+    return app

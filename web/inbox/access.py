@@ -1,0 +1,65 @@
+"""Who may see what in the inbox: the link names one person; they see only their own things.
+
+Every refusal is a ``RefusedError`` with a message that is safe to show: it never echoes the token,
+and it does not say whether a relationship or prompt of someone else exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from temporalio.service import RPCError, RPCStatusCode
+
+from delivery.links import LinkTokenError
+from domain.prompts import Prompt
+from domain.state import RelationshipState
+from starter import RelationshipHandle
+from web.services import WebServices
+from workflows.relationship import RelationshipWorkflow
+
+NOT_YOURS = "There is nothing for you here. Open the link from your most recent e-mail."
+
+
+class RefusedError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def person_from_token(services: WebServices, token: str) -> str:
+    try:
+        return services.signer.verify(token, services.clock())
+    except LinkTokenError as error:
+        raise RefusedError(403, str(error)) from None
+
+
+@dataclass(frozen=True)
+class Relationship:
+    handle: RelationshipHandle
+    state: RelationshipState
+
+
+async def relationship_of(
+    services: WebServices, person_id: str, relationship_id: str
+) -> Relationship:
+    handle = services.client.get_workflow_handle_for(RelationshipWorkflow.run, relationship_id)
+    try:
+        state = await handle.query(RelationshipWorkflow.state)
+    except RPCError as error:
+        if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
+            raise RefusedError(404, NOT_YOURS) from None
+        raise
+    if state.role_of(person_id) is None:
+        # Same answer as an unknown id: a stranger's link must not learn that it exists.
+        raise RefusedError(404, NOT_YOURS)
+    return Relationship(handle=handle, state=state)
+
+
+def open_prompt_of(relationship: Relationship, person_id: str, prompt_id: str) -> Prompt:
+    prompt = relationship.state.prompts.get(prompt_id)
+    if prompt is None or prompt.recipient_id != person_id:
+        raise RefusedError(404, NOT_YOURS)
+    if not prompt.is_open:
+        raise RefusedError(410, "This question is no longer open: it was answered or has closed.")
+    return prompt

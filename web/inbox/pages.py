@@ -1,0 +1,217 @@
+"""The participants' inbox: plain HTML pages behind the signed link of each mail."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.service import RPCError
+
+from domain.commands import AnswerPrompt
+from domain.prompts import Prompt, PromptKind
+from web.inbox.access import (
+    RefusedError,
+    Relationship,
+    open_prompt_of,
+    person_from_token,
+    relationship_of,
+)
+from web.inbox.forms import form_for
+from web.inbox.listing import inbox_listing
+from web.inbox.parse import parse_form
+from web.inbox.prefill import contract_shown, initial_values, slot_counts
+from web.inbox.rendering import install_filters
+from web.inbox.timeline import personal_timeline
+from web.services import WebServices, get_services
+from web.temporal_errors import refusal_of
+from workflows.relationship import RelationshipWorkflow
+
+router = APIRouter(prefix="/inbox", include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parents[1] / "templates")
+install_filters(templates.env)
+Services = Annotated[WebServices, Depends(get_services)]
+_ANSWER_ID = re.compile(r"^web-[0-9a-f]{32}$")
+NUL_MESSAGE = "This text contains a NUL character, which cannot be stored."
+
+TITLES: dict[PromptKind, str] = {
+    PromptKind.CONSENT: "Do you accept this mentoring match?",
+    PromptKind.ONBOARDING: "Your briefing: roles, responsibilities, rapport, confidentiality",
+    PromptKind.CONTRACT_PROPOSAL: "Propose your mentoring contract",
+    PromptKind.CONTRACT_REVIEW: "Review the proposed contract",
+    PromptKind.MEETING_LOG: "How did your meeting go?",
+    PromptKind.CHECKIN: "Your private check-in",
+    PromptKind.MUTUAL_CONSENT: "Should learning go both ways?",
+    PromptKind.CLOSING_REFLECTION: "Your final reflection",
+}
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def _refused(request: Request, refusal: RefusedError) -> HTMLResponse:
+    return _page(request, "refused.html.j2", {"message": refusal.message}, refusal.status)
+
+
+def _unavailable(request: Request) -> HTMLResponse:
+    message = "The service is busy or restarting. Please try again in a minute."
+    return _page(request, "refused.html.j2", {"message": message}, 503)
+
+
+@router.get("/{token}", response_class=HTMLResponse)
+async def inbox(request: Request, token: str, services: Services) -> HTMLResponse:
+    try:
+        person_id = person_from_token(services, token)
+        listing = await inbox_listing(services, person_id)
+    except RefusedError as refusal:
+        return _refused(request, refusal)
+    except RPCError:
+        return _unavailable(request)
+    context = {"token": token, "listing": listing, "titles": TITLES}
+    return _page(request, "inbox.html.j2", context)
+
+
+@router.get("/{token}/relationships/{relationship_id}", response_class=HTMLResponse)
+async def relationship_page(
+    request: Request, token: str, relationship_id: str, services: Services
+) -> HTMLResponse:
+    try:
+        person_id = person_from_token(services, token)
+        relationship = await relationship_of(services, person_id, relationship_id)
+    except RefusedError as refusal:
+        return _refused(request, refusal)
+    except RPCError:
+        return _unavailable(request)
+    state = relationship.state
+    entries = await personal_timeline(services.pool, state, person_id)
+    context = {
+        "token": token,
+        "state": state,
+        "role": state.role_of(person_id),
+        "entries": entries,
+        "contract": state.contract,
+    }
+    return _page(request, "relationship.html.j2", context)
+
+
+async def _prompt_context(
+    services: WebServices, token: str, relationship_id: str, prompt_id: str
+) -> tuple[str, Relationship, Prompt]:
+    person_id = person_from_token(services, token)
+    relationship = await relationship_of(services, person_id, relationship_id)
+    return person_id, relationship, open_prompt_of(relationship, person_id, prompt_id)
+
+
+def _form_page(
+    request: Request,
+    token: str,
+    relationship: Relationship,
+    prompt: Prompt,
+    *,
+    values: dict[str, str],
+    answer_id: str,
+    errors: dict[str, str] | None = None,
+    message: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    state = relationship.state
+    context = {
+        "token": token,
+        "state": state,
+        "role": state.role_of(prompt.recipient_id),
+        "prompt": prompt,
+        "title": TITLES[prompt.kind],
+        "form": form_for(prompt.kind, slot_counts(state, prompt)),
+        "contract": contract_shown(state, prompt),
+        "values": values,
+        "errors": errors or {},
+        "message": message,
+        "answer_id": answer_id,
+    }
+    return _page(request, "prompt.html.j2", context, status)
+
+
+PROMPT_PATH = "/{token}/relationships/{relationship_id}/prompts/{prompt_id}"
+
+
+@router.get(PROMPT_PATH, response_class=HTMLResponse)
+async def prompt_form(
+    request: Request, token: str, relationship_id: str, prompt_id: str, services: Services
+) -> HTMLResponse:
+    try:
+        _, relationship, prompt = await _prompt_context(services, token, relationship_id, prompt_id)
+    except RefusedError as refusal:
+        return _refused(request, refusal)
+    except RPCError:
+        return _unavailable(request)
+    values = initial_values(relationship.state, prompt, services.clock())
+    # One id per form shown: a double submit or a browser resend is applied once.
+    answer_id = f"web-{uuid.uuid4().hex}"
+    return _form_page(request, token, relationship, prompt, values=values, answer_id=answer_id)
+
+
+@router.post(PROMPT_PATH, response_class=HTMLResponse)
+async def submit_answer(
+    request: Request, token: str, relationship_id: str, prompt_id: str, services: Services
+) -> HTMLResponse:
+    try:
+        person_id, relationship, prompt = await _prompt_context(
+            services, token, relationship_id, prompt_id
+        )
+    except RefusedError as refusal:
+        return _refused(request, refusal)
+    except RPCError:
+        return _unavailable(request)
+    submitted = await request.form()
+    values = {key: value for key, value in submitted.items() if isinstance(value, str)}
+    answer_id = values.pop("answer_id", "")
+    if not _ANSWER_ID.match(answer_id):
+        answer_id = f"web-{uuid.uuid4().hex}"
+    answer_form = form_for(prompt.kind, slot_counts(relationship.state, prompt))
+    parsed = parse_form(answer_form, values)
+
+    def again(status: int, **extra: Any) -> HTMLResponse:
+        return _form_page(
+            request, token, relationship, prompt, values=values, answer_id=answer_id,
+            status=status, **extra,
+        )  # fmt: skip
+
+    # PostgreSQL cannot store NUL in text: an answer holding one would never be recorded.
+    with_nul = {name: NUL_MESSAGE for name, value in values.items() if "\x00" in value}
+    if with_nul:
+        return again(422, errors=with_nul)
+    try:
+        answer = answer_form.model.model_validate(parsed.data)
+    except ValidationError as error:
+        return again(422, errors=parsed.field_errors(error))
+    command = AnswerPrompt.model_validate(
+        {
+            "answer_id": answer_id,
+            "prompt_id": prompt.prompt_id,
+            "respondent_id": person_id,
+            "answer": answer.model_dump(),
+        }
+    )
+    try:
+        receipt = await relationship.handle.execute_update(
+            RelationshipWorkflow.answer_prompt, command
+        )
+    except WorkflowUpdateFailedError as failure:
+        _, message = refusal_of(failure)
+        return again(409, message=message)
+    except RPCError:
+        return _unavailable(request)
+    context = {
+        "token": token,
+        "state": relationship.state,
+        "receipt": receipt,
+        "title": TITLES[prompt.kind],
+    }
+    return _page(request, "answered.html.j2", context)

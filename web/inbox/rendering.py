@@ -1,0 +1,57 @@
+"""Jinja filters of the inbox pages: dates, phases and choices in words."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from jinja2 import Environment
+
+from web.inbox.forms import CHOICE_LABELS, AnswerForm, Choice, element_id, humanise, labels_by_name
+from web.inbox.parse import format_duration
+
+PHASES = {
+    "proposed": "proposed (waiting for both to accept)",
+    "onboarding": "onboarding",
+    "contracting": "contracting",
+    "active": "active",
+    "mediation": "mediation",
+    "paused": "paused",
+    "closing": "closing",
+    "completed": "completed",
+    "declined": "declined",
+    "ended_early": "ended early",
+}
+YES_NO = (Choice("true", "Yes"), Choice("false", "No"))
+
+
+def when(moment: datetime) -> str:
+    return moment.strftime("%a %d %b %Y, %H:%M UTC")
+
+
+def duration(value: timedelta) -> str:
+    return format_duration(value)
+
+
+def phase(value: str) -> str:
+    return PHASES.get(value, humanise(value))
+
+
+def choice(value: object) -> str:
+    text = str(getattr(value, "value", value))
+    return CHOICE_LABELS.get(text, humanise(text))
+
+
+def field_label(name: str, answer_form: AnswerForm) -> str:
+    return labels_by_name(answer_form).get(name, humanise(name.rsplit(".", 1)[-1]))
+
+
+def install_filters(env: Environment) -> None:
+    env.filters.update(
+        when=when,
+        duration=duration,
+        phase=phase,
+        choice=choice,
+        field_id=element_id,
+        field_label=field_label,
+    )
+    env.globals["yes_no"] = YES_NO

@@ -1,0 +1,41 @@
+"""Read-model queries shared by the HR API and the inbox (the ``relationships`` projection)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.database import Pool
+from store.relationships import RelationshipRow
+from web.sql_files import load_sql
+
+# A relationship that reached one of these is over: no prompts, no HR events apply.
+TERMINAL_PHASES = frozenset({"completed", "declined", "ended_early"})
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseHealthCount:
+    phase: str
+    health: str
+    relationships: int
+
+
+async def relationships_of_person(pool: Pool, person_id: str) -> list[RelationshipRow]:
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(load_sql("relationships_of_person"), person_id)
+    return [RelationshipRow(**dict(row)) for row in rows]
+
+
+async def relationships_filtered(
+    pool: Pool, programme_id: str | None, person_id: str | None, limit: int
+) -> list[RelationshipRow]:
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(load_sql("relationships_filtered"), programme_id, person_id, limit)
+    return [RelationshipRow(**dict(row)) for row in rows]
+
+
+async def relationship_counts(
+    pool: Pool, programme_id: str | None, person_id: str | None
+) -> list[PhaseHealthCount]:
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(load_sql("relationship_counts"), programme_id, person_id)
+    return [PhaseHealthCount(**dict(row)) for row in rows]

@@ -1,0 +1,36 @@
+"""What every request needs (Temporal, PostgreSQL, link signer, credentials), made once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from fastapi import Request
+from temporalio.client import Client
+from temporalio.converter import PayloadCodec
+
+from delivery.links import LinkSigner
+from store.database import Pool
+from twoway.settings import Settings
+from web.credentials import Credentials
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class WebServices:
+    settings: Settings
+    client: Client
+    pool: Pool
+    signer: LinkSigner = field(repr=False)
+    credentials: Credentials = field(repr=False)
+    codec: PayloadCodec = field(repr=False)
+    clock: Callable[[], datetime] = utc_now
+
+
+def get_services(request: Request) -> WebServices:
+    services: WebServices = request.app.state.services
+    return services

@@ -1,0 +1,6 @@
+-- A participant's relationships, newest activity first; the inbox and HR events start here.
+SELECT relationship_id, programme_id, mentor_id, mentee_id, phase, mode, health,
+       next_due_at, escalation_open, last_version, updated_at
+FROM relationships
+WHERE mentor_id = $1 OR mentee_id = $1
+ORDER BY updated_at DESC, relationship_id;

@@ -1,0 +1,58 @@
+"""Temporal failures as problems: unknown ids are 404, an unreachable service is 503."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from temporalio.client import WorkflowQueryFailedError, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from web.problems import Problem, problem_response
+
+
+def refusal_of(error: WorkflowUpdateFailedError) -> tuple[str, str]:
+    """The domain error code and the message a validator gave, safe to show to the sender."""
+    cause = error.cause
+    if isinstance(cause, ApplicationError):
+        return cause.type or "refused", cause.message
+    return "refused", "The relationship refused this request."
+
+
+def rpc_problem(error: RPCError) -> Problem:
+    if error.status == RPCStatusCode.NOT_FOUND:
+        return Problem(
+            type="/problems/not-found",
+            title="No such relationship",
+            status=404,
+            detail="No relationship has this id.",
+        )
+    # Anything else is the service being unwell, not the request being wrong.
+    return Problem(
+        type="/problems/temporal-unavailable",
+        title="Temporal is unavailable",
+        status=503,
+        detail="The workflow service did not answer; retry later.",
+    )
+
+
+async def _on_rpc(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RPCError)
+    return problem_response(rpc_problem(error))
+
+
+async def _on_query_failed(_: Request, __: Exception) -> JSONResponse:
+    # The workflow could not answer (e.g. its task is failing): the client did nothing wrong.
+    return problem_response(
+        Problem(
+            type="/problems/relationship-unreadable",
+            title="The relationship cannot be read right now",
+            status=503,
+            detail="Retry later; operators see why in the Temporal UI.",
+        )
+    )
+
+
+def install_temporal_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RPCError, _on_rpc)
+    app.add_exception_handler(WorkflowQueryFailedError, _on_query_failed)
