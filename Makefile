@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 install: $(STAMP)
 
 run: install
-	$(VENV)/bin/twoway up
+	$(VENV)/bin/twoway demo
 
 test: install
 	$(VENV)/bin/pytest -q

@@ -106,3 +106,23 @@ class RelationshipPolicy(DomainModel):
             owner_response_deadline=timedelta(minutes=5),
             default_term_length=timedelta(minutes=30),
         )
+
+    @classmethod
+    def demo(cls) -> "RelationshipPolicy":
+        """The fast policy squeezed further, so `twoway demo` shows a whole term in minutes."""
+        return cls(
+            consent_deadline=timedelta(seconds=100),
+            prompt_reminder_lead=timedelta(seconds=30),
+            onboarding_deadline=timedelta(seconds=90),
+            contracting_deadline=timedelta(seconds=90),
+            default_cadence=timedelta(seconds=40),
+            meeting_reminder_lead=timedelta(seconds=10),
+            meeting_log_window=timedelta(seconds=30),
+            default_meeting_length=timedelta(seconds=10),
+            checkin_interval=timedelta(seconds=70),
+            checkin_response_window=timedelta(seconds=40),
+            closing_window=timedelta(minutes=1),
+            coordinator_response_deadline=timedelta(minutes=1),
+            owner_response_deadline=timedelta(minutes=1),
+            default_term_length=timedelta(minutes=3),
+        )

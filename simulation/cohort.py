@@ -7,9 +7,12 @@ resolves escalations after part of their response window, so time-to-resolve is 
 
 from __future__ import annotations
 
+import contextlib
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from temporalio.client import WorkflowUpdateFailedError
 
 from domain.commands import AnswerPrompt, ResolveEscalation
 from domain.prompts import Prompt, PromptKind
@@ -34,6 +37,8 @@ class CohortMember:
     state: RelationshipState | None = None
     # Set when we changed it (answered, resolved) so its state is read again.
     dirty: bool = True
+    # The pair answers nothing before this moment (a demo staggers pairs through the phases).
+    not_before: datetime | None = None
 
 
 @dataclass
@@ -44,6 +49,7 @@ class CohortDriver:
     until: datetime
     seed: int = 0
     max_steps: int = 20_000
+    coordinator_delay_share: float = COORDINATOR_DELAY_SHARE
     _decided: dict[str, datetime | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -85,6 +91,7 @@ class CohortDriver:
 
     def _next_wake(self, members: list[CohortMember], now: datetime) -> datetime | None:
         times = [t for t in (self._member_wake(m) for m in members) if t is not None]
+        times += [m.not_before for m in members if m.not_before is not None and m.not_before > now]
         times += [t for t in self._decided.values() if t is not None and t > now]
         return min(times, default=None)
 
@@ -100,6 +107,8 @@ class CohortDriver:
     async def _act(self, member: CohortMember, now: datetime) -> bool:
         state = member.state
         assert state is not None
+        if member.not_before is not None and now < member.not_before:
+            return False
         acted = await self._coordinate(member, state, now)
         for prompt in sorted(state.open_prompts, key=lambda p: p.prompt_id):
             acted |= await self._maybe_answer(member, state, prompt, now)
@@ -113,14 +122,16 @@ class CohortDriver:
         if escalation is None or now < self._coordinator_acts_at(state, escalation):
             return False
         resolution = "continue" if _worth_continuing(escalation) else "end_without_fault"
-        await member.handle.execute_update(
-            RelationshipWorkflow.coordinator_action, ResolveEscalation(resolution=resolution)
-        )
+        with contextlib.suppress(WorkflowUpdateFailedError):
+            # Refused when our view was stale (the case closed meanwhile): look again.
+            await member.handle.execute_update(
+                RelationshipWorkflow.coordinator_action, ResolveEscalation(resolution=resolution)
+            )
         return True
 
     def _coordinator_acts_at(self, state: RelationshipState, escalation: Escalation) -> datetime:
         window = state.policy.coordinator_response_deadline
-        return escalation.opened_at + window * COORDINATOR_DELAY_SHARE
+        return escalation.opened_at + window * self.coordinator_delay_share
 
     async def _maybe_answer(
         self, member: CohortMember, state: RelationshipState, prompt: Prompt, now: datetime
@@ -138,15 +149,17 @@ class CohortDriver:
         self._decided[key] = None
         if answer is None:
             return False
-        await member.handle.execute_update(
-            RelationshipWorkflow.answer_prompt,
-            AnswerPrompt(
-                answer_id=answer_id(prompt),
-                prompt_id=prompt.prompt_id,
-                respondent_id=prompt.recipient_id,
-                answer=answer,
-            ),
-        )
+        with contextlib.suppress(WorkflowUpdateFailedError):
+            # Refused when the prompt closed since we looked (real time moves on): look again.
+            await member.handle.execute_update(
+                RelationshipWorkflow.answer_prompt,
+                AnswerPrompt(
+                    answer_id=answer_id(prompt),
+                    prompt_id=prompt.prompt_id,
+                    respondent_id=prompt.recipient_id,
+                    answer=answer,
+                ),
+            )
         return True
 
     def _decide_when(self, persona: Persona, prompt: Prompt) -> datetime | None:

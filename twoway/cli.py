@@ -16,6 +16,7 @@ from twoway.cli_projections import projections_app
 from twoway.cli_prompts import register_prompt_commands
 from twoway.cli_report import report_command
 from twoway.cli_simulate import simulate_command
+from twoway.demo import run_demo
 from twoway.logging import configure_logging
 from twoway.ports import PortInUseError
 from twoway.processes import ComponentFailedError
@@ -56,6 +57,22 @@ def up() -> None:
         raise typer.Exit(EXIT_CONFIG) from None
     except ComponentFailedError as error:
         errors.print(f"[red]twoway up:[/red] {error}")
+        raise typer.Exit(EXIT_FAILURE) from None
+    raise typer.Exit(code)
+
+
+@app.command()
+def demo() -> None:
+    """The main job for a newcomer: the stack plus a demo programme of simulated people."""
+    settings = load_settings()
+    configure_logging("WARNING")
+    try:
+        code = asyncio.run(run_demo(settings, announce=lambda line: print(line, flush=True)))
+    except (StackLockedError, PortInUseError) as error:
+        errors.print(f"[red]twoway demo:[/red] {error}")
+        raise typer.Exit(EXIT_CONFIG) from None
+    except ComponentFailedError as error:
+        errors.print(f"[red]twoway demo:[/red] {error}")
         raise typer.Exit(EXIT_FAILURE) from None
     raise typer.Exit(code)
 

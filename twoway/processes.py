@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import signal
+import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM if the supervisor dies, even by SIGKILL.
+
+    The children run in their own sessions (so a terminal's Ctrl-C reaches only the supervisor,
+    which stops them in order); without this, a killed supervisor would leave them running.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class ComponentFailedError(RuntimeError):
@@ -37,6 +51,7 @@ class ManagedProcess:
                 stderr=log,
                 env={**os.environ, **self.env},
                 start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
 
     @property

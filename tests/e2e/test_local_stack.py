@@ -58,7 +58,9 @@ def start_stack(env: dict[str, str]) -> RunningStack:
         seen.append(line)
         if line.startswith("twoway ready"):
             return RunningStack(process, line, env)
-    process.kill()
+    # SIGINT, not SIGKILL: the supervisor then stops what it had started.
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=STOP_TIMEOUT)
     raise AssertionError("stack never became ready:\n" + "".join(seen))
 
 
