@@ -49,10 +49,29 @@ class ParsedRoster:
 
 
 def parse_file(path: Path) -> ParsedRoster:
-    text = path.read_text(encoding="utf-8-sig")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        # Spreadsheet exports in Latin-1 or UTF-16 are common: say so instead of crashing.
+        return _not_utf8(raw, error)
     if path.suffix.lower() == ".json":
         return parse_json(text)
     return parse_csv(text)
+
+
+def _not_utf8(raw: bytes, error: UnicodeDecodeError) -> ParsedRoster:
+    line = raw.count(b"\n", 0, error.start) + 1
+    byte = raw[error.start]
+    parsed = ParsedRoster()
+    parsed.issues.append(
+        RosterIssue(
+            line,
+            "encoding",
+            f"the file is not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8 and try again",
+        )
+    )
+    return parsed
 
 
 def parse_csv(text: str) -> ParsedRoster:
@@ -95,6 +114,10 @@ def parse_json(text: str) -> ParsedRoster:
         return parsed
     except ValueError as error:
         parsed.issues.append(RosterIssue(1, "json", str(error)))
+        return parsed
+    except RecursionError:
+        # Arrays nested thousands deep: no roster looks like that, and json gives up on it.
+        parsed.issues.append(RosterIssue(1, "json", "nested too deeply"))
         return parsed
     for line, item in items:
         if not isinstance(item, dict):

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from twoway.bench import bench_app
+from twoway.cli_erase import erase_command
 from twoway.cli_mail import mail_app
 from twoway.cli_pair import pair_app
 from twoway.cli_programme import programme_app
@@ -38,6 +39,7 @@ app.add_typer(bench_app, name="bench")
 register_prompt_commands(app)
 app.command("simulate")(simulate_command)
 app.command("report")(report_command)
+app.command("erase")(erase_command)
 console = Console()
 errors = Console(stderr=True)
 

@@ -69,6 +69,10 @@ def configure_logging(
     root.setLevel(level.upper())
     # The SDK's own chatter about polls is noise at INFO.
     logging.getLogger("temporalio.bridge").setLevel(logging.WARNING)
+    # httpx logs every request URL at INFO, and a chat webhook URL is a secret (its path is the
+    # token); the dispatcher logs its own outcome without the URL.
+    for chatty in ("httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def get_logger(name: str, **bindings: Any) -> structlog.stdlib.BoundLogger:
