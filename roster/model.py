@@ -67,6 +67,19 @@ class RosterEntry(BaseModel):
     diversity: dict[Tag, Tag] = Field(default_factory=dict, max_length=10)
     capacity: int = Field(default=1, ge=0, le=10)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul_characters(cls, value: object) -> object:
+        # PostgreSQL text cannot hold NUL: a bad line here, not a failed import later.
+        texts: list[object]
+        if isinstance(value, dict):
+            texts = [*value.keys(), *value.values()]
+        else:
+            texts = list(value) if isinstance(value, list | tuple) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("must not contain NUL characters")
+        return value
+
     @field_validator("time_zone")
     @classmethod
     def _zone_exists(cls, value: str) -> str:

@@ -49,15 +49,17 @@ class ParsedRoster:
 
 
 def parse_file(path: Path) -> ParsedRoster:
-    raw = path.read_bytes()
+    return parse_bytes(path.read_bytes(), is_json=path.suffix.lower() == ".json")
+
+
+def parse_bytes(raw: bytes, *, is_json: bool) -> ParsedRoster:
+    """A roster as uploaded or read from disk: UTF-8 (with or without BOM), CSV or JSON."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         # Spreadsheet exports in Latin-1 or UTF-16 are common: say so instead of crashing.
         return _not_utf8(raw, error)
-    if path.suffix.lower() == ".json":
-        return parse_json(text)
-    return parse_csv(text)
+    return parse_json(text) if is_json else parse_csv(text)
 
 
 def _not_utf8(raw: bytes, error: UnicodeDecodeError) -> ParsedRoster:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import uuid
 from pathlib import Path
@@ -14,27 +13,19 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
-from temporalio.client import Client, WorkflowHandle
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.client import Client
 
 from domain.policy import RelationshipPolicy
 from domain.programme import ExcludePair, ForcePair, Override, Programme, SwapMentees
-from roster.importer import ImportReport, import_roster
+from roster import service
+from roster.importer import ImportReport
 from roster.parse import ParsedRoster, parse_file
+from roster.service import ProgrammeHandle
 from store.database import connect
 from twoway.settings import Settings, load_settings
 from twoway.stack_state import resolve_database_url
 from twoway.temporal_client import connect_client
-from workflows.programme import ProgramWorkflow
-from workflows.programme_io import (
-    MatchReview,
-    ProgrammeInput,
-    ProgrammeOutcome,
-    ProgrammeStatus,
-    ReviewReceipt,
-    StartMatching,
-    programme_workflow_id,
-)
+from workflows.programme_io import ProgrammeStatus, ReviewReceipt, programme_workflow_id
 
 programme_app = typer.Typer(
     help="Programmes: roster import, matching, approval.", no_args_is_help=True
@@ -43,7 +34,6 @@ console = Console()
 errors = Console(stderr=True)
 
 EXIT_INVALID = 2
-ProgrammeHandle = WorkflowHandle[ProgramWorkflow, ProgrammeOutcome]
 
 
 @programme_app.command("create")
@@ -93,17 +83,9 @@ def create(
 
 async def _create(settings: Settings, programme: Programme, match_now: bool) -> str:
     client = await connect_client(settings)
-    workflow_id = programme_workflow_id(programme.programme_id)
-    with contextlib.suppress(WorkflowAlreadyStartedError):
-        await client.start_workflow(
-            ProgramWorkflow.run,
-            ProgrammeInput(programme=programme, match_immediately=match_now),
-            id=workflow_id,
-            task_queue=settings.task_queue,
-            static_summary=f"Mentoring programme {programme.programme_id}",
-        )
     # An existing programme of that id is the answer: creating it again changes nothing.
-    return workflow_id
+    await service.create_programme(client, settings.task_queue, programme, match_now=match_now)
+    return programme_workflow_id(programme.programme_id)
 
 
 @programme_app.command("import")
@@ -137,12 +119,12 @@ def import_file(
 async def _import(
     settings: Settings, programme_id: str, parsed: ParsedRoster, skip_invalid: bool
 ) -> ImportReport:
-    if parsed.issues and not skip_invalid:
-        ordered = sorted(parsed.issues, key=lambda issue: (issue.line, issue.field))
-        return ImportReport(imported=False, issues=tuple(ordered))
+    refusal = service.refused(parsed, skip_invalid=skip_invalid)
+    if refusal is not None:
+        return refusal  # a bad file needs no database to be reported
     conn = await connect(resolve_database_url(settings))
     try:
-        return await import_roster(conn, programme_id, parsed, skip_invalid=skip_invalid)
+        return await service.enrol_roster(conn, programme_id, parsed, skip_invalid=skip_invalid)
     finally:
         await conn.close()
 
@@ -156,9 +138,7 @@ def match_now(programme: Annotated[str, typer.Option(help="Programme id.")]) -> 
 
 async def _start_matching(settings: Settings, programme_id: str) -> ProgrammeStatus:
     handle = await _handle(settings, programme_id)
-    return await handle.execute_update(
-        ProgramWorkflow.start_matching, StartMatching(request_id=f"cli-{uuid.uuid4().hex}")
-    )
+    return await service.start_matching(handle, f"cli-{uuid.uuid4().hex}")
 
 
 @programme_app.command("approve")
@@ -207,20 +187,17 @@ async def _approve(
     settings: Settings, programme_id: str, overrides: list[Override], approve: bool
 ) -> ReviewReceipt:
     handle = await _handle(settings, programme_id)
-    proposal = await handle.query(ProgramWorkflow.proposal)
+    proposal = await service.current_proposal(handle)
     if proposal is None:
         errors.print("[red]no proposal is awaiting approval[/red]")
         raise typer.Exit(1)
-    review = MatchReview(
+    return await service.review_proposal(
+        handle,
         review_id=f"cli-{uuid.uuid4().hex}",
         proposal_version=proposal.version,
         overrides=overrides,
         approve=approve,
     )
-    receipt: ReviewReceipt = await handle.execute_update(
-        "review_matches", review, result_type=ReviewReceipt
-    )
-    return receipt
 
 
 @programme_app.command("status")
@@ -231,12 +208,12 @@ def status(programme: Annotated[str, typer.Option(help="Programme id.")]) -> Non
 
 async def _status(settings: Settings, programme_id: str) -> ProgrammeStatus:
     handle = await _handle(settings, programme_id)
-    return await handle.query(ProgramWorkflow.status)
+    return await service.programme_status(handle)
 
 
 async def _handle(settings: Settings, programme_id: str) -> ProgrammeHandle:
     client: Client = await connect_client(settings)
-    return client.get_workflow_handle_for(ProgramWorkflow.run, programme_workflow_id(programme_id))
+    return service.programme_handle(client, programme_id)
 
 
 def _print_status(status: ProgrammeStatus) -> None:

@@ -21,6 +21,7 @@ from web.codec import codec_app
 from web.credentials import credentials_from_settings
 from web.inbox import inbox_router
 from web.problems import install_problem_handlers
+from web.report_page import report_router
 from web.services import WebServices
 from web.temporal_errors import install_temporal_handlers
 
@@ -101,9 +102,11 @@ def create_app(settings: Settings, *, services: WebServices | None = None) -> Fa
         title="twoway HR API",
         version="1",
         description=(
-            "Start mentoring pairs, keep the people directory, send HR events and read figures."
+            "Run programmes (roster import, matching, approval, reports), start mentoring pairs,"
+            " keep the people directory, send HR events and read figures."
             " Authenticate with `Authorization: Bearer <API key>`. Errors are"
-            " `application/problem+json` and name the offending field."
+            " `application/problem+json` and name the offending field. The creating POSTs"
+            " (programmes, rosters, pairs) accept an `Idempotency-Key` header."
         ),
         lifespan=lifespan,
     )
@@ -117,6 +120,7 @@ def create_app(settings: Settings, *, services: WebServices | None = None) -> Fa
         return {"status": "ok"}
 
     app.include_router(api_router)
+    app.include_router(report_router)
     app.include_router(inbox_router)
     app.mount("/codec", codec)
     if services is not None:

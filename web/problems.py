@@ -22,6 +22,9 @@ class FieldProblem(BaseModel):
     field: str = Field(description="Dotted path of the field, e.g. `body.mentor_id`.")
     message: str
     code: str = Field(description="Machine-readable reason, e.g. `missing`, `string_too_long`.")
+    line: int | None = Field(
+        default=None, description="Roster imports only: the line of the file the field is on."
+    )
 
 
 class Problem(BaseModel):

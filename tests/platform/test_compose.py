@@ -103,3 +103,33 @@ def test_the_temporal_ui_decodes_payloads_through_the_web_codec(
     assert ui["TEMPORAL_CODEC_INCLUDE_CREDENTIALS"] == "true"
     web = services(compose)["web"]["environment"]
     assert web["TWOWAY_UI_ORIGIN"].endswith("http://localhost:8233}")
+
+
+def test_the_dispatcher_sends_the_outbox_from_the_twoway_image(compose: dict[str, Any]) -> None:
+    dispatcher = services(compose)["dispatcher"]
+    assert dispatcher["image"] == services(compose)["worker"]["image"] == "twoway:0.1.0"
+    assert dispatcher["command"] == ["python", "-m", "delivery.dispatcher"]
+    assert dispatcher["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    # Scaled like the worker: SKIP LOCKED claims, no published port, no fixed name.
+    assert "ports" not in dispatcher
+    assert "container_name" not in dispatcher
+
+
+def test_the_dispatcher_uses_only_known_settings_of_the_shared_anchor(
+    compose: dict[str, Any],
+) -> None:
+    environment = services(compose)["dispatcher"]["environment"]
+    known = {f"TWOWAY_{field.upper()}" for field in Settings.model_fields}
+    assert set(environment) <= known, "dispatcher: unknown settings"
+    worker = services(compose)["worker"]["environment"]
+    for name, value in worker.items():
+        assert environment[name] == value, f"{name} differs from the shared env anchor"
+    assert ":?" in environment["TWOWAY_SMTP_HOST"], "the relay must be configured, not guessed"
+
+
+def test_links_the_dispatcher_signs_are_the_links_web_accepts(compose: dict[str, Any]) -> None:
+    dispatcher = services(compose)["dispatcher"]["environment"]
+    web = services(compose)["web"]["environment"]
+    for name in ("TWOWAY_LINK_SECRET", "TWOWAY_PUBLIC_BASE_URL"):
+        assert dispatcher[name] == web[name], f"{name} must be shared by web and dispatcher"
+    assert ":?" in dispatcher["TWOWAY_LINK_SECRET"], "the link secret must never be defaulted"

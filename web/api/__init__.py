@@ -1,4 +1,4 @@
-"""The HR REST API (``/api/v1``): pairs, people, HR events and relationship figures."""
+"""The HR REST API (``/api/v1``): programmes, pairs, people, HR events and figures."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from web.api.auth import require_api_key
 from web.api.hr_events import router as hr_events_router
 from web.api.pairs import router as pairs_router
 from web.api.people import router as people_router
+from web.api.programmes import router as programmes_router
 from web.problems import PROBLEM_RESPONSES
 
-# Programme endpoints (create, roster import, matching, approval, reports) join this router
-# once the programme workflow exists; everything here works on pairs and people directly.
 api_router = APIRouter(
     prefix="/api/v1", dependencies=[Depends(require_api_key)], responses=PROBLEM_RESPONSES
 )
 api_router.include_router(pairs_router)
 api_router.include_router(people_router)
 api_router.include_router(hr_events_router)
+api_router.include_router(programmes_router)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from web.credentials import hash_api_key
 from web.problems import ProblemError
 from web.services import WebServices, get_services
 
@@ -32,3 +33,12 @@ async def require_api_key(
         raise _unauthorised("Send `Authorization: Bearer <API key>`.")
     if not services.credentials.api_key_is_valid(credentials.credentials):
         raise _unauthorised("This API key is not known.")
+
+
+async def api_key_digest(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> str:
+    """The caller's key as its stored digest: what idempotency keys are scoped to."""
+    if credentials is None:
+        raise _unauthorised("Send `Authorization: Bearer <API key>`.")
+    return hash_api_key(credentials.credentials)

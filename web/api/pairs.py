@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response, status
+from fastapi import APIRouter, Depends, Path, status
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.state import MeetingStatus, RelationshipState
 from starter import PairRequest, RelationshipHandle, relationship_id, start_relationship
+from web.api.auth import api_key_digest
 from web.api.models import (
     RELATIONSHIP_ID_PATTERN,
     PairCreated,
@@ -19,6 +21,7 @@ from web.api.models import (
     StartPair,
     Timeline,
 )
+from web.idempotency import Answer, IdempotencyKey, fingerprint, idempotent
 from web.problems import FieldProblem, ProblemError, validation_problems
 from web.services import WebServices, get_services
 from workflows.relationship import RelationshipWorkflow
@@ -64,10 +67,16 @@ async def _exists(client: Client, workflow_id: str) -> bool:
 @router.post(
     "/pairs",
     status_code=status.HTTP_201_CREATED,
+    response_model=PairCreated,
     responses={200: {"model": PairCreated, "description": "The pair already existed"}},
     summary="Start a pair directly (idempotent by programme, mentor and mentee)",
 )
-async def start_pair(body: StartPair, services: Services, response: Response) -> PairCreated:
+async def start_pair(
+    body: StartPair,
+    services: Services,
+    owner: Annotated[str, Depends(api_key_digest)],
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     problems = _pair_rule_problems(body)
     if problems:
         raise ProblemError(422, "invalid-pair", "This pair cannot start", errors=problems)
@@ -76,20 +85,29 @@ async def start_pair(body: StartPair, services: Services, response: Response) ->
     except ValidationError as error:
         fields = validation_problems(error.errors())
         raise ProblemError(422, "invalid-pair", "This pair cannot start", errors=fields) from None
-    workflow_id = relationship_id(body.programme_id, body.mentor_id, body.mentee_id)
-    existed = await _exists(services.client, workflow_id)
-    handle = await start_relationship(
-        services.client, request, task_queue=services.settings.task_queue
-    )
-    status_url = f"/api/v1/pairs/{handle.id}"
-    response.headers["Location"] = status_url
-    if existed:
-        response.status_code = status.HTTP_200_OK
-    return PairCreated(
-        relationship_id=handle.id,
-        programme_id=body.programme_id,
-        created=not existed,
-        status_url=status_url,
+
+    async def start() -> Answer:
+        workflow_id = relationship_id(body.programme_id, body.mentor_id, body.mentee_id)
+        existed = await _exists(services.client, workflow_id)
+        handle = await start_relationship(
+            services.client, request, task_queue=services.settings.task_queue
+        )
+        status_url = f"/api/v1/pairs/{handle.id}"
+        created = PairCreated(
+            relationship_id=handle.id,
+            programme_id=body.programme_id,
+            created=not existed,
+            status_url=status_url,
+        )
+        code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        return Answer(code, created.model_dump(mode="json"), location=status_url)
+
+    return await idempotent(
+        services.pool,
+        owner=owner,
+        key=idempotency_key,
+        request_print=fingerprint("POST /api/v1/pairs", body.model_dump_json()),
+        produce=start,
     )
 
 

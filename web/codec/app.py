@@ -29,6 +29,8 @@ from web.problems import ProblemError, install_problem_handlers
 from web.services import WebServices, get_services
 
 COOKIE = "twoway_operator"
+REPORTS_COOKIE = "twoway_operator_reports"
+COOKIE_PATHS = {COOKIE: "/codec", REPORTS_COOKIE: "/programmes"}
 Services = Annotated[WebServices, Depends(get_services)]
 
 
@@ -126,15 +128,18 @@ def _routes(app: FastAPI) -> None:
         if not services.credentials.operator_token_is_valid(token):
             return HTMLResponse(_LOGIN_PAGE.format(message=_REFUSED_NOTICE), status_code=401)
         response = RedirectResponse("/codec/login/done", status_code=303)
-        response.set_cookie(
-            COOKIE,
-            token,
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https",
-            path="/codec",
-            max_age=12 * 3600,
-        )
+        # One cookie per operator area, each scoped to its path: no other page ever sees the
+        # token (and one name per path keeps clients that index cookies by name working).
+        for name, path in COOKIE_PATHS.items():
+            response.set_cookie(
+                name,
+                token,
+                httponly=True,
+                samesite="strict",
+                secure=request.url.scheme == "https",
+                path=path,
+                max_age=12 * 3600,
+            )
         return response
 
     @app.get("/login/done", response_class=HTMLResponse)
@@ -152,7 +157,8 @@ _LOGIN_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <button type="submit">Sign in</button></form></main></body></html>"""
 _DONE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>twoway codec: signed in</title></head><body><main><h1>Signed in</h1>
-<p>The Temporal UI in this browser can now decode payloads for 12 hours.</p>
+<p>The Temporal UI in this browser can now decode payloads, and programme reports
+(/programmes/ID/report) open, for 12 hours.</p>
 </main></body></html>"""
 
 

@@ -1,0 +1,79 @@
+"""`GET /programmes/{id}/report`: the offline programme report page, for coordinators.
+
+Who may read it: an operator (the codec's operator token as a bearer token, or the
+`twoway_operator_reports` cookie that `/codec/login` sets for `/programmes`), or an HR system
+with its API key.
+The page shows exactly the figures `GET /api/v1/programmes/{id}/report` gives the API key, with
+the same minimum group size, so accepting the key widens nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.security import HTTPAuthorizationCredentials
+
+from projections.reports import DEFAULT_MIN_GROUP_SIZE
+from reporting.programme_page import programme_report_html
+from web.api.auth import bearer
+from web.api.programme_lookup import ProgrammeIdPath, existing_programme
+from web.api.programme_models import MinGroupSizeQuery
+from web.codec.app import REPORTS_COOKIE
+from web.problems import PROBLEM_RESPONSES, ProblemError
+from web.services import WebServices, get_services
+
+Services = Annotated[WebServices, Depends(get_services)]
+# Inline SVG and inline styles only; the page runs no script and loads nothing.
+REPORT_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
+def require_report_reader(
+    request: Request,
+    services: Services,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> None:
+    known = services.credentials
+    if credentials is not None:
+        presented = credentials.credentials
+        if known.operator_token_is_valid(presented) or known.api_key_is_valid(presented):
+            return
+    elif known.operator_token_is_valid(request.cookies.get(REPORTS_COOKIE, "")):
+        return
+    raise ProblemError(
+        401,
+        "unauthorised",
+        "Operator or API key authentication is required",
+        "Send `Authorization: Bearer <operator token or API key>`, or sign in at /codec/login.",
+        headers={"WWW-Authenticate": 'Bearer realm="twoway"'},
+    )
+
+
+report_router = APIRouter(
+    dependencies=[Depends(require_report_reader)],
+    responses={k: v for k, v in PROBLEM_RESPONSES.items() if k in (401, 404, 422, 503)},
+)
+
+
+@report_router.get(
+    "/programmes/{programme_id}/report",
+    tags=["figures"],
+    response_class=HTMLResponse,
+    summary="The programme report as one offline HTML page with inline SVG charts",
+)
+async def programme_report_page(
+    programme_id: ProgrammeIdPath,
+    services: Services,
+    min_group_size: MinGroupSizeQuery = DEFAULT_MIN_GROUP_SIZE,
+) -> HTMLResponse:
+    await existing_programme(services, programme_id)
+    async with services.pool.acquire() as conn:
+        page = await programme_report_html(conn, programme_id, min_group_size)
+    return HTMLResponse(
+        page,
+        headers={"Content-Security-Policy": REPORT_POLICY, "Cache-Control": "no-store"},
+    )
