@@ -23,7 +23,7 @@ from twoway.demo_setup import demo_programme, enrol_demo_people, start_and_appro
 from twoway.settings import Settings
 from twoway.stack import LocalStack, ready_line
 from twoway.temporal_client import connect_client
-from web.credentials import ensure_local_api_key
+from web.credentials import ensure_local_api_key, operator_token_from_settings
 from workflows.relationship import RelationshipWorkflow
 
 # Who each pair is, in order: every kind appears in the first few pairs.
@@ -158,6 +158,7 @@ def guide(settings: Settings, programme_id: str) -> str:
     web = f"http://127.0.0.1:{settings.web_port}"
     query = urllib.parse.quote(f'MentoringProgramme = "{programme_id}"')
     key_file = ensure_local_api_key(settings)
+    operator_token_from_settings(settings)  # created on first use, so the path below exists
     lines = [
         "",
         "twoway demo is running: 20 pairs of simulated people, a term of three minutes each.",
@@ -168,6 +169,7 @@ def guide(settings: Settings, programme_id: str) -> str:
         f"  Escalations:  {ui}/namespaces/{settings.namespace}/workflows?query="
         + urllib.parse.quote("EscalationOpen = true"),
         f"  Programme report (refresh it): {web}/programmes/{programme_id}/report",
+        f"    sign in once at {web}/codec/login with the token in {settings.operator_token_file}",
         "  Mail sent to participants:  .venv/bin/twoway mail list",
         f"  HR API docs: {web}/docs  (API key in {key_file})"
         if key_file

@@ -25,7 +25,7 @@ from roster.importer import import_roster
 from roster.parse import parse_csv
 from simulation.driver import Driver
 from simulation.personas import Persona
-from starter import relationship_id
+from starter import RelationshipHandle, relationship_id
 from store.database import Pool
 from twoway.temporal_client import sandbox_runner
 from workflows import ALL_WORKFLOWS
@@ -195,9 +195,10 @@ async def test_roster_to_approved_matching_to_every_relationship_started(setup: 
         assert expected <= started
         assert len(started) == 3
         for rid in started:
-            state = await setup.client.get_workflow_handle_for(RelationshipWorkflow.run, rid).query(
-                RelationshipWorkflow.state
+            relationship: RelationshipHandle = setup.client.get_workflow_handle_for(
+                RelationshipWorkflow.run, rid
             )
+            state = await relationship.query(RelationshipWorkflow.state)
             assert state.programme_id == setup.programme_id
             assert state.phase.value == "proposed"
     finally:
@@ -253,7 +254,7 @@ async def test_a_decline_leads_to_a_rematch_and_the_programme_closes_out(setup: 
                 ),
             )
             (pair,) = [p for p in pairs if p.relationship_id not in declined]
-            child = setup.client.get_workflow_handle_for(
+            child: RelationshipHandle = setup.client.get_workflow_handle_for(
                 RelationshipWorkflow.run, pair.relationship_id
             )
             driver = Driver(
@@ -316,7 +317,9 @@ async def test_a_large_programme_starts_every_pair_across_continue_as_new(
             await handle.execute_update(
                 ProgramWorkflow.start_matching, StartMatching(request_id="m1")
             )
-            current = setup.client.get_workflow_handle_for(ProgramWorkflow.run, handle.id)
+            current: ProgrammeHandle = setup.client.get_workflow_handle_for(
+                ProgramWorkflow.run, handle.id
+            )
             status = await eventually(
                 lambda: current.query(ProgramWorkflow.status), lambda s: s.phase == "running"
             )
