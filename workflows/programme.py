@@ -326,13 +326,16 @@ class ProgramWorkflow:
         if review.review_id in self._processed:
             return
         if self._phase is not ProgrammePhase.AWAITING_APPROVAL or self._proposal is None:
-            raise _rejected(f"no proposal awaits approval (the programme is {self._phase.value})")
+            raise _rejected(
+                f"no proposal awaits approval (the programme is {self._phase.value})", "NoProposal"
+            )
         if self._reviewing:
             raise _rejected("another review of this proposal is being applied; retry shortly")
         if review.proposal_version != self._proposal.version:
             raise _rejected(
                 f"proposal v{review.proposal_version} is out of date;"
-                f" v{self._proposal.version} is current"
+                f" v{self._proposal.version} is current",
+                "StaleProposal",
             )
         try:
             apply_overrides(self._proposal, review.overrides)

@@ -181,6 +181,12 @@ def test_a_killed_worker_is_restarted_and_the_relationship_goes_on(
         time.sleep(0.5)
     else:
         raise AssertionError("the worker was not restarted within 60 s")
-    shown = run_cli(stack.env, "pair", "show", workflow_id)
+    # The server remembers the dead worker's poller for a while, so status may say "up" a
+    # moment before the new worker polls: ask until the relationship answers, with a bound.
+    while time.monotonic() < deadline:
+        shown = run_cli(stack.env, "pair", "show", workflow_id)
+        if shown.returncode == 0:
+            break
+        time.sleep(0.5)
     assert shown.returncode == 0, shown.stderr
     assert "consent:mentor" in shown.stdout
