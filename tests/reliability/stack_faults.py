@@ -1,0 +1,354 @@
+"""Shared by the fault tests: a real `twoway up`, simulated participants on a real clock, and
+the "nothing lost, nothing doubled" checks against PostgreSQL and the mail sink.
+
+Participants answer through the `answer_prompt` update with a deterministic answer id (and the
+same update id), so a call cut off by a fault is simply sent again: the workflow dedupes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import random
+import signal
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.service import RPCError
+
+from delivery.email import message_id_for
+from delivery.mailsink import MailStore
+from domain.commands import AnswerPrompt, EndRelationship
+from domain.events import EVENT_ADAPTER, RelationshipProposed
+from domain.policy import RelationshipPolicy
+from domain.state import MeetingStatus, Phase, RelationshipState
+from projections.stream import ProjectedStream, advance, start_stream
+from simulation.driver import answer_id, situation
+from simulation.personas import Persona, answer_for
+from starter import PairRequest, RelationshipHandle, start_relationship
+from store.database import Pool
+from store.people import Person, upsert_person
+from tests.e2e.test_local_stack import RunningStack, stack_env, start_stack, stop_stack
+from twoway.settings import Settings
+from twoway.temporal_client import connect_client
+from workflows.relationship import RelationshipWorkflow
+
+# A whole relationship in seconds: meetings every 5 s; every window is long enough that a
+# fault of ~40 s (a killed worker's activity times out after 30 s) lapses no prompt.
+SECONDS_POLICY = RelationshipPolicy(
+    consent_deadline=timedelta(minutes=5),
+    prompt_reminder_lead=timedelta(minutes=1),
+    onboarding_deadline=timedelta(minutes=5),
+    contracting_deadline=timedelta(minutes=5),
+    default_cadence=timedelta(seconds=5),
+    meeting_reminder_lead=timedelta(seconds=1),
+    meeting_log_window=timedelta(minutes=5),
+    default_meeting_length=timedelta(seconds=1),
+    checkin_interval=timedelta(hours=1),
+    checkin_response_window=timedelta(minutes=5),
+    closing_window=timedelta(minutes=5),
+    coordinator_response_deadline=timedelta(minutes=5),
+    owner_response_deadline=timedelta(minutes=5),
+    default_term_length=timedelta(hours=1),
+)
+PROGRAMME = "faults"
+POLL = 0.2
+CHILD_RESTART_TIMEOUT = 60.0
+
+
+def pair_request(number: int, programme: str = PROGRAMME) -> PairRequest:
+    return PairRequest(
+        programme_id=programme,
+        mentor_id=f"emp-m{number}",
+        mentee_id=f"emp-l{number}",
+        coordinator_id="coordinator",
+        owner_id="programme-owner",
+        policy=SECONDS_POLICY,
+    )
+
+
+def meetings_held(state: RelationshipState) -> int:
+    return sum(1 for m in state.meetings if m.status == MeetingStatus.HELD)
+
+
+def active_with_meetings(count: int) -> Callable[[RelationshipState], bool]:
+    def reached(state: RelationshipState) -> bool:
+        return state.phase == Phase.ACTIVE and meetings_held(state) >= count
+
+    return reached
+
+
+# -- the stack ----------------------------------------------------------------------------------
+
+
+@dataclass
+class LiveStack:
+    running: RunningStack
+    home: Path
+    settings: Settings
+    client: Client
+    database_url: str
+
+    def child_pid(self, name: str) -> int:
+        state = json.loads((self.home / "run" / "stack.json").read_text())
+        pid: int = state["child_pids"][name]
+        return pid
+
+    def kill_child(self, name: str) -> int:
+        pid = self.child_pid(name)
+        os.kill(pid, signal.SIGKILL)
+        return pid
+
+    async def wait_restarted(self, name: str, killed: int) -> None:
+        """Until the supervisor has started a new process for `name` (bounded)."""
+        deadline = time.monotonic() + CHILD_RESTART_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.child_pid(name) != killed:
+                return
+            await asyncio.sleep(POLL)
+        raise AssertionError(f"{name} was not restarted within {CHILD_RESTART_TIMEOUT} s")
+
+    @property
+    def mail(self) -> MailStore:
+        return MailStore(self.settings.mail_dir)
+
+
+@contextmanager
+def running_stack(home: Path, **settings: str) -> Iterator[RunningStack]:
+    """`twoway up` in `home`; keyword arguments become TWOWAY_<NAME> settings of the stack."""
+    env = stack_env(home)
+    # Mail leaves the outbox within a second, so the checks need not wait long for it.
+    env["TWOWAY_DISPATCH_INTERVAL_SECONDS"] = "0.5"
+    env.update({f"TWOWAY_{name.upper()}": value for name, value in settings.items()})
+    running = start_stack(env)
+    try:
+        yield running
+    finally:
+        if running.process.poll() is None:
+            stop_stack(running)
+
+
+async def connect_stack(running: RunningStack) -> LiveStack:
+    home = Path(running.env["TWOWAY_HOME"])
+    settings = Settings(
+        home=home,
+        temporal_port=int(running.env["TWOWAY_TEMPORAL_PORT"]),
+        web_port=int(running.env["TWOWAY_WEB_PORT"]),
+        smtp_port=int(running.env["TWOWAY_SMTP_PORT"]),
+    )
+    state = json.loads((home / "run" / "stack.json").read_text())
+    client = await connect_client(settings)
+    return LiveStack(running, home, settings, client, state["database_url"])
+
+
+# -- participants -------------------------------------------------------------------------------
+
+
+@dataclass
+class Participants:
+    """Engaged people answering every prompt of their relationships as soon as they see it."""
+
+    client: Client
+    deadline: float
+    seed: int = 0
+    answers_sent: int = 0
+    # Calls that failed on the way (RPC errors during a fault) and were sent again.
+    retried: int = 0
+    latencies: list[float] = field(default_factory=list)
+    _answered: set[str] = field(default_factory=set)
+
+    async def drive(
+        self, handle: RelationshipHandle, reached: Callable[[RelationshipState], bool]
+    ) -> RelationshipState:
+        rng = random.Random(f"{self.seed}:{handle.id}")
+        while time.monotonic() < self.deadline:
+            state = await self._query(handle)
+            if state is None:
+                continue
+            if reached(state) or state.is_terminal:
+                return await self._end(handle)
+            if not await self._answer_open(handle, state, rng):
+                await asyncio.sleep(POLL)
+        raise AssertionError(f"{handle.id} did not reach its target in time")
+
+    async def _end(self, handle: RelationshipHandle) -> RelationshipState:
+        """The chosen end: the coordinator closes the pair, so its final state is fixed."""
+        while time.monotonic() < self.deadline:
+            try:
+                return await end_relationship(handle)
+            except RPCError:
+                self.retried += 1
+                await asyncio.sleep(POLL)
+        raise AssertionError(f"{handle.id} could not be ended in time")
+
+    async def _query(self, handle: RelationshipHandle) -> RelationshipState | None:
+        try:
+            return await asyncio.wait_for(handle.query(RelationshipWorkflow.state), timeout=10)
+        except (RPCError, TimeoutError):
+            # No worker to answer the query (it is being restarted): look again shortly.
+            self.retried += 1
+            await asyncio.sleep(POLL)
+            return None
+
+    async def _answer_open(
+        self, handle: RelationshipHandle, state: RelationshipState, rng: random.Random
+    ) -> bool:
+        acted = False
+        now = datetime.now(UTC)
+        for prompt in sorted(state.open_prompts, key=lambda p: p.prompt_id):
+            key = f"{handle.id}/{prompt.prompt_id}"
+            if key in self._answered:
+                continue
+            answer = answer_for(Persona.ENGAGED, prompt, situation(state, now), rng)
+            if answer is None:
+                continue
+            command = AnswerPrompt(
+                answer_id=answer_id(prompt),
+                prompt_id=prompt.prompt_id,
+                respondent_id=prompt.recipient_id,
+                answer=answer,
+            )
+            await self._send(handle, command)
+            self._answered.add(key)
+            acted = True
+        return acted
+
+    async def _send(self, handle: RelationshipHandle, command: AnswerPrompt) -> None:
+        while time.monotonic() < self.deadline:
+            started = time.monotonic()
+            try:
+                await handle.execute_update(
+                    RelationshipWorkflow.answer_prompt, command, id=command.answer_id
+                )
+            except WorkflowUpdateFailedError:
+                # Refused: the prompt closed meanwhile (a deadline on a real clock).
+                return
+            except RPCError:
+                self.retried += 1
+                await asyncio.sleep(POLL)
+                continue
+            self.latencies.append(time.monotonic() - started)
+            self.answers_sent += 1
+            return
+        raise AssertionError(f"answer {command.answer_id} never applied")
+
+
+async def end_relationship(handle: RelationshipHandle) -> RelationshipState:
+    with contextlib.suppress(WorkflowUpdateFailedError):
+        # Refused when an earlier call already ended it.
+        await handle.execute_update(
+            RelationshipWorkflow.coordinator_action,
+            EndRelationship(),
+            id=f"test-end:{handle.id}",
+        )
+    await handle.result()
+    return await handle.query(RelationshipWorkflow.state)
+
+
+async def start_pairs(client: Client, count: int, task_queue: str) -> list[RelationshipHandle]:
+    return [
+        await start_relationship(client, pair_request(n), task_queue=task_queue)
+        for n in range(1, count + 1)
+    ]
+
+
+# -- nothing lost, nothing doubled --------------------------------------------------------------
+
+
+async def poll_until(check: Callable[[], Awaitable[bool]], within: float, what: str) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if await check():
+            return
+        await asyncio.sleep(POLL)
+    raise AssertionError(f"not within {within} s: {what}")
+
+
+async def stored_stream(pool: Pool, stream_id: str) -> list[tuple[int, str, dict[str, object]]]:
+    rows = await pool.fetch(
+        "SELECT stream_version, event_type, data FROM events"
+        " WHERE stream_id = $1 ORDER BY stream_version",
+        stream_id,
+    )
+    return [(r["stream_version"], r["event_type"], r["data"]) for r in rows]
+
+
+def fold(stream: list[tuple[int, str, dict[str, object]]]) -> ProjectedStream:
+    events = [EVENT_ADAPTER.validate_python(data) for _, _, data in stream]
+    first = events[0]
+    assert isinstance(first, RelationshipProposed)
+    folded = start_stream(first)
+    for event in events[1:]:
+        folded = advance(folded, event)
+    return folded
+
+
+async def read_model_caught_up(pool: Pool, state: RelationshipState) -> bool:
+    """The stored stream folds to exactly the workflow's state, and the read row says so."""
+    stream = await stored_stream(pool, state.relationship_id)
+    row = await pool.fetchrow(
+        "SELECT phase, last_version FROM relationships WHERE relationship_id = $1",
+        state.relationship_id,
+    )
+    if not stream or row is None:
+        return False
+    folded = fold(stream).relationship.model_copy(update={"policy": state.policy})
+    return bool(
+        folded == state and row["phase"] == state.phase.value and row["last_version"] == len(stream)
+    )
+
+
+async def assert_nothing_lost_or_doubled(
+    pool: Pool, states: list[RelationshipState], mail: MailStore, within: float = 60.0
+) -> None:
+    for state in states:
+        await poll_until(
+            lambda s=state: read_model_caught_up(pool, s),  # type: ignore[misc]
+            within,
+            f"read model of {state.relationship_id} equals the workflow state",
+        )
+        versions = [v for v, _, _ in await stored_stream(pool, state.relationship_id)]
+        assert versions == list(range(1, len(versions) + 1)), state.relationship_id
+        answers = list(state.processed_answer_ids)
+        assert len(answers) == len(set(answers)), state.relationship_id
+
+    keys = [r["idempotency_key"] for r in await pool.fetch("SELECT idempotency_key FROM outbox")]
+    assert keys
+    assert len(keys) == len(set(keys))
+
+    async def all_mail_delivered() -> bool:
+        left = await pool.fetchval("SELECT count(*) FROM outbox WHERE delivered_at IS NULL")
+        return bool(left == 0)
+
+    await poll_until(all_mail_delivered, within, "every outbox row delivered")
+    kept = Counter(entry.message_id.strip("<>") for entry in mail.entries())
+    assert kept
+    assert max(kept.values()) == 1, "a Message-ID kept twice"
+    # Each queued message arrived, and nothing else did.
+    assert set(kept) == {message_id_for(key).strip("<>") for key in keys}
+
+
+async def enrol_people(pool: Pool, count: int) -> None:
+    """Mail goes to people the roster knows; reachable around the clock, so nothing defers."""
+    ids = ["coordinator", "programme-owner"]
+    ids += [f"emp-{role}{n}" for n in range(1, count + 1) for role in ("m", "l")]
+    async with pool.acquire() as conn:
+        for person_id in ids:
+            await upsert_person(
+                conn,
+                Person(
+                    person_id=person_id,
+                    display_name=f"Person {person_id}",
+                    email=f"{person_id}@example.test",
+                    # No working days configured: nothing waits for a window.
+                    working_days=(),
+                ),
+            )
