@@ -70,8 +70,9 @@ def configure_logging(
     # The SDK's own chatter about polls is noise at INFO.
     logging.getLogger("temporalio.bridge").setLevel(logging.WARNING)
     # httpx logs every request URL at INFO, and a chat webhook URL is a secret (its path is the
-    # token); the dispatcher logs its own outcome without the URL.
-    for chatty in ("httpx", "httpcore"):
+    # token); the dispatcher logs its own outcome without the URL. aiosmtpd's "mail.log" echoes
+    # every SMTP command at INFO, recipients' addresses included; the sink logs its own summary.
+    for chatty in ("httpx", "httpcore", "mail.log"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
 

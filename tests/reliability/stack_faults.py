@@ -352,3 +352,20 @@ async def enrol_people(pool: Pool, count: int) -> None:
                     working_days=(),
                 ),
             )
+
+
+def assert_logs_hold_no_personal_data(home: Path) -> None:
+    """Every process's log of the whole run: no names, e-mails, keys, tokens or link tokens."""
+    secrets = [
+        (home / "keys" / name).read_text().strip()
+        for name in ("api.key", "operator.token", "link.secret")
+        if (home / "keys" / name).exists()
+    ]
+    logs = {path.name: path.read_text(errors="replace") for path in (home / "logs").glob("*.log")}
+    assert {"worker.log", "dispatcher.log", "mailsink.log", "web.log"} <= set(logs)
+    for name, text in logs.items():
+        assert "@example.test" not in text, f"an e-mail address in {name}"
+        assert "Person " not in text, f"a name in {name}"
+        assert "/inbox/" not in text, f"an inbox link in {name}"
+        for secret in secrets:
+            assert secret not in text, f"a secret in {name}"

@@ -14,6 +14,7 @@ from store.database import create_pool
 from tests.reliability.stack_faults import (
     Participants,
     active_with_meetings,
+    assert_logs_hold_no_personal_data,
     assert_nothing_lost_or_doubled,
     connect_stack,
     enrol_people,
@@ -60,6 +61,7 @@ async def test_relationships_survive_a_killed_temporal_server_with_their_history
             await poll_until(server_answers, 60, "the restarted server answers")
             states = await driving
             await assert_nothing_lost_or_doubled(pool, states, stack.mail)
+            assert_logs_hold_no_personal_data(stack.home)
             for handle in handles:
                 described = await handle.describe()
                 # The same run, closed by our chosen end: not a fresh start after the restart.

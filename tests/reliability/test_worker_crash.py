@@ -23,6 +23,7 @@ from store.database import Pool, create_pool
 from tests.reliability.stack_faults import (
     Participants,
     active_with_meetings,
+    assert_logs_hold_no_personal_data,
     assert_nothing_lost_or_doubled,
     connect_stack,
     end_relationship,
@@ -81,6 +82,7 @@ async def test_a_worker_killed_mid_run_loses_and_doubles_nothing(
             await stack.wait_restarted("worker", killed)
             states = await driving
             await assert_nothing_lost_or_doubled(pool, states, stack.mail)
+            assert_logs_hold_no_personal_data(stack.home)
             crashed_types = {s.relationship_id: await _types(pool, s) for s in states}
         finally:
             await pool.close()
