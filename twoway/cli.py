@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
+import traceback
 
 import typer
 from rich.console import Console
@@ -112,5 +115,35 @@ def worker() -> None:
     worker_main()
 
 
+def main() -> None:
+    """The console entry point: run the command, then leave without interpreter teardown.
+
+    The Temporal client's native threads can abort CPython's finalisation of a short-lived
+    process ("PyGILState_Release ... finalizing", sdk-python issue 300) after the command has
+    done its work, turning a success into exit code -6. Every resource is closed by the command
+    itself, so skipping teardown loses nothing.
+    """
+    code = 0
+    try:
+        app()
+    except SystemExit as exit_:
+        code = _exit_code(exit_.code)
+    except BaseException:
+        traceback.print_exc()
+        code = EXIT_FAILURE
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return EXIT_FAILURE
+
+
 if __name__ == "__main__":
-    app()
+    main()
