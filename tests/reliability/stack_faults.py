@@ -241,14 +241,23 @@ class Participants:
         raise AssertionError(f"answer {command.answer_id} never applied")
 
 
-async def end_relationship(handle: RelationshipHandle) -> RelationshipState:
-    with contextlib.suppress(WorkflowUpdateFailedError):
-        # Refused when an earlier call already ended it.
-        await handle.execute_update(
-            RelationshipWorkflow.coordinator_action,
-            EndRelationship(),
-            id=f"test-end:{handle.id}",
-        )
+async def end_relationship(handle: RelationshipHandle, attempts: int = 5) -> RelationshipState:
+    for attempt in range(attempts):
+        try:
+            with contextlib.suppress(WorkflowUpdateFailedError):
+                # Refused when an earlier call already ended it.
+                await handle.execute_update(
+                    RelationshipWorkflow.coordinator_action,
+                    EndRelationship(),
+                    id=f"test-end:{handle.id}",
+                )
+            break
+        except RPCError:
+            # The server lost track of the update's outcome (it can, after a crash, or on the
+            # time-skipping server): the update is idempotent, so send it again.
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(POLL)
     await handle.result()
     return await handle.query(RelationshipWorkflow.state)
 
