@@ -25,6 +25,11 @@ from workflows.relationship_io import RelationshipInput, RelationshipOutcome
 RelationshipHandle = WorkflowHandle[RelationshipWorkflow, RelationshipOutcome]
 
 
+def relationship_handle(client: Client, relationship_id: str) -> RelationshipHandle:
+    """A typed handle, so updates and queries are checked against the workflow's own methods."""
+    return client.get_workflow_handle_for(RelationshipWorkflow.run, relationship_id)
+
+
 class PairRequest(BaseModel):
     """What an HR system knows when it asks for a pair to start."""
 

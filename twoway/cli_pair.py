@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from temporalio.client import Client, WorkflowExecutionStatus
 
-from starter import PairRequest, RelationshipHandle, start_relationship
+from starter import PairRequest, relationship_handle, start_relationship
 from twoway.settings import Settings, load_settings
 from twoway.temporal_client import connect_client
 from workflows.relationship import RelationshipWorkflow
@@ -68,9 +68,7 @@ def show(relationship_id: Annotated[str, typer.Argument(help="The relationship's
 
 async def _show(settings: Settings, relationship_id: str) -> None:
     client: Client = await connect_client(settings)
-    handle: RelationshipHandle = client.get_workflow_handle_for(
-        RelationshipWorkflow.run, relationship_id
-    )
+    handle = relationship_handle(client, relationship_id)
     description = await handle.describe()
     running = description.status == WorkflowExecutionStatus.RUNNING
     state = await handle.query(RelationshipWorkflow.state)

@@ -23,6 +23,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from domain.commands import AnswerPrompt
 from domain.prompts import Prompt
 from projections.queries import pending_prompts_for
+from starter import relationship_handle
 from store.database import create_pool
 from twoway.settings import Settings, load_settings
 from twoway.stack_state import resolve_database_url
@@ -172,7 +173,7 @@ async def _answer(
     answer_id: str,
 ) -> AnswerReceipt:
     client = await connect_client(settings)
-    handle = client.get_workflow_handle_for(RelationshipWorkflow.run, relationship_id)
+    handle = relationship_handle(client, relationship_id)
     try:
         state = await handle.query(RelationshipWorkflow.state)
     except RPCError as error:
@@ -231,13 +232,3 @@ def register_prompt_commands(app: typer.Typer) -> None:
     """Adds `prompts` and `answer` to the `twoway` command line."""
     app.command("prompts")(prompts)
     app.command("answer")(answer)
-
-
-def _standalone() -> typer.Typer:
-    app = typer.Typer(add_completion=False, no_args_is_help=True)
-    register_prompt_commands(app)
-    return app
-
-
-if __name__ == "__main__":
-    _standalone()()

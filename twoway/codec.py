@@ -75,9 +75,18 @@ def load_or_create_local_keyring(key_file: Path) -> Keyring:
         return Keyring.parse(key_file.read_text())
     key_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     keyring = Keyring.generate()
-    descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Written whole to a private temporary file, then linked into place: two processes starting
+    # at once on a fresh home agree on one key, and neither ever reads a half-written file.
+    draft = key_file.with_name(f".{key_file.name}.{os.getpid()}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(keyring.render())
+    try:
+        os.link(draft, key_file)
+    except FileExistsError:
+        return Keyring.parse(key_file.read_text())
+    finally:
+        draft.unlink()
     return keyring
 
 

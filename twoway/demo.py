@@ -17,7 +17,7 @@ from domain.commands import RecordLeaveEnded, RecordLeaveStarted
 from domain.programme import PairRecord
 from simulation.cohort import CohortDriver, CohortMember
 from simulation.personas import Persona
-from starter import RelationshipHandle
+from starter import relationship_handle
 from store.database import Pool, create_pool
 from twoway.demo_setup import demo_programme, enrol_demo_people, start_and_approve
 from twoway.settings import Settings
@@ -90,9 +90,7 @@ async def _set_up(
     now = datetime.now(UTC)
     members = []
     for index, pair in enumerate(sorted(pairs, key=lambda p: p.mentor_id)):
-        handle: RelationshipHandle = client.get_workflow_handle_for(
-            RelationshipWorkflow.run, pair.relationship_id
-        )
+        handle = relationship_handle(client, pair.relationship_id)
         delay = _LATE_STARTERS.get(index)
         members.append(
             CohortMember(

@@ -28,7 +28,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from delivery.mailsink import MailStore
 from domain.commands import EndRelationship
-from starter import RelationshipHandle
+from starter import relationship_handle
 from store.database import Connection
 from store.people import Person, get_person
 from store.sql_files import load_sql
@@ -124,9 +124,7 @@ async def end_running_relationships(
     ended: list[str] = []
     closed = 0
     for relationship_id in relationship_ids:
-        handle: RelationshipHandle = client.get_workflow_handle_for(
-            RelationshipWorkflow.run, relationship_id
-        )
+        handle = relationship_handle(client, relationship_id)
         try:
             description = await handle.describe()
         except RPCError as error:

@@ -82,6 +82,22 @@ def test_local_key_is_created_once_with_owner_only_permissions(tmp_path: Path) -
     assert key_file.stat().st_mode & 0o777 == 0o600
 
 
+def test_a_key_written_meanwhile_by_another_process_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key_file = tmp_path / "keys" / "payload.keys"
+    theirs = Keyring.generate("theirs")
+    generate = Keyring.generate
+
+    def generate_while_another_process_finishes_first(key_id: str = "k1") -> Keyring:
+        key_file.write_text(theirs.render())
+        return generate(key_id)
+
+    monkeypatch.setattr(Keyring, "generate", generate_while_another_process_finishes_first)
+    assert load_or_create_local_keyring(key_file) == theirs
+    assert sorted(path.name for path in key_file.parent.iterdir()) == ["payload.keys"]
+
+
 async def test_raw_history_on_the_server_holds_no_plaintext(
     dev_server_env: WorkflowEnvironment,
 ) -> None:

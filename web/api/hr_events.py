@@ -17,6 +17,7 @@ from domain.commands import (
     RecordManagerChange,
     RecordParticipantLeft,
 )
+from starter import relationship_handle
 from web.api.models import (
     RELATIONSHIP_ID_PATTERN,
     HrEventAccepted,
@@ -56,9 +57,7 @@ async def employee_hr_event(body: HrEventBody, services: Services) -> HrEventAcc
     for row in await relationships_of_person(services.pool, body.employee_id):
         if row.phase in TERMINAL_PHASES:
             continue
-        handle = services.client.get_workflow_handle_for(
-            RelationshipWorkflow.run, row.relationship_id
-        )
+        handle = relationship_handle(services.client, row.relationship_id)
         await handle.signal(RelationshipWorkflow.hr_event, command)
         told.append(row.relationship_id)
     return HrEventAccepted(employee_id=body.employee_id, type=body.type, relationship_ids=told)
@@ -75,7 +74,7 @@ async def pair_hr_event(
     body: PairHrEventBody,
     services: Services,
 ) -> PairHrEventAccepted:
-    handle = services.client.get_workflow_handle_for(RelationshipWorkflow.run, relationship_id)
+    handle = relationship_handle(services.client, relationship_id)
     description = await handle.describe()
     if description.status != WorkflowExecutionStatus.RUNNING:
         raise ProblemError(409, "relationship-closed", "This relationship has already ended")

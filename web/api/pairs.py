@@ -11,7 +11,12 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.state import MeetingStatus, RelationshipState
-from starter import PairRequest, RelationshipHandle, relationship_id, start_relationship
+from starter import (
+    PairRequest,
+    relationship_handle,
+    relationship_id,
+    start_relationship,
+)
 from web.api.auth import api_key_digest
 from web.api.models import (
     RELATIONSHIP_ID_PATTERN,
@@ -111,10 +116,6 @@ async def start_pair(
     )
 
 
-def _handle(services: WebServices, relationship_id: str) -> RelationshipHandle:
-    return services.client.get_workflow_handle_for(RelationshipWorkflow.run, relationship_id)
-
-
 def _status(state: RelationshipState, workflow_status: str) -> PairStatus:
     meetings = state.meetings
     return PairStatus(
@@ -149,7 +150,7 @@ def _status(state: RelationshipState, workflow_status: str) -> PairStatus:
 
 @router.get("/pairs/{relationship_id}", summary="Phase, health and open prompts of one pair")
 async def pair_status(relationship_id: RelationshipIdPath, services: Services) -> PairStatus:
-    handle = _handle(services, relationship_id)
+    handle = relationship_handle(services.client, relationship_id)
     description = await handle.describe()
     state = await handle.query(RelationshipWorkflow.state)
     workflow_status = description.status.name.lower() if description.status else "unknown"
@@ -160,5 +161,7 @@ async def pair_status(relationship_id: RelationshipIdPath, services: Services) -
     "/pairs/{relationship_id}/timeline", summary="What happened, one line each, no private text"
 )
 async def pair_timeline(relationship_id: RelationshipIdPath, services: Services) -> Timeline:
-    lines = await _handle(services, relationship_id).query(RelationshipWorkflow.timeline)
+    lines = await relationship_handle(services.client, relationship_id).query(
+        RelationshipWorkflow.timeline
+    )
     return Timeline(relationship_id=relationship_id, lines=lines)

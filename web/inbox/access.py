@@ -13,7 +13,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from delivery.links import LinkTokenError
 from domain.prompts import Prompt
 from domain.state import RelationshipState
-from starter import RelationshipHandle
+from starter import RelationshipHandle, relationship_handle
 from web.services import WebServices
 from workflows.relationship import RelationshipWorkflow
 
@@ -43,7 +43,7 @@ class Relationship:
 async def relationship_of(
     services: WebServices, person_id: str, relationship_id: str
 ) -> Relationship:
-    handle = services.client.get_workflow_handle_for(RelationshipWorkflow.run, relationship_id)
+    handle = relationship_handle(services.client, relationship_id)
     try:
         state = await handle.query(RelationshipWorkflow.state)
     except RPCError as error:
