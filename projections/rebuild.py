@@ -1,5 +1,7 @@
 """Rebuild every read table from the `events` table.
 
+Erasure holds across a rebuild: people erased earlier are scrubbed again before the commit.
+
 One transaction: readers keep seeing the old tables until the new ones are complete, a failure
 leaves the old ones untouched, and live projectors wait on the truncated tables' lock and then
 continue from the rebuilt state. Streams are read and written in batches to bound memory.
@@ -16,6 +18,7 @@ from projections.projector import PROPOSAL_TYPE, StoredRecord, contiguous_after,
 from projections.stream import ProjectedStream
 from projections.writer import write_changes
 from store.database import Connection
+from store.erasure import scrub_erased_people
 from store.sql_files import load_sql
 
 DEFAULT_BATCH_SIZE = 200
@@ -31,6 +34,8 @@ class RebuildResult:
     events: int
     # Streams that do not start with a proposal (nothing of them is projected).
     skipped: int
+    # People erased earlier whom the events named again, scrubbed before the commit.
+    erased_scrubbed: int = 0
 
 
 async def rebuild_read_models(
@@ -51,11 +56,13 @@ async def rebuild_read_models(
             done += len(batch)
             if progress is not None:
                 progress(done, len(stream_ids))
+        erased_scrubbed = await scrub_erased_people(conn)
     return RebuildResult(
         streams=len(stream_ids),
         projected=projected,
         events=events,
         skipped=len(stream_ids) - projected,
+        erased_scrubbed=erased_scrubbed,
     )
 
 

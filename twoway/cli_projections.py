@@ -44,6 +44,11 @@ def rebuild(
     console.print(
         f"rebuilt {result.projected} relationship(s) from {result.events} event(s)"
         + (f"; skipped {result.skipped} stream(s) without a proposal" if result.skipped else "")
+        + (
+            f"; kept {result.erased_scrubbed} erased person(s) out"
+            if result.erased_scrubbed
+            else ""
+        )
     )
 
 

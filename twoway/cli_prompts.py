@@ -16,7 +16,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -25,6 +25,7 @@ from domain.prompts import Prompt
 from projections.queries import pending_prompts_for
 from starter import relationship_handle
 from store.database import create_pool
+from twoway.answering import apply_answer
 from twoway.settings import Settings, load_settings
 from twoway.stack_state import resolve_database_url
 from twoway.temporal_client import connect_client
@@ -185,7 +186,7 @@ async def _answer(
         raise _RefusedError("unknown_prompt", f"the relationship has no prompt {prompt_id!r}")
     command = _command(prompt, person, data, answer_id)
     try:
-        return await handle.execute_update(RelationshipWorkflow.answer_prompt, command)
+        return await apply_answer(handle, command)
     except WorkflowUpdateFailedError as failure:
         cause = failure.cause
         if isinstance(cause, ApplicationError):
@@ -223,6 +224,13 @@ def answer(
         raise typer.Exit(EXIT_REFUSED) from None
     except (RPCError, OSError, RuntimeError) as error:
         errors.print(f"[red]cannot reach the relationship:[/red] {error}")
+        raise typer.Exit(EXIT_UNAVAILABLE) from None
+    except WorkflowUpdateRPCTimeoutOrCancelledError:
+        errors.print(
+            "[red]not confirmed:[/red] the service is very busy; run the same command again"
+            f" with --answer-id {chosen_id} (it applies once)",
+            highlight=False,
+        )
         raise typer.Exit(EXIT_UNAVAILABLE) from None
     note = " (already recorded)" if receipt.duplicate else ""
     console.print(f"answered {receipt.prompt_id}{note}; phase now {receipt.phase}")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import json
 import os
 import tempfile
@@ -30,6 +29,7 @@ from delivery.mailsink import MailStore
 from domain.commands import EndRelationship
 from starter import relationship_handle
 from store.database import Connection
+from store.erasure import person_digest, scrub_person
 from store.people import Person, get_person
 from store.sql_files import load_sql
 from twoway.logging import get_logger
@@ -39,8 +39,6 @@ log = get_logger(__name__)
 
 # Neutral on purpose: the partner's notice says the relationship ended, not why the person left.
 ERASURE_END_REASON = "participant_withdrew"
-# What an erased participant's id becomes in the relationships that keep their figures.
-ERASED_MARKER = "erased"
 DEFAULT_END_WITHIN = timedelta(seconds=60)
 
 
@@ -65,10 +63,6 @@ class ErasureReport:
         return sum(self.rows.values())
 
 
-def person_digest(person_id: str) -> str:
-    return hashlib.sha256(person_id.encode()).hexdigest()
-
-
 async def erase_person(
     conn: Connection,
     client: Client,
@@ -88,14 +82,10 @@ async def erase_person(
     person = await get_person(conn, person_id)
     mails = await _delete_mail(mail_store, person)
     async with conn.transaction():
-        counts = await conn.fetchrow(
-            load_sql("erase_person"), person_id, relationship_ids, ERASED_MARKER
-        )
+        rows = await scrub_person(conn, person_id, relationship_ids)
         await conn.execute(load_sql("record_erasure"), digest)
-    assert counts is not None
     # Again after the commit: a message the dispatcher was sending meanwhile lands here too.
     mails += await _delete_mail(mail_store, person)
-    rows = {key: int(value) for key, value in dict(counts).items() if value}
     log.info(
         "person_erased",
         relationships_ended=len(ended),

@@ -18,6 +18,12 @@ outbox_blanked AS (
 enrolments_deleted AS (DELETE FROM programme_enrolments WHERE person_id = $1 RETURNING 1),
 unmatched_deleted AS (DELETE FROM programme_unmatched WHERE person_id = $1 RETURNING 1),
 reporting_deleted AS (DELETE FROM reporting_lines WHERE person_id = $1 RETURNING 1),
+-- Replays of HR API answers that name the person anywhere in their JSON body.
+replays_deleted AS (
+    DELETE FROM api_idempotency_keys
+    WHERE jsonb_path_exists(response_body, 'strict $.** ? (@ == $id)', jsonb_build_object('id', $1))
+    RETURNING 1
+),
 notes_blanked AS (
     UPDATE escalations SET private_note = NULL
     WHERE relationship_id = ANY($2::text[]) AND private_note IS NOT NULL
@@ -42,6 +48,7 @@ SELECT (SELECT count(*) FROM people_deleted)               AS people,
        (SELECT count(*) FROM enrolments_deleted)           AS programme_enrolments,
        (SELECT count(*) FROM unmatched_deleted)            AS programme_unmatched,
        (SELECT count(*) FROM reporting_deleted)            AS reporting_lines,
+       (SELECT count(*) FROM replays_deleted)              AS api_replays,
        (SELECT count(*) FROM notes_blanked)                AS escalation_notes,
        (SELECT count(*) FROM states_deleted)               AS projection_states,
        (SELECT count(*) FROM relationships_pseudonymised)  AS relationships_pseudonymised;

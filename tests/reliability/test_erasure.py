@@ -18,13 +18,14 @@ from typer.testing import CliRunner
 
 from delivery.mailsink import MailStore
 from domain.prompts import ConsentAnswer
+from projections.rebuild import rebuild_read_models
 from store.database import Pool, connect
+from store.erasure import ERASED_MARKER
 from store.people import Person, upsert_person
 from tests.web.conftest import wait_for
 from tests.web.pairs import answer, handle_of
 from twoway.cli_erase import erase_command
 from twoway.erase import (
-    ERASED_MARKER,
     ERASURE_END_REASON,
     UnknownPersonError,
     erase_person,
@@ -91,6 +92,37 @@ async def seed_private_rows(pool: Pool, relationship_id: str, person_id: str) ->
     )
 
 
+async def seed_replay(pool: Pool, key: str, person_id: str) -> None:
+    """A stored HR API answer naming the person deep in its body (as a roster import's does)."""
+    await pool.execute(
+        "INSERT INTO api_idempotency_keys (api_key_hash, idempotency_key, fingerprint,"
+        " status_code, response_body) VALUES ('sha256:test', $1, 'print', 200, $2)",
+        key,
+        {"enrolled": 1, "people": [{"employee_id": person_id, "line": 2}]},
+    )
+
+
+PERSONAL_TABLES = (
+    ("people", "person_id"),
+    ("checkin_answers", "respondent_id"),
+    ("closing_reflections", "respondent_id"),
+    ("pending_prompts", "recipient_id"),
+    ("outbox", "recipient_id"),
+    ("programme_enrolments", "person_id"),
+    ("relationships", "mentor_id"),
+    ("relationships", "mentee_id"),
+)
+
+
+async def tables_naming(pool: Pool, person_id: str) -> list[str]:
+    named: list[str] = []
+    for table, column in PERSONAL_TABLES:
+        sql = f"SELECT count(*) FROM {table} WHERE {column} = $1"
+        if await count(pool, sql, person_id):
+            named.append(f"{table}.{column}")
+    return named
+
+
 async def count(pool: Pool, sql: str, *args: object) -> int:
     value = await pool.fetchval(sql, *args)
     assert isinstance(value, int)
@@ -129,6 +161,8 @@ async def test_erasing_a_person_ends_their_relationship_and_removes_their_data_o
         erased.person_id,
     )
     await seed_private_rows(web_pool, relationship_id, erased.person_id)
+    await seed_replay(web_pool, "theirs", erased.person_id)
+    await seed_replay(web_pool, "partners", partner.person_id)
     mail = MailStore(tmp_path / "mail")
     mail.save(mail_to(erased, "Please answer"))
     kept = mail.save(mail_to(partner, "Please answer"))
@@ -153,18 +187,7 @@ async def test_erasing_a_person_ends_their_relationship_and_removes_their_data_o
         "phase": "ended_early",
         "end_reason": ERASURE_END_REASON,
     }
-    for table, column in (
-        ("people", "person_id"),
-        ("checkin_answers", "respondent_id"),
-        ("closing_reflections", "respondent_id"),
-        ("pending_prompts", "recipient_id"),
-        ("outbox", "recipient_id"),
-        ("programme_enrolments", "person_id"),
-    ):
-        left = await count(
-            web_pool, f"SELECT count(*) FROM {table} WHERE {column} = $1", erased.person_id
-        )
-        assert left == 0, f"{table} still holds the erased person"
+    assert await tables_naming(web_pool, erased.person_id) == []
     blanked = await web_pool.fetchrow(
         "SELECT data FROM outbox WHERE recipient_id = $1 AND delivered_at IS NOT NULL",
         ERASED_MARKER,
@@ -175,6 +198,8 @@ async def test_erasing_a_person_ends_their_relationship_and_removes_their_data_o
         await count(web_pool, "SELECT count(*) FROM people WHERE person_id = $1", partner.person_id)
         == 1
     )
+    replays = await web_pool.fetch("SELECT idempotency_key FROM api_idempotency_keys")
+    assert [row["idempotency_key"] for row in replays] == ["partners"]
     assert [entry.to for entry in mail.entries()] == [kept.to]
     assert sorted(p.name for p in mail.messages.iterdir()) == [kept.file]
     assert not any(erased.email in line for line in mail.index.read_text().splitlines())
@@ -183,6 +208,16 @@ async def test_erasing_a_person_ends_their_relationship_and_removes_their_data_o
         again = await erase_person(conn, client, mail, erased.person_id)
     assert again.already_erased
     assert again.rows_changed == 0
+
+    # The append-only events still name them: a rebuild must not bring them back.
+    async with web_pool.acquire() as conn:
+        rebuilt = await rebuild_read_models(conn)
+    assert rebuilt.erased_scrubbed == 1
+    assert await tables_naming(web_pool, erased.person_id) == []
+    mentor_after_rebuild = await web_pool.fetchval(
+        "SELECT mentor_id FROM relationships WHERE relationship_id = $1", relationship_id
+    )
+    assert mentor_after_rebuild == ERASED_MARKER
 
 
 async def test_erasing_someone_nobody_knows_is_refused(client: Client, web_pool: Pool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -13,6 +14,11 @@ from tests.web.pairs import MENTEE, MENTOR, phase_of, start_pair
 
 def inbox(signer: LinkSigner, person: str, now: datetime | None = None) -> str:
     return f"/inbox/{signer.make(person, now or datetime.now(UTC))}"
+
+
+def consent_form(signer: LinkSigner, person: str, relationship_id: str) -> str:
+    role = "mentor" if person == MENTOR else "mentee"
+    return f"{inbox(signer, person)}/relationships/{relationship_id}/prompts/consent%3A{role}"
 
 
 async def test_a_forged_or_expired_link_is_refused(
@@ -36,9 +42,7 @@ async def test_the_inbox_lists_the_persons_prompt_and_an_answer_is_applied(
     page = await anonymous.get(inbox(link_signer, MENTOR))
     assert page.status_code == 200
     assert "Do you accept this mentoring match?" in page.text
-    form_path = (
-        f"{inbox(link_signer, MENTOR)}/relationships/{relationship_id}/prompts/consent%3Amentor"
-    )
+    form_path = consent_form(link_signer, MENTOR, relationship_id)
     form = await anonymous.get(form_path)
     assert form.status_code == 200
     assert 'name="decision"' in form.text
@@ -49,13 +53,27 @@ async def test_the_inbox_lists_the_persons_prompt_and_an_answer_is_applied(
     assert again.status_code == 410
 
 
+async def test_a_resent_form_says_already_recorded_and_a_new_one_is_refused(
+    anonymous: httpx.AsyncClient, api: httpx.AsyncClient, link_signer: LinkSigner, programme: str
+) -> None:
+    relationship_id = await start_pair(api, programme)
+    form_path = consent_form(link_signer, MENTOR, relationship_id)
+    form = {"decision": "accept", "answer_id": f"web-{uuid.uuid4().hex}"}
+    assert (await anonymous.post(form_path, data=form)).status_code == 200
+    # The browser resends the same form (its first reply was lost): shown as recorded, once.
+    resent = await anonymous.post(form_path, data=form)
+    assert resent.status_code == 200, resent.text
+    assert "Your answer was already recorded." in resent.text
+    another = await anonymous.post(form_path, data={**form, "answer_id": f"web-{uuid.uuid4().hex}"})
+    assert another.status_code == 410
+    assert "no longer open" in another.text
+
+
 async def test_a_missing_choice_is_shown_beside_the_field_keeping_what_was_typed(
     anonymous: httpx.AsyncClient, api: httpx.AsyncClient, link_signer: LinkSigner, programme: str
 ) -> None:
     relationship_id = await start_pair(api, programme)
-    form_path = (
-        f"{inbox(link_signer, MENTEE)}/relationships/{relationship_id}/prompts/consent%3Amentee"
-    )
+    form_path = consent_form(link_signer, MENTEE, relationship_id)
     response = await anonymous.post(form_path, data={"reason": "typed before the mistake"})
     assert response.status_code == 422
     assert "Please fill this in." in response.text

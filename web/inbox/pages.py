@@ -11,11 +11,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
 from domain.commands import AnswerPrompt
 from domain.prompts import Prompt, PromptKind
+from twoway.answering import apply_answer
+from twoway.logging import get_logger
 from web.inbox.access import (
     RefusedError,
     Relationship,
@@ -31,14 +33,20 @@ from web.inbox.rendering import install_filters
 from web.inbox.timeline import personal_timeline
 from web.services import WebServices, get_services
 from web.temporal_errors import refusal_of
-from workflows.relationship import RelationshipWorkflow
+from workflows.relationship_io import AnswerReceipt
 
+log = get_logger(__name__)
 router = APIRouter(prefix="/inbox", include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parents[1] / "templates")
 install_filters(templates.env)
 Services = Annotated[WebServices, Depends(get_services)]
 _ANSWER_ID = re.compile(r"^web-[0-9a-f]{32}$")
 NUL_MESSAGE = "This text contains a NUL character, which cannot be stored."
+NOT_CONFIRMED_TITLE = "Your answer is not confirmed yet"
+NOT_CONFIRMED_MESSAGE = (
+    "The service is very busy and could not confirm your answer. Please send it again:"
+    " it will be recorded only once."
+)
 
 TITLES: dict[PromptKind, str] = {
     PromptKind.CONSENT: "Do you accept this mentoring match?",
@@ -60,7 +68,9 @@ def _refused(request: Request, refusal: RefusedError) -> HTMLResponse:
     return _page(request, "refused.html.j2", {"message": refusal.message}, refusal.status)
 
 
-def _unavailable(request: Request) -> HTMLResponse:
+def _unavailable(request: Request, error: RPCError) -> HTMLResponse:
+    # Only the status (timeout, unavailable): the path holds the person's link token.
+    log.warning("inbox_temporal_unavailable", status=error.status.name)
     message = "The service is busy or restarting. Please try again in a minute."
     return _page(request, "refused.html.j2", {"message": message}, 503)
 
@@ -72,8 +82,8 @@ async def inbox(request: Request, token: str, services: Services) -> HTMLRespons
         listing = await inbox_listing(services, person_id)
     except RefusedError as refusal:
         return _refused(request, refusal)
-    except RPCError:
-        return _unavailable(request)
+    except RPCError as error:
+        return _unavailable(request, error)
     context = {"token": token, "listing": listing, "titles": TITLES}
     return _page(request, "inbox.html.j2", context)
 
@@ -87,8 +97,8 @@ async def relationship_page(
         relationship = await relationship_of(services, person_id, relationship_id)
     except RefusedError as refusal:
         return _refused(request, refusal)
-    except RPCError:
-        return _unavailable(request)
+    except RPCError as error:
+        return _unavailable(request, error)
     state = relationship.state
     entries = await personal_timeline(services.pool, state, person_id)
     context = {
@@ -119,6 +129,7 @@ def _form_page(
     answer_id: str,
     errors: dict[str, str] | None = None,
     message: str | None = None,
+    message_title: str = "Your answer was not accepted",
     status: int = 200,
 ) -> HTMLResponse:
     state = relationship.state
@@ -133,6 +144,7 @@ def _form_page(
         "values": values,
         "errors": errors or {},
         "message": message,
+        "message_title": message_title,
         "answer_id": answer_id,
     }
     return _page(request, "prompt.html.j2", context, status)
@@ -149,8 +161,8 @@ async def prompt_form(
         _, relationship, prompt = await _prompt_context(services, token, relationship_id, prompt_id)
     except RefusedError as refusal:
         return _refused(request, refusal)
-    except RPCError:
-        return _unavailable(request)
+    except RPCError as error:
+        return _unavailable(request, error)
     values = initial_values(relationship.state, prompt, services.clock())
     # One id per form shown: a double submit or a browser resend is applied once.
     answer_id = f"web-{uuid.uuid4().hex}"
@@ -161,19 +173,25 @@ async def prompt_form(
 async def submit_answer(
     request: Request, token: str, relationship_id: str, prompt_id: str, services: Services
 ) -> HTMLResponse:
-    try:
-        person_id, relationship, prompt = await _prompt_context(
-            services, token, relationship_id, prompt_id
-        )
-    except RefusedError as refusal:
-        return _refused(request, refusal)
-    except RPCError:
-        return _unavailable(request)
     submitted = await request.form()
     values = {key: value for key, value in submitted.items() if isinstance(value, str)}
     answer_id = values.pop("answer_id", "")
     if not _ANSWER_ID.match(answer_id):
         answer_id = f"web-{uuid.uuid4().hex}"
+    try:
+        person_id = person_from_token(services, token)
+        relationship = await relationship_of(services, person_id, relationship_id)
+        resent = _resent_answer(relationship, person_id, prompt_id, answer_id)
+        if resent is not None:
+            receipt = AnswerReceipt(
+                prompt_id=prompt_id, duplicate=True, phase=relationship.state.phase.value
+            )
+            return _answered_page(request, token, relationship, resent, receipt)
+        prompt = open_prompt_of(relationship, person_id, prompt_id)
+    except RefusedError as refusal:
+        return _refused(request, refusal)
+    except RPCError as error:
+        return _unavailable(request, error)
     answer_form = form_for(prompt.kind, slot_counts(relationship.state, prompt))
     parsed = parse_form(answer_form, values)
 
@@ -200,14 +218,36 @@ async def submit_answer(
         }
     )
     try:
-        receipt = await relationship.handle.execute_update(
-            RelationshipWorkflow.answer_prompt, command
-        )
+        receipt = await apply_answer(relationship.handle, command)
     except WorkflowUpdateFailedError as failure:
         _, message = refusal_of(failure)
-        return again(409, message=message)
-    except RPCError:
-        return _unavailable(request)
+        # Nothing was applied; the corrected form goes out as a new answer (and a new update).
+        return _form_page(
+            request, token, relationship, prompt, values=values,
+            answer_id=f"web-{uuid.uuid4().hex}", status=409, message=message,
+        )  # fmt: skip
+    except (WorkflowUpdateRPCTimeoutOrCancelledError, RPCError):
+        return again(503, message=NOT_CONFIRMED_MESSAGE, message_title=NOT_CONFIRMED_TITLE)
+    return _answered_page(request, token, relationship, prompt, receipt)
+
+
+def _resent_answer(
+    relationship: Relationship, person_id: str, prompt_id: str, answer_id: str
+) -> Prompt | None:
+    """The person's prompt when this form was already applied (a resend after a lost reply)."""
+    prompt = relationship.state.prompts.get(prompt_id)
+    if prompt is None or prompt.recipient_id != person_id:
+        return None
+    return prompt if answer_id in relationship.state.processed_answer_ids else None
+
+
+def _answered_page(
+    request: Request,
+    token: str,
+    relationship: Relationship,
+    prompt: Prompt,
+    receipt: AnswerReceipt,
+) -> HTMLResponse:
     context = {
         "token": token,
         "state": relationship.state,
