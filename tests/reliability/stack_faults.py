@@ -12,10 +12,12 @@ import contextlib
 import json
 import os
 import random
+import re
 import signal
+import sys
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -134,6 +136,40 @@ def running_stack(home: Path, **settings: str) -> Iterator[RunningStack]:
     finally:
         if running.process.poll() is None:
             stop_stack(running)
+
+
+@contextlib.asynccontextmanager
+async def second_copy(
+    stack: LiveStack, name: str, module: str, ready_line: str
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """One more process of the stack's kind (as `docker compose --scale` runs), logging beside
+    the others so the log scan covers it; stopped with SIGTERM at the end."""
+    env = {
+        **stack.running.env,
+        "TWOWAY_TEMPORAL_ADDRESS": stack.settings.temporal_target,
+        "TWOWAY_DATABASE_URL": stack.database_url,
+    }
+    log_path = stack.home / "logs" / f"{name}.log"
+    with log_path.open("ab") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", module, env=env, stdout=log, stderr=asyncio.subprocess.STDOUT
+        )
+        try:
+
+            async def started() -> bool:
+                assert process.returncode is None, f"{name} exited with {process.returncode}"
+                return ready_line in log_path.read_text(errors="replace")
+
+            await poll_until(started, CHILD_RESTART_TIMEOUT, f"{name} to start")
+            yield process
+        finally:
+            if process.returncode is None:
+                process.terminate()
+                try:
+                    await asyncio.wait_for(process.wait(), timeout=30)
+                except TimeoutError:
+                    process.kill()
+                    await process.wait()
 
 
 async def connect_stack(running: RunningStack) -> LiveStack:
@@ -375,6 +411,7 @@ def assert_logs_hold_no_personal_data(home: Path) -> None:
     for name, text in logs.items():
         assert "@example.test" not in text, f"an e-mail address in {name}"
         assert "Person " not in text, f"a name in {name}"
-        assert "/inbox/" not in text, f"an inbox link in {name}"
+        # The web's request log names the route with `{token}` in place of the link token.
+        assert not re.search(r"/inbox/[^{]", text), f"an inbox link in {name}"
         for secret in secrets:
             assert secret not in text, f"a secret in {name}"

@@ -25,7 +25,12 @@ import pytest
 
 from delivery.links import LinkSigner, signer_from_settings
 from store.database import Pool, create_pool
-from tests.reliability.stack_faults import LiveStack, connect_stack, running_stack
+from tests.reliability.stack_faults import (
+    LiveStack,
+    assert_logs_hold_no_personal_data,
+    connect_stack,
+    running_stack,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -78,6 +83,8 @@ async def test_answers_through_the_inbox_over_many_open_relationships_apply_exac
                 web, signer_from_settings(stack.settings), relationship_ids
             )
         await _check_exactly_once(stack)
+        # A thousand inbox requests carried link tokens in their paths: none may reach a log.
+        assert_logs_hold_no_personal_data(stack.home)
     print(
         f"\nload over HTTP: {starts.summary(OPEN_RELATIONSHIPS, 'pair starts (POST /pairs)')};"
         f" {answers.summary(ANSWERS, 'concurrent inbox answers')},"

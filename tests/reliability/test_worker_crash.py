@@ -1,5 +1,8 @@
 """kill -9 of the worker while relationships run: nothing lost, nothing doubled, and the end
-states match an undisturbed run of the same pairs on the time-skipping server."""
+states match an undisturbed run of the same pairs on the time-skipping server.
+
+A second worker and a second dispatcher run beside the stack's own, as a scaled deployment
+does: the workers share the task queue and the dispatchers compete for the same outbox rows."""
 
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ from tests.reliability.stack_faults import (
     poll_until,
     read_model_caught_up,
     running_stack,
+    second_copy,
     start_pairs,
     stored_stream,
 )
@@ -69,19 +73,23 @@ async def test_a_worker_killed_mid_run_loses_and_doubles_nothing(
         pool = await create_pool(stack.database_url)
         try:
             await enrol_people(pool, PAIRS)
-            handles = await start_pairs(stack.client, PAIRS, stack.settings.task_queue)
-            people = Participants(stack.client, time.monotonic() + DRIVE_TIMEOUT, seed=SEED)
-            reached = active_with_meetings(MEETINGS)
-            driving = asyncio.gather(*(people.drive(h, reached) for h in handles))
+            async with (
+                second_copy(stack, "worker-2", "worker", "worker started"),
+                second_copy(stack, "dispatcher-2", "delivery.dispatcher", "dispatcher_started"),
+            ):
+                handles = await start_pairs(stack.client, PAIRS, stack.settings.task_queue)
+                people = Participants(stack.client, time.monotonic() + DRIVE_TIMEOUT, seed=SEED)
+                reached = active_with_meetings(MEETINGS)
+                driving = asyncio.gather(*(people.drive(h, reached) for h in handles))
 
-            async def enough_answers() -> bool:
-                return people.answers_sent >= KILL_AFTER_ANSWERS
+                async def enough_answers() -> bool:
+                    return people.answers_sent >= KILL_AFTER_ANSWERS
 
-            await poll_until(enough_answers, 60, f"{KILL_AFTER_ANSWERS} answers sent")
-            killed = stack.kill_child("worker")
-            await stack.wait_restarted("worker", killed)
-            states = await driving
-            await assert_nothing_lost_or_doubled(pool, states, stack.mail)
+                await poll_until(enough_answers, 60, f"{KILL_AFTER_ANSWERS} answers sent")
+                killed = stack.kill_child("worker")
+                await stack.wait_restarted("worker", killed)
+                states = await driving
+                await assert_nothing_lost_or_doubled(pool, states, stack.mail)
             assert_logs_hold_no_personal_data(stack.home)
             crashed_types = {s.relationship_id: await _types(pool, s) for s in states}
         finally:
