@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Sequence
 from datetime import timedelta
 
 import asyncpg
@@ -26,19 +27,40 @@ from workflows import ALL_WORKFLOWS
 log = get_logger(__name__)
 
 
-def build_worker(client: Client, pool: asyncpg.Pool, settings: Settings) -> Worker:
+DEFAULT_CACHED_WORKFLOWS = 1000
+
+
+def twoway_worker(
+    client: Client,
+    pool: asyncpg.Pool,
+    task_queue: str,
+    *,
+    max_cached_workflows: int = DEFAULT_CACHED_WORKFLOWS,
+    extra_workflows: Sequence[type] = (),
+) -> Worker:
+    """The one worker configuration: every workflow, every activity, the shared sandbox.
+
+    Production, the benchmarks, the simulation and the tests all build it here, so what is
+    measured and tested is what runs.
+    """
     return Worker(
         client,
-        task_queue=settings.task_queue,
-        workflows=list(ALL_WORKFLOWS),
+        task_queue=task_queue,
+        workflows=[*ALL_WORKFLOWS, *extra_workflows],
         activities=[*relationship_activities(pool), *programme_activities(pool)],
         workflow_runner=sandbox_runner(),
-        max_cached_workflows=settings.max_cached_workflows,
+        max_cached_workflows=max_cached_workflows,
         # One poller for new workflow tasks is the SDK default; autoscaling lifts throughput
         # when many relationships wake at once (e.g. a programme's weekly reminders).
         workflow_task_poller_behavior=PollerBehaviorAutoscaling(),
         activity_task_poller_behavior=PollerBehaviorAutoscaling(),
         graceful_shutdown_timeout=timedelta(seconds=10),
+    )
+
+
+def build_worker(client: Client, pool: asyncpg.Pool, settings: Settings) -> Worker:
+    return twoway_worker(
+        client, pool, settings.task_queue, max_cached_workflows=settings.max_cached_workflows
     )
 
 

@@ -6,33 +6,27 @@ worker runs in this process against an embedded PostgreSQL, so every activity is
 
 from __future__ import annotations
 
-import asyncio
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 from pydantic import BaseModel
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from activities.relationship_activities import relationship_activities
 from domain.policy import RelationshipPolicy
 from domain.state import RelationshipState
 from simulation.cohort import CohortDriver, CohortMember
 from simulation.metrics import CohortMetrics, cohort_metrics
 from simulation.population import SimulatedPair, draw_population
 from starter import PairRequest, start_relationship
-from store.database import Pool, create_pool
-from store.migrations import apply_migrations
+from store.database import Pool
 from twoway.binaries import temporal_test_server
 from twoway.codec import Keyring
 from twoway.converter import build_data_converter
-from twoway.postgres import EmbeddedPostgres
-from twoway.temporal_client import register_search_attributes, sandbox_runner
-from workflows import ALL_WORKFLOWS
+from twoway.postgres import throwaway_database
+from twoway.temporal_client import register_search_attributes
+from worker import twoway_worker
 
 BATCH_SIZE = 100
 DAYS_PER_MONTH = 30.44
@@ -59,18 +53,11 @@ async def simulate(
     started = time.monotonic()
     population = draw_population(pairs, seed)
     states: list[RelationshipState] = []
-    with tempfile.TemporaryDirectory() as home:
-        postgres = EmbeddedPostgres(Path(home) / "postgres")
-        pool = await create_pool(await asyncio.to_thread(postgres.start))
-        try:
-            await apply_migrations(pool)
-            for first in range(0, len(population), BATCH_SIZE):
-                batch = population[first : first + BATCH_SIZE]
-                states += await _run_batch(batch, months, seed + first, policy, pool)
-                progress(len(states))
-        finally:
-            await pool.close()
-            await asyncio.to_thread(postgres.stop)
+    async with throwaway_database() as pool:
+        for first in range(0, len(population), BATCH_SIZE):
+            batch = population[first : first + BATCH_SIZE]
+            states += await _run_batch(batch, months, seed + first, policy, pool)
+            progress(len(states))
     wall = time.monotonic() - started
     return SimulationResult(
         pairs=pairs,
@@ -93,13 +80,8 @@ async def _run_batch(
     try:
         await register_search_attributes(env.client)
         task_queue = f"simulation-{uuid.uuid4()}"
-        async with Worker(
-            env.client,
-            task_queue=task_queue,
-            workflows=list(ALL_WORKFLOWS),
-            activities=relationship_activities(pool),
-            workflow_runner=sandbox_runner(),
-            max_cached_workflows=len(batch) + 10,
+        async with twoway_worker(
+            env.client, pool, task_queue, max_cached_workflows=len(batch) + 10
         ):
             members = [
                 CohortMember(

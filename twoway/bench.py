@@ -10,7 +10,6 @@ import dataclasses
 import json
 import os
 import platform
-import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,12 +29,10 @@ from domain.matching.sides import split_sides
 from domain.policy import RelationshipPolicy
 from roster.synthetic import synthetic_candidates
 from simulation.run import simulate
-from store.database import create_pool
-from store.migrations import apply_migrations
 from twoway.bench_history import measure as measure_history
 from twoway.bench_stack import StackFigures, measure_stack
 from twoway.logging import configure_logging
-from twoway.postgres import EmbeddedPostgres
+from twoway.postgres import throwaway_database
 
 bench_app = typer.Typer(
     help="Benchmarks that print JSON figures (all of them when no command is given).",
@@ -176,12 +173,5 @@ def _p50_p99(latency: dict[str, float]) -> str:
 
 
 async def _stack_figures(workflows: int) -> StackFigures:
-    with tempfile.TemporaryDirectory() as home:
-        postgres = EmbeddedPostgres(Path(home) / "postgres")
-        pool = await create_pool(await asyncio.to_thread(postgres.start))
-        try:
-            await apply_migrations(pool)
-            return await measure_stack(pool, workflows)
-        finally:
-            await pool.close()
-            await asyncio.to_thread(postgres.stop)
+    async with throwaway_database() as pool:
+        return await measure_stack(pool, workflows)

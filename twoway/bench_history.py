@@ -3,36 +3,30 @@ memory per cached open relationship. A benchmark that prints JSON, not a test.""
 
 from __future__ import annotations
 
-import asyncio
 import gc
-import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 import psutil
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from activities.relationship_activities import relationship_activities
 from domain.commands import AnswerPrompt
 from domain.prompts import ConsentAnswer
 from domain.state import Phase, RelationshipState
 from simulation.driver import Driver
 from simulation.personas import Persona
 from starter import PairRequest, RelationshipHandle, start_relationship
-from store.database import Pool, create_pool
-from store.migrations import apply_migrations
+from store.database import Pool
 from twoway.binaries import temporal_cli, temporal_test_server
 from twoway.codec import Keyring
 from twoway.converter import build_data_converter
-from twoway.postgres import EmbeddedPostgres
-from twoway.temporal_client import register_search_attributes, sandbox_runner
-from workflows import ALL_WORKFLOWS
+from twoway.postgres import throwaway_database
+from twoway.temporal_client import register_search_attributes
+from worker import twoway_worker
 from workflows.relationship import RelationshipWorkflow
 from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
@@ -69,17 +63,6 @@ def pair(programme: str, mentor: str = MENTOR, mentee: str = MENTEE) -> PairRequ
     )
 
 
-def worker_for(client: Client, pool: Pool, task_queue: str, cache: int = 1000) -> Worker:
-    return Worker(
-        client,
-        task_queue=task_queue,
-        workflows=list(ALL_WORKFLOWS),
-        activities=relationship_activities(pool),
-        workflow_runner=sandbox_runner(),
-        max_cached_workflows=cache,
-    )
-
-
 async def run_sizes(client: Client, workflow_id: str, first_run_id: str) -> list[RunSize]:
     """Follow the continue-as-new chain from the first run, sizing each run's history."""
     sizes: list[RunSize] = []
@@ -110,7 +93,7 @@ async def one_relationship_year(
     try:
         await register_search_attributes(env.client)
         task_queue = f"bench-year-{uuid.uuid4()}"
-        async with worker_for(env.client, pool, task_queue):
+        async with twoway_worker(env.client, pool, task_queue):
             handle = await start_relationship(env.client, pair("bench"), task_queue=task_queue)
             first_run = (await handle.fetch_history()).events[0]
             started = await env.get_current_time()
@@ -142,7 +125,7 @@ async def rss_per_cached_relationship(converter: DataConverter, pool: Pool, coun
     process = psutil.Process()
     try:
         task_queue = f"bench-mem-{uuid.uuid4()}"
-        async with worker_for(env.client, pool, task_queue, cache=count + 20):
+        async with twoway_worker(env.client, pool, task_queue, max_cached_workflows=count + 20):
             await _open_relationships(env.client, task_queue, range(20))  # warm up
             gc.collect()
             baseline = process.memory_info().rss
@@ -174,17 +157,9 @@ async def _open_relationships(client: Client, task_queue: str, numbers: range) -
 
 async def measure(cached: int) -> HistoryFigures:
     converter = build_data_converter(Keyring.generate("bench"))
-    with tempfile.TemporaryDirectory() as home:
-        postgres = EmbeddedPostgres(Path(home) / "postgres")
-        url = await asyncio.to_thread(postgres.start)
-        pool = await create_pool(url)
-        try:
-            await apply_migrations(pool)
-            sizes, elapsed = await one_relationship_year(converter, pool)
-            per_relationship = await rss_per_cached_relationship(converter, pool, cached)
-        finally:
-            await pool.close()
-            await asyncio.to_thread(postgres.stop)
+    async with throwaway_database() as pool:
+        sizes, elapsed = await one_relationship_year(converter, pool)
+        per_relationship = await rss_per_cached_relationship(converter, pool, cached)
     days = elapsed / timedelta(days=1)
     total = sum(size.events for size in sizes)
     return HistoryFigures(

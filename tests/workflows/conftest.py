@@ -16,15 +16,12 @@ from asyncpg import Record
 from temporalio.client import Client
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from activities.relationship_activities import relationship_activities
 from simulation.driver import Driver
 from simulation.personas import Persona
 from starter import PairRequest, RelationshipHandle, start_relationship
 from store.database import Pool
-from twoway.temporal_client import sandbox_runner
-from workflows import ALL_WORKFLOWS
+from worker import twoway_worker
 
 MENTOR = "emp-junior-1"
 MENTEE = "emp-senior-1"
@@ -103,21 +100,10 @@ class Harness:
         )
 
 
-def relationship_worker(client: Client, task_queue: str, pool: Pool) -> Worker:
-    """A worker as in production: every workflow, the real activities, the same sandbox."""
-    return Worker(
-        client,
-        task_queue=task_queue,
-        workflows=list(ALL_WORKFLOWS),
-        activities=relationship_activities(pool),
-        workflow_runner=sandbox_runner(),
-    )
-
-
 @pytest_asyncio.fixture(loop_scope="session")
 async def harness(time_skipping_env: WorkflowEnvironment, pg_pool: Pool) -> AsyncIterator[Harness]:
     task_queue = f"rel-{uuid.uuid4()}"
-    async with relationship_worker(time_skipping_env.client, task_queue, pg_pool):
+    async with twoway_worker(time_skipping_env.client, pg_pool, task_queue):
         harness = Harness(time_skipping_env, task_queue, pg_pool)
         yield harness
         await harness.save_kept_histories()

@@ -21,14 +21,14 @@ from simulation.driver import answer_id, situation
 from simulation.personas import Persona, answer_for
 from starter import PairRequest, RelationshipHandle, start_relationship
 from store.database import Pool
-from tests.workflows.conftest import relationship_worker
+from worker import twoway_worker
 from workflows.relationship import RelationshipWorkflow
 
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def dev_task_queue(dev_server_env: WorkflowEnvironment, pg_pool: Pool) -> AsyncIterator[str]:
     task_queue = f"can-{uuid.uuid4()}"
-    async with relationship_worker(dev_server_env.client, task_queue, pg_pool):
+    async with twoway_worker(dev_server_env.client, pg_pool, task_queue):
         yield task_queue
 
 

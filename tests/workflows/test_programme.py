@@ -15,10 +15,7 @@ import pytest_asyncio
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from activities.programme_activities import programme_activities
-from activities.relationship_activities import relationship_activities
 from domain.policy import RelationshipPolicy
 from domain.programme import ExcludePair, ForcePair, Programme, ProgrammeTerm, SwapMentees
 from roster.importer import import_roster
@@ -27,8 +24,7 @@ from simulation.driver import Driver
 from simulation.personas import Persona
 from starter import RelationshipHandle, relationship_id
 from store.database import Pool
-from twoway.temporal_client import sandbox_runner
-from workflows import ALL_WORKFLOWS
+from worker import twoway_worker
 from workflows.programme import ProgramWorkflow
 from workflows.programme_io import (
     MatchReview,
@@ -115,20 +111,10 @@ class Setup:
                 await self.client.get_workflow_handle(workflow_id).terminate(reason="test done")
 
 
-def programme_worker(client: Client, task_queue: str, pool: Pool) -> Worker:
-    return Worker(
-        client,
-        task_queue=task_queue,
-        workflows=list(ALL_WORKFLOWS),
-        activities=[*relationship_activities(pool), *programme_activities(pool)],
-        workflow_runner=sandbox_runner(),
-    )
-
-
 @pytest_asyncio.fixture(loop_scope="session")
 async def setup(time_skipping_env: WorkflowEnvironment, pg_pool: Pool) -> AsyncIterator[Setup]:
     task_queue = f"prog-{uuid.uuid4()}"
-    async with programme_worker(time_skipping_env.client, task_queue, pg_pool):
+    async with twoway_worker(time_skipping_env.client, pg_pool, task_queue):
         yield Setup(time_skipping_env, pg_pool, task_queue, f"p{uuid.uuid4().hex[:10]}")
 
 
@@ -310,7 +296,7 @@ async def test_a_large_programme_starts_every_pair_across_continue_as_new(
     continuing after 40 events), so 5,000 pairs start the same way as these 12."""
     task_queue = f"prog-{uuid.uuid4()}"
     setup = Setup(dev_server_env, pg_pool, task_queue, f"p{uuid.uuid4().hex[:10]}")
-    async with programme_worker(dev_server_env.client, task_queue, pg_pool):
+    async with twoway_worker(dev_server_env.client, pg_pool, task_queue):
         await setup.enrol(mentors=12, mentees=12)
         handle = await setup.start(approval_required=False, start_batch_size=3)
         try:
