@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from delivery.links import LinkTokenError
@@ -18,6 +19,7 @@ from web.services import WebServices
 from workflows.relationship import RelationshipWorkflow
 
 NOT_YOURS = "There is nothing for you here. Open the link from your most recent e-mail."
+BUSY = "The service is busy or restarting. Please try again in a minute."
 
 
 class RefusedError(Exception):
@@ -50,6 +52,9 @@ async def relationship_of(
         if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
             raise RefusedError(404, NOT_YOURS) from None
         raise
+    except WorkflowQueryFailedError:
+        # The worker could not answer (e.g. mid-handoff after a crash): nobody's fault, try later.
+        raise RefusedError(503, BUSY) from None
     if state.role_of(person_id) is None:
         # Same answer as an unknown id: a stranger's link must not learn that it exists.
         raise RefusedError(404, NOT_YOURS)

@@ -19,6 +19,7 @@ from domain.prompts import Prompt, PromptKind
 from twoway.answering import apply_answer
 from twoway.logging import get_logger
 from web.inbox.access import (
+    BUSY,
     RefusedError,
     Relationship,
     open_prompt_of,
@@ -71,7 +72,7 @@ def _refused(request: Request, refusal: RefusedError) -> HTMLResponse:
 def _unavailable(request: Request, error: RPCError) -> HTMLResponse:
     # Only the status (timeout, unavailable): the path holds the person's link token.
     log.warning("inbox_temporal_unavailable", status=error.status.name)
-    message = "The service is busy or restarting. Please try again in a minute."
+    message = BUSY
     return _page(request, "refused.html.j2", {"message": message}, 503)
 
 
