@@ -306,6 +306,12 @@ async def end_relationship(handle: RelationshipHandle, attempts: int = 5) -> Rel
                 raise
             await asyncio.sleep(POLL)
     await handle.result()
+    for _ in range(attempts):
+        try:
+            return await handle.query(RelationshipWorkflow.state)
+        except WorkflowQueryFailedError:
+            # The query replay failure described in `Participants._query`: ask again.
+            await asyncio.sleep(POLL)
     return await handle.query(RelationshipWorkflow.state)
 
 
