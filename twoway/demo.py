@@ -8,9 +8,9 @@ The simulated people answer through the same `answer_prompt` update as real ones
 from __future__ import annotations
 
 import asyncio
-import signal
+import contextlib
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 
 from domain.commands import RecordLeaveEnded, RecordLeaveStarted
@@ -21,7 +21,8 @@ from starter import relationship_handle
 from store.database import Pool, create_pool
 from twoway.demo_setup import demo_programme, enrol_demo_people, start_and_approve
 from twoway.settings import Settings
-from twoway.stack import LocalStack, ready_line
+from twoway.stack import run_stack
+from twoway.stack_state import StackState
 from twoway.temporal_client import connect_client
 from web.credentials import ensure_local_api_key, operator_token_from_settings
 from workflows.relationship import RelationshipWorkflow
@@ -52,30 +53,29 @@ def personas_for(index: int, pair: PairRecord) -> dict[str, Persona]:
 
 
 async def run_demo(settings: Settings, announce: Callable[[str], None] = print) -> int:
-    stack = LocalStack(settings, announce)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        state = await stack.start()
-        announce(ready_line(state, settings))
+    """The local stack, with the demo programme set up and driven beside it."""
+
+    @contextlib.asynccontextmanager
+    async def demo_programme(state: StackState, stop: asyncio.Event) -> AsyncIterator[None]:
         pool = await create_pool(state.database_url)
         try:
             members, programme_id = await _set_up(settings, pool, announce)
             announce(guide(settings, programme_id))
-            driving = asyncio.create_task(_drive(members, stop))
-            leave = asyncio.create_task(_leave_story(members, stop))
-            for task in (driving, leave):
+            tasks = [
+                asyncio.create_task(_drive(members, stop)),
+                asyncio.create_task(_leave_story(members, stop)),
+            ]
+            for task in tasks:
                 task.add_done_callback(_report_failure(announce))
-            failed = await stack.supervise(stop)
-            for task in (driving, leave):
-                task.cancel()
-            return 0 if failed is None else 1
+            try:
+                yield
+            finally:
+                for task in tasks:
+                    task.cancel()
         finally:
             await pool.close()
-    finally:
-        await stack.stop()
+
+    return await run_stack(settings, announce, alongside=demo_programme)
 
 
 async def _set_up(

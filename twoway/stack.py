@@ -7,11 +7,13 @@ needs both. On stop the order is reversed, so no worker loses its server mid-tas
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
 import urllib.request
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import asyncpg
@@ -308,7 +310,16 @@ class LocalStack:
             self.lock.release()
 
 
-async def run_stack(settings: Settings, announce: Callable[[str], None] = print) -> int:
+# Work that runs beside the supervised stack (the demo's programme): entered once the stack is
+# ready, left when it stops. It may set the event to stop the stack.
+Alongside = Callable[[StackState, asyncio.Event], AbstractAsyncContextManager[None]]
+
+
+async def run_stack(
+    settings: Settings,
+    announce: Callable[[str], None] = print,
+    alongside: Alongside | None = None,
+) -> int:
     """Start everything, print `twoway ready`, then supervise until Ctrl-C or SIGTERM."""
     stack = LocalStack(settings, announce)
     stop = asyncio.Event()
@@ -318,7 +329,8 @@ async def run_stack(settings: Settings, announce: Callable[[str], None] = print)
     try:
         state = await stack.start()
         announce(ready_line(state, settings))
-        failed = await stack.supervise(stop)
+        async with alongside(state, stop) if alongside else contextlib.nullcontext():
+            failed = await stack.supervise(stop)
         if failed is not None:
             announce(f"twoway: {failed} keeps stopping; giving up, see {stack.log_path(failed)}")
             return 1
