@@ -23,31 +23,22 @@ def overdue_key(escalation_key: str, level: int) -> str:
 
 
 def escalation_opened(case: EscalationCase) -> OutboxMessage:
-    return OutboxMessage(
-        idempotency_key=opened_key(case.escalation_key),
-        relationship_id=case.relationship_id,
-        recipient_id=case.assigned_to,
-        recipient_role="coordinator",
-        template=ESCALATION_OPENED,
-        data={
-            "escalation_key": case.escalation_key,
-            "relationship_id": case.relationship_id,
-            "programme_id": case.programme_id,
-            "severity": case.severity,
-            "level": case.level,
-            "reason_codes": ",".join(case.reason_codes),
-            "respond_by": case.respond_by.isoformat(),
-        },
-    )
+    return _message(case, opened_key(case.escalation_key), "coordinator", ESCALATION_OPENED)
 
 
 def escalation_overdue(case: EscalationRow) -> OutboxMessage:
+    return _message(case, overdue_key(case.escalation_key, case.level), "owner", ESCALATION_OVERDUE)
+
+
+def _message(
+    case: EscalationCase | EscalationRow, key: str, role: str, template: str
+) -> OutboxMessage:
     return OutboxMessage(
-        idempotency_key=overdue_key(case.escalation_key, case.level),
+        idempotency_key=key,
         relationship_id=case.relationship_id,
         recipient_id=case.assigned_to,
-        recipient_role="owner",
-        template=ESCALATION_OVERDUE,
+        recipient_role=role,
+        template=template,
         data={
             "escalation_key": case.escalation_key,
             "relationship_id": case.relationship_id,
