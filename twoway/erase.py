@@ -29,7 +29,7 @@ from delivery.mailsink import MailStore
 from domain.commands import EndRelationship
 from starter import relationship_handle
 from store.database import Connection
-from store.erasure import person_digest, scrub_person
+from store.erasure import person_digest, relationship_ids_of, scrub_person
 from store.people import Person, get_person
 from store.sql_files import load_sql
 from twoway.logging import get_logger
@@ -77,7 +77,7 @@ async def erase_person(
     assert footprint is not None  # a SELECT of constants always returns one row
     if not footprint["known"] and not footprint["already_erased"]:
         raise UnknownPersonError(person_id)
-    relationship_ids: list[str] = list(footprint["relationship_ids"])
+    relationship_ids = await relationship_ids_of(conn, person_id)
     ended, closed = await end_running_relationships(client, relationship_ids, end_within)
     person = await get_person(conn, person_id)
     mails = await _delete_mail(mail_store, person)

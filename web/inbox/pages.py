@@ -72,8 +72,7 @@ def _refused(request: Request, refusal: RefusedError) -> HTMLResponse:
 def _unavailable(request: Request, error: RPCError) -> HTMLResponse:
     # Only the status (timeout, unavailable): the path holds the person's link token.
     log.warning("inbox_temporal_unavailable", status=error.status.name)
-    message = BUSY
-    return _page(request, "refused.html.j2", {"message": message}, 503)
+    return _refused(request, RefusedError(503, BUSY))
 
 
 @router.get("/{token}", response_class=HTMLResponse)
