@@ -16,6 +16,7 @@ from temporalio.service import RPCError
 
 from domain.commands import AnswerPrompt
 from domain.prompts import Prompt, PromptKind
+from domain.validation import is_duplicate_answer
 from twoway.answering import apply_answer
 from twoway.logging import get_logger
 from web.inbox.access import (
@@ -165,7 +166,7 @@ async def prompt_form(
         return _unavailable(request, error)
     values = initial_values(relationship.state, prompt, services.clock())
     # One id per form shown: a double submit or a browser resend is applied once.
-    answer_id = f"web-{uuid.uuid4().hex}"
+    answer_id = _new_answer_id()
     return _form_page(request, token, relationship, prompt, values=values, answer_id=answer_id)
 
 
@@ -177,7 +178,7 @@ async def submit_answer(
     values = {key: value for key, value in submitted.items() if isinstance(value, str)}
     answer_id = values.pop("answer_id", "")
     if not _ANSWER_ID.match(answer_id):
-        answer_id = f"web-{uuid.uuid4().hex}"
+        answer_id = _new_answer_id()
     try:
         person_id = person_from_token(services, token)
         relationship = await relationship_of(services, person_id, relationship_id)
@@ -224,7 +225,7 @@ async def submit_answer(
         # Nothing was applied; the corrected form goes out as a new answer (and a new update).
         return _form_page(
             request, token, relationship, prompt, values=values,
-            answer_id=f"web-{uuid.uuid4().hex}", status=409, message=message,
+            answer_id=_new_answer_id(), status=409, message=message,
         )  # fmt: skip
     except (WorkflowUpdateRPCTimeoutOrCancelledError, RPCError):
         return again(503, message=NOT_CONFIRMED_MESSAGE, message_title=NOT_CONFIRMED_TITLE)
@@ -238,7 +239,12 @@ def _resent_answer(
     prompt = relationship.state.prompts.get(prompt_id)
     if prompt is None or prompt.recipient_id != person_id:
         return None
-    return prompt if answer_id in relationship.state.processed_answer_ids else None
+    return prompt if is_duplicate_answer(relationship.state, answer_id) else None
+
+
+def _new_answer_id() -> str:
+    """One per form shown (the form's hidden field): what a resend of that form is known by."""
+    return f"web-{uuid.uuid4().hex}"
 
 
 def _answered_page(
