@@ -40,6 +40,7 @@ from starter import PairRequest, RelationshipHandle, start_relationship
 from store.database import Pool
 from store.people import Person, upsert_person
 from tests.e2e.test_local_stack import RunningStack, stack_env, start_stack, stop_stack
+from twoway.processes import ManagedProcess
 from twoway.settings import Settings
 from twoway.temporal_client import connect_client, sandbox_runner
 from workflows import ALL_WORKFLOWS
@@ -143,7 +144,7 @@ def running_stack(home: Path, **settings: str) -> Iterator[RunningStack]:
 @contextlib.asynccontextmanager
 async def second_copy(
     stack: LiveStack, name: str, module: str, ready_line: str
-) -> AsyncIterator[asyncio.subprocess.Process]:
+) -> AsyncIterator[ManagedProcess]:
     """One more process of the stack's kind (as `docker compose --scale` runs), logging beside
     the others so the log scan covers it; stopped with SIGTERM at the end."""
     env = {
@@ -152,26 +153,17 @@ async def second_copy(
         "TWOWAY_DATABASE_URL": stack.database_url,
     }
     log_path = stack.home / "logs" / f"{name}.log"
-    with log_path.open("ab") as log:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", module, env=env, stdout=log, stderr=asyncio.subprocess.STDOUT
-        )
-        try:
+    process = ManagedProcess(name, [sys.executable, "-m", module], log_path, env)
+    await process.start()
+    try:
 
-            async def started() -> bool:
-                assert process.returncode is None, f"{name} exited with {process.returncode}"
-                return ready_line in log_path.read_text(errors="replace")
+        async def started() -> bool:
+            return ready_line in log_path.read_text(errors="replace")
 
-            await poll_until(started, CHILD_RESTART_TIMEOUT, f"{name} to start")
-            yield process
-        finally:
-            if process.returncode is None:
-                process.terminate()
-                try:
-                    await asyncio.wait_for(process.wait(), timeout=30)
-                except TimeoutError:
-                    process.kill()
-                    await process.wait()
+        await process.wait_ready(started, CHILD_RESTART_TIMEOUT)
+        yield process
+    finally:
+        await process.stop(grace=30)
 
 
 async def connect_stack(running: RunningStack) -> LiveStack:
