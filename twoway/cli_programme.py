@@ -90,7 +90,9 @@ async def _create(settings: Settings, programme: Programme, match_now: bool) -> 
 
 @programme_app.command("import")
 def import_file(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or JSON roster.")],
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Roster: CSV, .xlsx or JSON.")
+    ],
     programme: Annotated[str, typer.Option(help="Programme id to enrol the people in.")],
     skip_invalid: Annotated[
         bool, typer.Option(help="Import the valid lines and list the skipped ones.")
@@ -103,6 +105,8 @@ def import_file(
         progress.update(task, description=f"importing {len(parsed.entries)} people")
         report = asyncio.run(_import(load_settings(), programme, parsed, skip_invalid))
         progress.update(task, description="done")
+    for written, field_name in report.columns_read_as:
+        console.print(f"column {written!r} read as {field_name}")
     for issue in report.issues:
         errors.print(f"[red]{file.name}:[/red] {issue}")
     if not report.imported:
