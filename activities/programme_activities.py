@@ -2,7 +2,8 @@
 
 Matching runs here and never in the workflow: it imports compiled packages the sandbox cannot
 load, and a 5,000 x 5,000 assignment takes seconds, far longer than a workflow task may take.
-Each activity is idempotent by (programme, version) or (programme, digest number).
+Each activity is idempotent by (programme, version) or (programme, digest number), and
+implements the stub of the same name in `activities.programme_models`, which the workflow calls.
 """
 
 from __future__ import annotations
