@@ -47,7 +47,7 @@ with workflow.unsafe.imports_passed_through():
         timeline,
         validate_answer,
     )
-    from domain.escalation_cases import escalation_assignee, escalation_key
+    from domain.escalation_cases import OPENING_LEVEL, escalation_assignee, escalation_key
     from workflows import search_attributes as attrs
     from workflows.programme_io import RELATIONSHIP_CLOSED, RelationshipClosed
     from workflows.relationship_io import (
@@ -355,8 +355,8 @@ class RelationshipWorkflow:
             programme_id=self._state.programme_id,
             reason_codes=list(event.reasons),
             severity=event.severity.value,
-            level=1,
-            assigned_to=self._state.coordinator_id,
+            level=OPENING_LEVEL,
+            assigned_to=escalation_assignee(self._state, OPENING_LEVEL),
             respond_by=event.respond_by,
             opened_at=event.occurred_at,
             private_note=event.private_note,
