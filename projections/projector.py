@@ -15,7 +15,7 @@ from typing import Any
 from domain.events import EVENT_ADAPTER, Event
 from projections.changes import project_events
 from projections.stream import ProjectedStream
-from projections.writer import write_changes
+from projections.writer import EscalationNews, write_changes
 from store.database import Connection
 from store.sql_files import load_sql
 
@@ -29,12 +29,24 @@ class StoredRecord:
     data: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Projected:
+    version: int  # the stream version the read tables now reflect
+    escalations: EscalationNews
+
+
 async def project_stream(conn: Connection, stream_id: str) -> int | None:
     """Project the stream's unprojected events; returns the version the read tables reflect.
 
     None means the stream has nothing projectable: it does not (yet) start with a proposal.
     Must run inside the caller's transaction.
     """
+    projected = await project_new_events(conn, stream_id)
+    return None if projected is None else projected.version
+
+
+async def project_new_events(conn: Connection, stream_id: str) -> Projected | None:
+    """`project_stream`, also telling which escalation cases this projection opened or raised."""
     await conn.execute(load_sql("lock_stream_projection"), stream_id)
     current = await load_projected(conn, stream_id)
     since = 0 if current is None else current.version
@@ -42,10 +54,10 @@ async def project_stream(conn: Connection, stream_id: str) -> int | None:
     if current is None and (not records or records[0].event_type != PROPOSAL_TYPE):
         return None
     if not records:
-        return since
-    projected = project_events(current, parse_events(records))
-    await write_changes(conn, [projected])
-    return projected[0].version
+        return Projected(since, EscalationNews())
+    stream, changes = project_events(current, parse_events(records))
+    news = await write_changes(conn, [(stream, changes)])
+    return Projected(stream.version, news)
 
 
 async def load_projected(conn: Connection, stream_id: str) -> ProjectedStream | None:

@@ -24,7 +24,10 @@ with workflow.unsafe.imports_passed_through():
         MatchingSetup,
         ProposeMatchesInput,
         ReviseProposalInput,
-        RevisionChecked,
+        close_out_programme,
+        propose_matches,
+        revise_proposal,
+        send_programme_digest,
     )
     from domain.matching.model import PersonPair, ProgrammeFormat
     from domain.programme import (
@@ -223,10 +226,9 @@ class ProgramWorkflow:
 
     async def _propose(self) -> None:
         self._versions += 1
-        proposal: Proposal = await workflow.execute_activity(
-            "propose_matches",
+        proposal = await workflow.execute_activity(
+            propose_matches,
             ProposeMatchesInput(setup=self._setup(), version=self._versions),
-            result_type=Proposal,
             start_to_close_timeout=MATCHING_TIMEOUT,
             retry_policy=ACTIVITY_RETRY,
             summary=f"match proposal v{self._versions}",
@@ -303,14 +305,13 @@ class ProgramWorkflow:
         if not revision.changed:
             return proposal
         self._versions += 1
-        checked: RevisionChecked = await workflow.execute_activity(
-            "revise_proposal",
+        checked = await workflow.execute_activity(
+            revise_proposal,
             ReviseProposalInput(
                 setup=self._setup(revision.new_exclusions),
                 version=self._versions,
                 pairs=list(revision.pairs),
             ),
-            result_type=RevisionChecked,
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=ACTIVITY_RETRY,
             summary=f"check overrides, proposal v{self._versions}",
@@ -427,7 +428,7 @@ class ProgramWorkflow:
             return  # nothing to report on yet
         self._digests_sent += 1
         await workflow.execute_activity(
-            "send_programme_digest",
+            send_programme_digest,
             DigestInput(
                 programme_id=self._programme.programme_id,
                 coordinator_ids=list(self._programme.coordinator_ids),
@@ -444,7 +445,7 @@ class ProgramWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         evaluation = evaluate(list(self._pairs.values()))
         await workflow.execute_activity(
-            "close_out_programme",
+            close_out_programme,
             CloseOutInput(
                 programme_id=self._programme.programme_id,
                 owner_id=self._programme.owner_id,
