@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from temporalio.client import WorkflowExecutionStatus
 
+from localstack.stack import temporal_answers
 from store.database import create_pool
 from tests.reliability.stack_faults import (
     Participants,
@@ -22,7 +23,6 @@ from tests.reliability.stack_faults import (
     running_stack,
     start_pairs,
 )
-from twoway.stack import temporal_answers
 
 pytestmark = pytest.mark.e2e
 

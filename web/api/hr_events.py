@@ -17,7 +17,7 @@ from domain.commands import (
     RecordManagerChange,
     RecordParticipantLeft,
 )
-from starter import relationship_handle
+from services.pairs import relationship_handle
 from web.api.models import (
     RELATIONSHIP_ID_PATTERN,
     HrEventAccepted,

@@ -11,7 +11,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.state import MeetingStatus, RelationshipState
-from starter import (
+from services.pairs import (
     PairRequest,
     relationship_handle,
     relationship_id,

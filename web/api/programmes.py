@@ -1,6 +1,6 @@
 """Programmes over HTTP: create, import the roster, match, review and approve, follow, report.
 
-Every operation is the CLI's (`roster.service`); this module only speaks HTTP around it.
+Every operation is the CLI's (`services.programmes`); this module only speaks HTTP around it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from domain.policy import RelationshipPolicy
 from domain.programme import Programme
 from projections.report_model import ProgrammeReport
 from projections.reports import DEFAULT_MIN_GROUP_SIZE, programme_report
-from roster import service
+from services import programmes
 from web.api.auth import api_key_digest
 from web.api.programme_lookup import ProgrammeIdPath, existing_programme, running_programme
 from web.api.programme_models import (
@@ -82,7 +82,7 @@ async def create_programme(
     definition = _definition(body)
 
     async def create() -> Answer:
-        created = await service.create_programme(
+        created = await programmes.create_programme(
             services.client, services.settings.task_queue, definition
         )
         status_url = f"/api/v1/programmes/{body.programme_id}"
@@ -147,7 +147,7 @@ async def start_matching(
     handle = await running_programme(services, programme_id)
     request_id = (body.request_id if body else None) or f"api-{uuid.uuid4().hex}"
     try:
-        await service.start_matching(handle, request_id)
+        await programmes.start_matching(handle, request_id)
     except WorkflowUpdateFailedError as failure:
         raise _refusal(failure) from None
     return await _status_of(services, programme_id)
@@ -164,9 +164,9 @@ async def programme_status(programme_id: ProgrammeIdPath, services: Services) ->
 )
 async def read_proposal(programme_id: ProgrammeIdPath, services: Services) -> ProposalOut:
     handle, _ = await existing_programme(services, programme_id)
-    proposal = await service.current_proposal(handle)
+    proposal = await programmes.current_proposal(handle)
     if proposal is None:
-        current = await service.programme_status(handle)
+        current = await programmes.programme_status(handle)
         raise ProblemError(
             404,
             "no-proposal",
@@ -200,7 +200,7 @@ async def approve(
     handle = await running_programme(services, programme_id)
     review_id = body.review_id or _derived_review_id(body)
     try:
-        receipt = await service.review_proposal(
+        receipt = await programmes.review_proposal(
             handle,
             review_id=review_id,
             proposal_version=body.proposal_version,
@@ -229,7 +229,7 @@ async def programme_figures(
 
 async def _status_of(services: WebServices, programme_id: str) -> ProgrammeStatusOut:
     handle, description = await existing_programme(services, programme_id)
-    current = await service.programme_status(handle)
+    current = await programmes.programme_status(handle)
     workflow_status = description.status.name.lower() if description.status else "unknown"
     return ProgrammeStatusOut(
         workflow_status=workflow_status,

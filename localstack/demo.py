@@ -15,16 +15,16 @@ from datetime import UTC, datetime, timedelta
 
 from domain.commands import RecordLeaveEnded, RecordLeaveStarted
 from domain.programme import PairRecord
+from localstack.demo_setup import demo_programme, enrol_demo_people, start_and_approve
+from localstack.stack import run_stack
+from localstack.stack_state import StackState
+from services.pairs import relationship_handle
 from simulation.cohort import CohortDriver, CohortMember
 from simulation.personas import Persona
-from starter import relationship_handle
 from store.database import Pool, create_pool
-from twoway.demo_setup import demo_programme, enrol_demo_people, start_and_approve
+from twoway.credentials import ensure_local_api_key, operator_token_from_settings
 from twoway.settings import Settings
-from twoway.stack import run_stack
-from twoway.stack_state import StackState
 from twoway.temporal_client import connect_client
-from web.credentials import ensure_local_api_key, operator_token_from_settings
 from workflows.relationship import RelationshipWorkflow
 
 # Who each pair is, in order: every kind appears in the first few pairs.
