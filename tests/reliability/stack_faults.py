@@ -35,9 +35,9 @@ from domain.policy import RelationshipPolicy
 from domain.state import MeetingStatus, Phase, RelationshipState
 from localstack.processes import ManagedProcess
 from projections.stream import ProjectedStream, advance, start_stream
+from services.pairs import PairRequest, RelationshipHandle, start_relationship
 from simulation.driver import answer_id, situation
 from simulation.personas import Persona, answer_for
-from starter import PairRequest, RelationshipHandle, start_relationship
 from store.database import Pool
 from store.people import Person, upsert_person
 from tests.e2e.test_local_stack import RunningStack, stack_env, start_stack, stop_stack
