@@ -1,4 +1,4 @@
-"""Temporal workflows. Keep these modules free of I/O and compiled imports (see DESIGN)."""
+"""Temporal workflows. Keep these modules free of I/O and compiled imports (see docs/architecture.md)."""
 
 from workflows.programme import ProgramWorkflow
 from workflows.relationship import RelationshipWorkflow
