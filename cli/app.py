@@ -10,6 +10,7 @@ import asyncio
 import os
 import sys
 import traceback
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -46,19 +47,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-app.add_typer(programme_app, name="programme", rich_help_panel=HR)
-app.add_typer(pair_app, name="pair", rich_help_panel=HR)
-app.command("report", rich_help_panel=HR)(report_command)
-app.command("simulate", rich_help_panel=HR)(simulate_command)
-app.command("prompts", rich_help_panel=PARTICIPANTS)(prompts)
-app.command("answer", rich_help_panel=PARTICIPANTS)(answer)
-app.add_typer(projections_app, name="projections", rich_help_panel=OPERATORS)
-app.command("erase", rich_help_panel=OPERATORS)(erase_command)
-app.add_typer(mail_app, name="mail", rich_help_panel=DEVELOPERS)
-app.add_typer(bench_app, name="bench", rich_help_panel=DEVELOPERS)
 
 
-@app.command(rich_help_panel=RUN)
 def up() -> None:
     """Start the local stack (Temporal + Web UI, PostgreSQL, worker) and supervise it."""
     settings = command_settings()
@@ -71,7 +61,6 @@ def up() -> None:
     raise typer.Exit(code)
 
 
-@app.command(rich_help_panel=RUN)
 def demo() -> None:
     """The main job for a newcomer: the stack plus a demo programme of simulated people."""
     settings = command_settings(log_level="WARNING")
@@ -84,7 +73,6 @@ def demo() -> None:
     raise typer.Exit(code)
 
 
-@app.command(rich_help_panel=RUN)
 def status() -> None:
     """Show whether each component answers; exit 0 only when all are up."""
     statuses = asyncio.run(collect_status(load_settings()))
@@ -96,7 +84,6 @@ def status() -> None:
         raise typer.Exit(ExitCode.UNAVAILABLE)
 
 
-@app.command(rich_help_panel=OPERATORS)
 def migrate() -> None:
     """Apply pending SQL migrations to the configured database, then exit."""
     try:
@@ -111,7 +98,6 @@ async def _migrate() -> list[str]:
         return await apply_migrations(await runtime.pool())
 
 
-@app.command(rich_help_panel=OPERATORS)
 def worker() -> None:
     """Run a worker in the foreground (what `twoway up` and docker-compose start)."""
     from worker import main as worker_main
@@ -119,7 +105,6 @@ def worker() -> None:
     worker_main()
 
 
-@app.command(rich_help_panel=OPERATORS)
 def web() -> None:
     """Serve the HR API, the participants' inbox and the codec endpoint in the foreground."""
     from web.__main__ import main as web_main
@@ -127,14 +112,33 @@ def web() -> None:
     web_main()
 
 
-@app.command(rich_help_panel=OPERATORS)
 def dispatch(
-    once: bool = typer.Option(False, "--once", help="Dispatch one batch, then exit."),
+    once: Annotated[bool, typer.Option("--once", help="Dispatch one batch, then exit.")] = False,
 ) -> None:
     """Deliver the outbox (mail with inbox links, chat posts) in the foreground."""
     from delivery.dispatcher import main as dispatcher_main
 
     dispatcher_main(["--once"] if once else [])
+
+
+# Registered here, in the order `twoway --help` shows its groups.
+app.command(rich_help_panel=RUN)(up)
+app.command(rich_help_panel=RUN)(demo)
+app.command(rich_help_panel=RUN)(status)
+app.add_typer(programme_app, name="programme", rich_help_panel=HR)
+app.add_typer(pair_app, name="pair", rich_help_panel=HR)
+app.command("report", rich_help_panel=HR)(report_command)
+app.command("simulate", rich_help_panel=HR)(simulate_command)
+app.command("prompts", rich_help_panel=PARTICIPANTS)(prompts)
+app.command("answer", rich_help_panel=PARTICIPANTS)(answer)
+app.command(rich_help_panel=OPERATORS)(worker)
+app.command(rich_help_panel=OPERATORS)(web)
+app.command(rich_help_panel=OPERATORS)(dispatch)
+app.command(rich_help_panel=OPERATORS)(migrate)
+app.add_typer(projections_app, name="projections", rich_help_panel=OPERATORS)
+app.command("erase", rich_help_panel=OPERATORS)(erase_command)
+app.add_typer(mail_app, name="mail", rich_help_panel=DEVELOPERS)
+app.add_typer(bench_app, name="bench", rich_help_panel=DEVELOPERS)
 
 
 def main() -> None:
