@@ -1,4 +1,8 @@
-"""`twoway programme ...`: create a programme, import its roster, match, approve, follow it."""
+"""`twoway programme ...`: create a programme, import its roster, match, approve, follow it.
+
+A rule that refuses a matching run or a review (a stale proposal, an override that does not fit)
+exits 3 with the programme's reason on stderr.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +17,13 @@ from pydantic import ValidationError
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from cli.runtime import ExitCode, cli_runtime, console, errors
+from cli.runtime import ExitCode, cli_runtime, console, errors, fail
 from domain.policy import RelationshipPolicy
 from domain.programme import ExcludePair, ForcePair, Override, Programme, SwapMentees
 from roster.importer import ImportReport
 from roster.parse import ParsedRoster, parse_file
 from services import programmes
+from services.errors import RefusedError
 from services.programmes import ProgrammeHandle
 from twoway.bootstrap import Runtime
 from workflows.programme_io import ProgrammeStatus, ReviewReceipt, programme_workflow_id
@@ -124,7 +129,10 @@ async def _import(programme_id: str, parsed: ParsedRoster, skip_invalid: bool) -
 @programme_app.command("match")
 def match_now(programme: Annotated[str, typer.Option(help="Programme id.")]) -> None:
     """Run the matching (after the roster import), or rematch the remaining pool."""
-    status = asyncio.run(_start_matching(programme))
+    try:
+        status = asyncio.run(_start_matching(programme))
+    except RefusedError as refused:
+        raise fail(f"refused ({refused.code}):", refused.message, ExitCode.REFUSED) from None
     _print_status(status)
 
 
@@ -152,7 +160,10 @@ def approve(
     except (ValueError, ValidationError) as error:
         errors.print(f"[red]invalid override:[/red] {error}")
         raise typer.Exit(ExitCode.INVALID) from None
-    receipt = asyncio.run(_approve(programme, overrides, not only_overrides))
+    try:
+        receipt = asyncio.run(_approve(programme, overrides, not only_overrides))
+    except RefusedError as refused:
+        raise fail(f"refused ({refused.code}):", refused.message, ExitCode.REFUSED) from None
     console.print(
         f"proposal v{receipt.proposal_version}: {receipt.pairs} pairs,"
         f" {'approved' if receipt.approved else 'revised'}; programme {receipt.phase}"

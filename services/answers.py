@@ -15,12 +15,11 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
-from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.commands import AnswerPrompt
 from domain.prompts import Prompt
-from services.errors import InvalidRequestError, RefusedError
+from services.errors import InvalidRequestError, RefusedError, refusal_of
 from services.pairs import RelationshipHandle, relationship_handle
 from workflows.relationship import RelationshipWorkflow
 from workflows.relationship_io import AnswerReceipt
@@ -58,15 +57,7 @@ async def submit_answer(handle: RelationshipHandle, command: AnswerPrompt) -> An
     try:
         return await apply_answer(handle, command)
     except WorkflowUpdateFailedError as failure:
-        raise refusal_of(failure) from None
-
-
-def refusal_of(failure: WorkflowUpdateFailedError) -> RefusedError:
-    """The domain error code and the message a validator gave, safe to show to the sender."""
-    cause = failure.cause
-    if isinstance(cause, ApplicationError):
-        return RefusedError(cause.type or "refused", cause.message)
-    return RefusedError("refused", "The relationship refused this answer.")
+        raise refusal_of(failure, "The relationship refused this answer.") from None
 
 
 def answer_command(

@@ -6,6 +6,9 @@ for a reason the caller may show as it is (messages never carry private text).
 
 from __future__ import annotations
 
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+
 
 class ServiceError(Exception):
     """A use case did not do what was asked."""
@@ -30,3 +33,11 @@ class RefusedError(ServiceError):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+def refusal_of(failure: WorkflowUpdateFailedError, fallback: str) -> RefusedError:
+    """An update a validator rejected, as the domain's error code and message (safe to show)."""
+    cause = failure.cause
+    if isinstance(cause, ApplicationError):
+        return RefusedError(cause.type or "refused", cause.message)
+    return RefusedError("refused", fallback)

@@ -12,13 +12,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from temporalio.client import WorkflowUpdateFailedError
 
 from domain.policy import RelationshipPolicy
 from domain.programme import Programme
 from projections.report_model import ProgrammeReport
 from projections.reports import DEFAULT_MIN_GROUP_SIZE, programme_report
 from services import programmes
+from services.errors import RefusedError
 from web.api.auth import api_key_digest
 from web.api.programme_lookup import ProgrammeIdPath, existing_programme, running_programme
 from web.api.programme_models import (
@@ -37,7 +37,6 @@ from web.api.roster_upload import ROSTER_REQUEST_BODY, import_uploaded_roster
 from web.idempotency import Answer, IdempotencyKey, fingerprint, idempotent
 from web.problems import FieldProblem, ProblemError, validation_problems
 from web.services import WebServices, get_services
-from web.temporal_errors import refusal_of
 
 router = APIRouter(tags=["programmes"])
 Services = Annotated[WebServices, Depends(get_services)]
@@ -148,8 +147,8 @@ async def start_matching(
     request_id = (body.request_id if body else None) or f"api-{uuid.uuid4().hex}"
     try:
         await programmes.start_matching(handle, request_id)
-    except WorkflowUpdateFailedError as failure:
-        raise _refusal(failure) from None
+    except RefusedError as refused:
+        raise _refusal(refused) from None
     return await _status_of(services, programme_id)
 
 
@@ -207,8 +206,8 @@ async def approve(
             overrides=body.overrides,
             approve=body.approve,
         )
-    except WorkflowUpdateFailedError as failure:
-        raise _refusal(failure) from None
+    except RefusedError as refused:
+        raise _refusal(refused) from None
     return ApprovalOut(programme_id=programme_id, **receipt.model_dump())
 
 
@@ -243,8 +242,8 @@ def _derived_review_id(body: ApprovalBody) -> str:
     return f"api-{digest[:40]}"
 
 
-def _refusal(failure: WorkflowUpdateFailedError) -> ProblemError:
-    kind, message = refusal_of(failure)
+def _refusal(refused: RefusedError) -> ProblemError:
+    kind, message = refused.code, refused.message
     if kind in _INVALID_OVERRIDES:
         return ProblemError(
             422,
