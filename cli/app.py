@@ -23,7 +23,7 @@ from cli.programme import programme_app
 from cli.projections import projections_app
 from cli.prompts import answer, prompts
 from cli.report import report_command
-from cli.runtime import ExitCode, cli_runtime, command_settings, console, fail
+from cli.runtime import ExitCode, command_settings, console, fail
 from cli.simulate import simulate_command
 from localstack.demo import run_demo
 from localstack.ports import PortInUseError
@@ -32,8 +32,8 @@ from localstack.stack import run_stack
 from localstack.stack_state import StackLockedError
 from localstack.status import collect_status
 from store.migrations import apply_migrations
-from twoway.bootstrap import DatabaseNotConfiguredError
-from twoway.settings import load_settings
+from twoway.bootstrap import DatabaseNotConfiguredError, configured_database_url, open_runtime
+from twoway.settings import Settings, load_settings
 
 # Who each group of commands is for, in the order `twoway --help` lists them.
 RUN = "Run the product"
@@ -86,20 +86,29 @@ def status() -> None:
 
 def migrate() -> None:
     """Apply pending SQL migrations to the configured database, then exit."""
-    try:
-        applied = asyncio.run(_migrate())
-    except DatabaseNotConfiguredError as error:
-        raise fail("twoway migrate:", str(error), ExitCode.INVALID) from None
+    settings = command_settings()
+    database_url = _require_database("twoway migrate")
+    applied = asyncio.run(_migrate(settings, database_url))
     console.print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
 
 
-async def _migrate() -> list[str]:
-    async with cli_runtime(command_settings()) as runtime:
+async def _migrate(settings: Settings, database_url: str) -> list[str]:
+    async with open_runtime(settings, database_url=database_url, pool_max_size=2) as runtime:
         return await apply_migrations(await runtime.pool())
+
+
+def _require_database(command: str) -> str:
+    """Production processes use TWOWAY_DATABASE_URL only, never the local stack's state file:
+    without it they stop here with a clear message instead of failing on first use."""
+    try:
+        return configured_database_url(load_settings())
+    except DatabaseNotConfiguredError as error:
+        raise fail(f"{command}:", str(error), ExitCode.INVALID) from None
 
 
 def worker() -> None:
     """Run a worker in the foreground (what `twoway up` and docker-compose start)."""
+    _require_database("twoway worker")
     from worker import main as worker_main
 
     worker_main()
@@ -107,6 +116,7 @@ def worker() -> None:
 
 def web() -> None:
     """Serve the HR API, the participants' inbox and the codec endpoint in the foreground."""
+    _require_database("twoway web")
     from web.__main__ import main as web_main
 
     web_main()
@@ -116,6 +126,7 @@ def dispatch(
     once: Annotated[bool, typer.Option("--once", help="Dispatch one batch, then exit.")] = False,
 ) -> None:
     """Deliver the outbox (mail with inbox links, chat posts) in the foreground."""
+    _require_database("twoway dispatch")
     from delivery.dispatcher import main as dispatcher_main
 
     dispatcher_main(["--once"] if once else [])
