@@ -39,6 +39,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf $(VENV) .twoway .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .twoway .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

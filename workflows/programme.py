@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
-from types import ModuleType
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
@@ -54,7 +53,12 @@ with workflow.unsafe.imports_passed_through():
         ReviewReceipt,
         StartMatching,
     )
-    from workflows.relationship_io import RelationshipInput
+    from workflows.relationship_io import (
+        PairRequest,
+        RelationshipInput,
+        relationship_id,
+        start_command,
+    )
 
 import contextlib
 
@@ -79,17 +83,6 @@ def _history_is_long() -> bool:
         or info.get_current_history_length() >= HISTORY_EVENTS_PER_RUN
         or info.get_current_history_size() >= HISTORY_BYTES_PER_RUN
     )
-
-
-def _starter() -> ModuleType:
-    """`starter` holds the one definition of relationship ids and start commands.
-
-    Imported on first use, not at module level: `starter` imports the `workflows` package,
-    which imports this module, so a top-level import would be circular.
-    """
-    with workflow.unsafe.imports_passed_through():
-        import starter
-    return starter
 
 
 def _rejected(message: str, kind: str = "ProgrammeRuleViolated") -> ApplicationError:
@@ -247,7 +240,7 @@ class ProgramWorkflow:
     def _approve(self, proposal: Proposal) -> None:
         programme_id = self._programme.programme_id
         for pair in proposal.pairs:
-            rid = _starter().relationship_id(programme_id, pair.mentor_id, pair.mentee_id)
+            rid = relationship_id(programme_id, pair.mentor_id, pair.mentee_id)
             if rid not in self._pairs:
                 self._pairs[rid] = PairRecord(
                     relationship_id=rid, mentor_id=pair.mentor_id, mentee_id=pair.mentee_id
@@ -371,8 +364,7 @@ class ProgramWorkflow:
 
     async def _start_relationship(self, record: PairRecord) -> None:
         programme = self._programme
-        starter = _starter()
-        request = starter.PairRequest(
+        request = PairRequest(
             programme_id=programme.programme_id,
             mentor_id=record.mentor_id,
             mentee_id=record.mentee_id,
@@ -385,7 +377,7 @@ class ProgramWorkflow:
         with contextlib.suppress(WorkflowAlreadyStartedError):
             await workflow.start_child_workflow(
                 RelationshipWorkflow.run,
-                RelationshipInput(start=starter.start_command(request)),
+                RelationshipInput(start=start_command(request)),
                 id=record.relationship_id,
                 # Relationships outlive this run (continue-as-new) and even the programme.
                 parent_close_policy=ParentClosePolicy.ABANDON,

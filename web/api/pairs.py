@@ -12,7 +12,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.pair_rules import start_problems
 from domain.state import MeetingStatus, RelationshipState
-from starter import (
+from services.pairs import (
     PairRequest,
     relationship_handle,
     relationship_id,

@@ -9,10 +9,10 @@ from fastapi import Request, status
 from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 
-from roster import service
 from roster.importer import ImportReport
 from roster.parse import ParsedRoster, RosterIssue
-from roster.service import RosterFormat
+from services import programmes
+from services.programmes import RosterFormat
 from web.api.programme_models import MAX_ROSTER_BYTES, RosterImported
 from web.idempotency import Answer, fingerprint, idempotent
 from web.problems import FieldProblem, ProblemError
@@ -144,13 +144,15 @@ async def _import(
     services: WebServices, programme_id: str, data: bytes, kind: RosterFormat, skip_invalid: bool
 ) -> Answer:
     # Validating a large roster takes a while: off the event loop, other requests go on.
-    parsed = await asyncio.to_thread(service.parse_roster, data, kind)
+    parsed = await asyncio.to_thread(programmes.parse_roster, data, kind)
     valid = [line for line, _ in parsed.entries if line not in parsed.bad_lines]
     if skip_invalid and parsed.issues and not valid:
         # Not one valid line (or the file itself is unreadable): skipping would import nothing.
         raise _refusal(parsed, None)
     async with services.pool.acquire() as conn:
-        report = await service.enrol_roster(conn, programme_id, parsed, skip_invalid=skip_invalid)
+        report = await programmes.enrol_roster(
+            conn, programme_id, parsed, skip_invalid=skip_invalid
+        )
     if not report.imported:
         raise _refusal(parsed, report)
     answer = RosterImported(

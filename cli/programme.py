@@ -1,4 +1,8 @@
-"""`twoway programme ...`: create a programme, import its roster, match, approve, follow it."""
+"""`twoway programme ...`: create a programme, import its roster, match, approve, follow it.
+
+A rule that refuses a matching run or a review (a stale proposal, an override that does not fit)
+exits 3 with the programme's reason on stderr.
+"""
 
 from __future__ import annotations
 
@@ -10,30 +14,23 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
-from temporalio.client import Client
 
+from cli.runtime import ExitCode, cli_runtime, console, errors, fail
 from domain.policy import RelationshipPolicy
 from domain.programme import ExcludePair, ForcePair, Override, Programme, SwapMentees
-from roster import service
 from roster.importer import ImportReport
 from roster.parse import ParsedRoster, parse_file
-from roster.service import ProgrammeHandle
-from store.database import connect
-from twoway.settings import Settings, load_settings
-from twoway.stack_state import resolve_database_url
-from twoway.temporal_client import connect_client
+from services import programmes
+from services.errors import RefusedError
+from services.programmes import ProgrammeHandle
+from twoway.bootstrap import Runtime
 from workflows.programme_io import ProgrammeStatus, ReviewReceipt, programme_workflow_id
 
 programme_app = typer.Typer(
     help="Programmes: roster import, matching, approval.", no_args_is_help=True
 )
-console = Console()
-errors = Console(stderr=True)
-
-EXIT_INVALID = 2
 
 
 @programme_app.command("create")
@@ -76,15 +73,16 @@ def create(
         definition = Programme.model_validate(values)
     except ValidationError as error:
         _print_validation(error)
-        raise typer.Exit(EXIT_INVALID) from None
-    workflow_id = asyncio.run(_create(load_settings(), definition, match_now))
+        raise typer.Exit(ExitCode.INVALID) from None
+    workflow_id = asyncio.run(_create(definition, match_now))
     print(workflow_id)
 
 
-async def _create(settings: Settings, programme: Programme, match_now: bool) -> str:
-    client = await connect_client(settings)
-    # An existing programme of that id is the answer: creating it again changes nothing.
-    await service.create_programme(client, settings.task_queue, programme, match_now=match_now)
+async def _create(programme: Programme, match_now: bool) -> str:
+    async with cli_runtime() as runtime:
+        client, task_queue = await runtime.client(), runtime.settings.task_queue
+        # An existing programme of that id is the answer: creating it again changes nothing.
+        await programmes.create_programme(client, task_queue, programme, match_now=match_now)
     return programme_workflow_id(programme.programme_id)
 
 
@@ -103,7 +101,7 @@ def import_file(
         task = progress.add_task(f"reading {file.name}", total=None)
         parsed = parse_file(file)
         progress.update(task, description=f"importing {len(parsed.entries)} people")
-        report = asyncio.run(_import(load_settings(), programme, parsed, skip_invalid))
+        report = asyncio.run(_import(programme, parsed, skip_invalid))
         progress.update(task, description="done")
     for written, field_name in report.columns_read_as:
         console.print(f"column {written!r} read as {field_name}")
@@ -111,7 +109,7 @@ def import_file(
         errors.print(f"[red]{file.name}:[/red] {issue}")
     if not report.imported:
         errors.print(f"[red]nothing imported:[/red] {len(report.issues)} problem(s)")
-        raise typer.Exit(EXIT_INVALID)
+        raise typer.Exit(ExitCode.INVALID)
     if report.skipped_lines:
         errors.print(f"[yellow]skipped lines:[/yellow] {', '.join(map(str, report.skipped_lines))}")
     console.print(
@@ -120,29 +118,32 @@ def import_file(
     )
 
 
-async def _import(
-    settings: Settings, programme_id: str, parsed: ParsedRoster, skip_invalid: bool
-) -> ImportReport:
-    refusal = service.refused(parsed, skip_invalid=skip_invalid)
+async def _import(programme_id: str, parsed: ParsedRoster, skip_invalid: bool) -> ImportReport:
+    refusal = programmes.refused(parsed, skip_invalid=skip_invalid)
     if refusal is not None:
         return refusal  # a bad file needs no database to be reported
-    conn = await connect(resolve_database_url(settings))
-    try:
-        return await service.enrol_roster(conn, programme_id, parsed, skip_invalid=skip_invalid)
-    finally:
-        await conn.close()
+    async with cli_runtime(pool_max_size=1) as runtime:
+        pool = await runtime.pool()
+        async with pool.acquire() as conn:
+            return await programmes.enrol_roster(
+                conn, programme_id, parsed, skip_invalid=skip_invalid
+            )
 
 
 @programme_app.command("match")
 def match_now(programme: Annotated[str, typer.Option(help="Programme id.")]) -> None:
     """Run the matching (after the roster import), or rematch the remaining pool."""
-    status = asyncio.run(_start_matching(load_settings(), programme))
+    try:
+        status = asyncio.run(_start_matching(programme))
+    except RefusedError as refused:
+        raise fail(f"refused ({refused.code}):", refused.message, ExitCode.REFUSED) from None
     _print_status(status)
 
 
-async def _start_matching(settings: Settings, programme_id: str) -> ProgrammeStatus:
-    handle = await _handle(settings, programme_id)
-    return await service.start_matching(handle, f"cli-{uuid.uuid4().hex}")
+async def _start_matching(programme_id: str) -> ProgrammeStatus:
+    async with cli_runtime() as runtime:
+        handle = await _handle(runtime, programme_id)
+        return await programmes.start_matching(handle, f"cli-{uuid.uuid4().hex}")
 
 
 @programme_app.command("approve")
@@ -162,8 +163,11 @@ def approve(
         overrides = _overrides(swap or [], exclude or [], force or [])
     except (ValueError, ValidationError) as error:
         errors.print(f"[red]invalid override:[/red] {error}")
-        raise typer.Exit(EXIT_INVALID) from None
-    receipt = asyncio.run(_approve(load_settings(), programme, overrides, not only_overrides))
+        raise typer.Exit(ExitCode.INVALID) from None
+    try:
+        receipt = asyncio.run(_approve(programme, overrides, not only_overrides))
+    except RefusedError as refused:
+        raise fail(f"refused ({refused.code}):", refused.message, ExitCode.REFUSED) from None
     console.print(
         f"proposal v{receipt.proposal_version}: {receipt.pairs} pairs,"
         f" {'approved' if receipt.approved else 'revised'}; programme {receipt.phase}"
@@ -187,37 +191,35 @@ def _overrides(swaps: list[str], excludes: list[str], forces: list[str]) -> list
     return overrides
 
 
-async def _approve(
-    settings: Settings, programme_id: str, overrides: list[Override], approve: bool
-) -> ReviewReceipt:
-    handle = await _handle(settings, programme_id)
-    proposal = await service.current_proposal(handle)
-    if proposal is None:
-        errors.print("[red]no proposal is awaiting approval[/red]")
-        raise typer.Exit(1)
-    return await service.review_proposal(
-        handle,
-        review_id=f"cli-{uuid.uuid4().hex}",
-        proposal_version=proposal.version,
-        overrides=overrides,
-        approve=approve,
-    )
+async def _approve(programme_id: str, overrides: list[Override], approve: bool) -> ReviewReceipt:
+    async with cli_runtime() as runtime:
+        handle = await _handle(runtime, programme_id)
+        proposal = await programmes.current_proposal(handle)
+        if proposal is None:
+            errors.print("[red]no proposal is awaiting approval[/red]")
+            raise typer.Exit(ExitCode.UNAVAILABLE)
+        return await programmes.review_proposal(
+            handle,
+            review_id=f"cli-{uuid.uuid4().hex}",
+            proposal_version=proposal.version,
+            overrides=overrides,
+            approve=approve,
+        )
 
 
 @programme_app.command("status")
 def status(programme: Annotated[str, typer.Option(help="Programme id.")]) -> None:
     """Phase, proposal and relationship counts of a programme."""
-    _print_status(asyncio.run(_status(load_settings(), programme)))
+    _print_status(asyncio.run(_status(programme)))
 
 
-async def _status(settings: Settings, programme_id: str) -> ProgrammeStatus:
-    handle = await _handle(settings, programme_id)
-    return await service.programme_status(handle)
+async def _status(programme_id: str) -> ProgrammeStatus:
+    async with cli_runtime() as runtime:
+        return await programmes.programme_status(await _handle(runtime, programme_id))
 
 
-async def _handle(settings: Settings, programme_id: str) -> ProgrammeHandle:
-    client: Client = await connect_client(settings)
-    return service.programme_handle(client, programme_id)
+async def _handle(runtime: Runtime, programme_id: str) -> ProgrammeHandle:
+    return programmes.programme_handle(await runtime.client(), programme_id)
 
 
 def _print_status(status: ProgrammeStatus) -> None:

@@ -9,17 +9,15 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.progress import Progress
 
+from cli.runtime import ExitCode, console, errors
 from domain.policy import RelationshipPolicy
+from localstack.binaries import temporal_test_server
+from localstack.postgres import throwaway_database
 from simulation.report import render_report
 from simulation.run import SimulationResult, simulate
 from twoway.logging import configure_logging
-
-console = Console()
-errors = Console(stderr=True)
-EXIT_INVALID = 2
 
 
 def load_policy(spec: str) -> RelationshipPolicy:
@@ -61,7 +59,7 @@ def simulate_command(
         policies = {Path(spec).stem: load_policy(spec) for spec in specs}
     except typer.BadParameter as error:
         errors.print(f"[red]invalid policy:[/red] {error.message}")
-        raise typer.Exit(EXIT_INVALID) from None
+        raise typer.Exit(ExitCode.INVALID) from None
     results = {
         name: _run_one(name, pairs, months, seed, chosen) for name, chosen in policies.items()
     }
@@ -86,6 +84,12 @@ def _run_one(
         task = progress.add_task(f"simulating {name}", total=pairs)
         return asyncio.run(
             simulate(
-                pairs, months, seed, policy, lambda done: progress.update(task, completed=done)
+                pairs,
+                months,
+                seed,
+                policy,
+                lambda done: progress.update(task, completed=done),
+                database=throwaway_database,
+                test_server=temporal_test_server(),
             )
         )

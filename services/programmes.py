@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from domain.programme import Override, Programme, Proposal
 from roster.importer import ImportReport, import_roster
 from roster.parse import ParsedRoster, parse_bytes, parse_csv, parse_json
+from services.errors import refusal_of
 from store.database import Connection
 from workflows.programme import ProgramWorkflow
 from workflows.programme_io import (
@@ -30,6 +31,7 @@ from workflows.programme_io import (
 
 ProgrammeHandle = WorkflowHandle[ProgramWorkflow, ProgrammeOutcome]
 RosterFormat = Literal["csv", "json"]
+_REFUSED = "The programme refused this request."
 
 
 def programme_handle(client: Client, programme_id: str) -> ProgrammeHandle:
@@ -84,9 +86,13 @@ async def enrol_roster(
 
 
 async def start_matching(handle: ProgrammeHandle, request_id: str) -> ProgrammeStatus:
-    return await handle.execute_update(
-        ProgramWorkflow.start_matching, StartMatching(request_id=request_id)
-    )
+    """Run the matching now; a programme that cannot match now raises a RefusedError."""
+    try:
+        return await handle.execute_update(
+            ProgramWorkflow.start_matching, StartMatching(request_id=request_id)
+        )
+    except WorkflowUpdateFailedError as failure:
+        raise refusal_of(failure, _REFUSED) from None
 
 
 async def current_proposal(handle: ProgrammeHandle) -> Proposal | None:
@@ -101,17 +107,21 @@ async def review_proposal(
     overrides: Sequence[Override],
     approve: bool,
 ) -> ReviewReceipt:
-    """Send the coordinator's review; the workflow refuses a stale version or a bad override."""
+    """Send the coordinator's review; a stale version or a bad override raises a RefusedError
+    (its code says which: the programme workflow's error types)."""
     review = MatchReview(
         review_id=review_id,
         proposal_version=proposal_version,
         overrides=list(overrides),
         approve=approve,
     )
-    # By name: mypy cannot match an async update method against the typed overloads.
-    receipt: ReviewReceipt = await handle.execute_update(
-        "review_matches", review, result_type=ReviewReceipt
-    )
+    try:
+        # By name: mypy cannot match an async update method against the typed overloads.
+        receipt: ReviewReceipt = await handle.execute_update(
+            "review_matches", review, result_type=ReviewReceipt
+        )
+    except WorkflowUpdateFailedError as failure:
+        raise refusal_of(failure, _REFUSED) from None
     return receipt
 
 

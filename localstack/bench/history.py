@@ -17,14 +17,14 @@ from temporalio.testing import WorkflowEnvironment
 from domain.commands import AnswerPrompt
 from domain.prompts import ConsentAnswer
 from domain.state import Phase, RelationshipState
+from localstack.binaries import temporal_cli, temporal_test_server
+from localstack.postgres import throwaway_database
+from services.pairs import PairRequest, RelationshipHandle, start_relationship
 from simulation.driver import Driver
 from simulation.personas import Persona
-from starter import PairRequest, RelationshipHandle, start_relationship
 from store.database import Pool
-from twoway.binaries import temporal_cli, temporal_test_server
 from twoway.codec import Keyring
 from twoway.converter import build_data_converter
-from twoway.postgres import throwaway_database
 from twoway.temporal_client import register_search_attributes
 from worker import twoway_worker
 from workflows.relationship import RelationshipWorkflow

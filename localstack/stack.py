@@ -23,20 +23,20 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
 from delivery.mailsink import sink_answers
-from store.database import create_pool
-from store.migrations import apply_migrations
-from twoway.binaries import temporal_cli
-from twoway.ports import ensure_ports_free
-from twoway.postgres import EmbeddedPostgres
-from twoway.processes import ManagedProcess
-from twoway.settings import Settings
-from twoway.stack_state import (
+from localstack.binaries import temporal_cli
+from localstack.ports import ensure_ports_free
+from localstack.postgres import EmbeddedPostgres
+from localstack.processes import ManagedProcess
+from localstack.stack_state import (
     HomeLock,
     StackState,
     remove_stack_state,
     write_stack_state,
 )
-from web.codec.app import local_ui_codec_endpoint
+from store.database import create_pool
+from store.migrations import apply_migrations
+from twoway.credentials import operator_token_from_settings
+from twoway.settings import Settings
 from workflows.search_attributes import cli_flags
 
 TEMPORAL_START_TIMEOUT = 90.0
@@ -62,6 +62,12 @@ def _file_mentions(log_file: Path, marker: str) -> bool:
 
 async def _log_mentions(log_file: Path, marker: str) -> bool:
     return await asyncio.to_thread(_file_mentions, log_file, marker)
+
+
+def local_ui_codec_endpoint(settings: Settings) -> str:
+    """The value for ``temporal server start-dev --ui-codec-endpoint`` (token made on first use):
+    the web app's codec route, reached with the operator token in its path."""
+    return f"http://127.0.0.1:{settings.web_port}/codec/{operator_token_from_settings(settings)}"
 
 
 def temporal_dev_server_argv(settings: Settings) -> list[str]:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import psutil
 
 from delivery.mailsink import sink_answers
+from localstack.stack import database_answers, temporal_answers, worker_polls
+from localstack.stack_state import StackState, read_stack_state
 from twoway.settings import Settings
-from twoway.stack import database_answers, temporal_answers, worker_polls
-from twoway.stack_state import StackState, read_stack_state
 
 
 @dataclass(frozen=True)

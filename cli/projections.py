@@ -3,34 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from cli.runtime import ExitCode, cli_runtime, command_settings, console, fail
 from projections.rebuild import DEFAULT_BATCH_SIZE, RebuildResult, rebuild_read_models
 from projections.reports import DEFAULT_MIN_GROUP_SIZE, programme_report
-from store.database import connect
-from twoway.logging import configure_logging
-from twoway.settings import load_settings
-from twoway.stack_state import resolve_database_url
+from store.database import Connection
+from twoway.bootstrap import DatabaseNotConfiguredError
 
 projections_app = typer.Typer(
     help="Read models projected from the event store.", no_args_is_help=True
 )
-console = Console()
-errors = Console(stderr=True)
 
 
-def _database_url() -> str:
-    settings = load_settings()
-    configure_logging(settings.log_level)
-    try:
-        return resolve_database_url(settings)
-    except RuntimeError as error:
-        errors.print(f"[red]twoway projections:[/red] {error}")
-        raise typer.Exit(2) from None
+@contextlib.asynccontextmanager
+async def _connection() -> AsyncIterator[Connection]:
+    async with cli_runtime(command_settings(), pool_max_size=1) as runtime:
+        try:
+            pool = await runtime.pool()
+        except DatabaseNotConfiguredError as error:
+            raise fail("twoway projections:", str(error), ExitCode.INVALID) from None
+        async with pool.acquire() as conn:
+            yield conn
 
 
 @projections_app.command("rebuild")
@@ -40,7 +39,7 @@ def rebuild(
     ] = DEFAULT_BATCH_SIZE,
 ) -> None:
     """Empty every read table and rebuild it from the events, in one transaction."""
-    result = asyncio.run(_rebuild(_database_url(), batch_size))
+    result = asyncio.run(_rebuild(batch_size))
     console.print(
         f"rebuilt {result.projected} relationship(s) from {result.events} event(s)"
         + (f"; skipped {result.skipped} stream(s) without a proposal" if result.skipped else "")
@@ -52,8 +51,7 @@ def rebuild(
     )
 
 
-async def _rebuild(database_url: str, batch_size: int) -> RebuildResult:
-    conn = await connect(database_url)
+async def _rebuild(batch_size: int) -> RebuildResult:
     columns = (
         TextColumn("rebuilding read models"),
         BarColumn(),
@@ -61,7 +59,7 @@ async def _rebuild(database_url: str, batch_size: int) -> RebuildResult:
         TextColumn("streams"),
         TimeElapsedColumn(),
     )
-    try:
+    async with _connection() as conn:
         with Progress(*columns, console=console, transient=False) as progress:
             task = progress.add_task("rebuild", total=None)
 
@@ -69,8 +67,6 @@ async def _rebuild(database_url: str, batch_size: int) -> RebuildResult:
                 progress.update(task, completed=done, total=total)
 
             return await rebuild_read_models(conn, batch_size=batch_size, progress=advance)
-    finally:
-        await conn.close()
 
 
 @projections_app.command("report")
@@ -81,14 +77,11 @@ def report(
     ] = DEFAULT_MIN_GROUP_SIZE,
 ) -> None:
     """Print the programme report as JSON (small groups suppressed)."""
-    text = asyncio.run(_report(_database_url(), programme_id, min_group_size))
+    text = asyncio.run(_report(programme_id, min_group_size))
     console.print_json(text)
 
 
-async def _report(database_url: str, programme_id: str, min_group_size: int) -> str:
-    conn = await connect(database_url)
-    try:
+async def _report(programme_id: str, min_group_size: int) -> str:
+    async with _connection() as conn:
         result = await programme_report(conn, programme_id, min_group_size)
-    finally:
-        await conn.close()
     return result.model_dump_json()

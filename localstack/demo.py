@@ -15,16 +15,15 @@ from datetime import UTC, datetime, timedelta
 
 from domain.commands import RecordLeaveEnded, RecordLeaveStarted
 from domain.programme import PairRecord
+from localstack.demo_setup import demo_programme, enrol_demo_people, start_and_approve
+from localstack.stack import run_stack
+from localstack.stack_state import StackState
+from services.pairs import relationship_handle
 from simulation.cohort import CohortDriver, CohortMember
 from simulation.personas import Persona
-from starter import relationship_handle
-from store.database import Pool, create_pool
-from twoway.demo_setup import demo_programme, enrol_demo_people, start_and_approve
+from twoway.bootstrap import Runtime, open_runtime
+from twoway.credentials import ensure_local_api_key, operator_token_from_settings
 from twoway.settings import Settings
-from twoway.stack import run_stack
-from twoway.stack_state import StackState
-from twoway.temporal_client import connect_client
-from web.credentials import ensure_local_api_key, operator_token_from_settings
 from workflows.relationship import RelationshipWorkflow
 
 # Who each pair is, in order: every kind appears in the first few pairs.
@@ -57,9 +56,8 @@ async def run_demo(settings: Settings, announce: Callable[[str], None] = print) 
 
     @contextlib.asynccontextmanager
     async def demo_programme(state: StackState, stop: asyncio.Event) -> AsyncIterator[None]:
-        pool = await create_pool(state.database_url)
-        try:
-            members, programme_id = await _set_up(settings, pool, announce)
+        async with open_runtime(settings, database_url=state.database_url) as runtime:
+            members, programme_id = await _set_up(runtime, announce)
             announce(guide(settings, programme_id))
             tasks = [
                 asyncio.create_task(_drive(members, stop)),
@@ -72,21 +70,19 @@ async def run_demo(settings: Settings, announce: Callable[[str], None] = print) 
             finally:
                 for task in tasks:
                     task.cancel()
-        finally:
-            await pool.close()
 
     return await run_stack(settings, announce, alongside=demo_programme)
 
 
 async def _set_up(
-    settings: Settings, pool: Pool, announce: Callable[[str], None]
+    runtime: Runtime, announce: Callable[[str], None]
 ) -> tuple[list[CohortMember], str]:
     programme = demo_programme(datetime.now(UTC))
     announce(f"twoway demo: enrolling the demo roster in programme {programme.programme_id} ...")
-    await enrol_demo_people(pool, programme.programme_id)
-    client = await connect_client(settings)
+    await enrol_demo_people(await runtime.pool(), programme.programme_id)
+    client = await runtime.client()
     announce("twoway demo: matching, approving and starting the relationships ...")
-    pairs = await start_and_approve(client, programme, settings.task_queue)
+    pairs = await start_and_approve(client, programme, runtime.settings.task_queue)
     now = datetime.now(UTC)
     members = []
     for index, pair in enumerate(sorted(pairs, key=lambda p: p.mentor_id)):

@@ -4,6 +4,9 @@ API keys are long random tokens, so one SHA-256 is enough to keep them safe at r
 password hash protects guessable secrets, and nobody guesses 256 random bits. The server only
 ever holds the digests (``TWOWAY_API_KEY_HASHES``); in local mode one key is generated once into
 ``TWOWAY_HOME/keys/api.key`` (mode 0600) for the person running the stack to read.
+
+Part of the platform, not of the web app: the local stack reads the operator token too, to point
+the Temporal UI at the codec endpoint.
 """
 
 from __future__ import annotations

@@ -1,23 +1,20 @@
-"""`twoway bench matching`: how long the optimal matching takes, and what it gains on greedy.
+"""The figures `twoway bench` prints: matching against greedy, the stack, the history, the
+simulation, side by side (see docs/performance.md).
 
-A benchmark, not a test: it prints figures as JSON for a person (or CI) to compare over time.
+Benchmarks, not tests: they print figures as JSON for a person (or CI) to compare over time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import os
 import platform
 import time
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import numpy as np
 import psutil
-import typer
-from rich.console import Console
 from rich.table import Table
 
 from domain.matching.assignment import match
@@ -27,26 +24,12 @@ from domain.matching.matrix import build_matrix
 from domain.matching.model import MatchingProblem
 from domain.matching.sides import split_sides
 from domain.policy import RelationshipPolicy
+from localstack.bench.history import measure as measure_history
+from localstack.bench.stack import StackFigures, measure_stack
+from localstack.binaries import temporal_test_server
+from localstack.postgres import throwaway_database
 from roster.synthetic import synthetic_candidates
 from simulation.run import simulate
-from twoway.bench_history import measure as measure_history
-from twoway.bench_stack import StackFigures, measure_stack
-from twoway.logging import configure_logging
-from twoway.postgres import throwaway_database
-
-bench_app = typer.Typer(
-    help="Benchmarks that print JSON figures (all of them when no command is given).",
-    invoke_without_command=True,
-)
-
-
-@bench_app.command("matching")
-def matching(
-    people: Annotated[int, typer.Option(min=2, help="Employees in the synthetic roster.")] = 10_000,
-    seed: Annotated[int, typer.Option(help="Seed of the synthetic organisation.")] = 7,
-) -> None:
-    """Optimal assignment vs. a greedy baseline on the same synthetic roster (half each side)."""
-    print(json.dumps(matching_figures(people, seed), indent=2))
 
 
 def matching_figures(people: int, seed: int = 7) -> dict[str, object]:
@@ -81,45 +64,6 @@ def matching_figures(people: int, seed: int = 7) -> dict[str, object]:
     }
 
 
-@bench_app.command("history")
-def history(
-    cached: Annotated[
-        int, typer.Option(min=10, help="Open relationships for the memory figure.")
-    ] = 200,
-) -> None:
-    """Events per relationship-year, peak run size, worker memory per cached relationship."""
-    configure_logging("WARNING")
-    print(json.dumps(dataclasses.asdict(asyncio.run(measure_history(cached))), indent=2))
-
-
-@bench_app.command("stack")
-def stack(
-    workflows: Annotated[int, typer.Option(min=20, help="Workflows of each kind.")] = 300,
-) -> None:
-    """Relationship starts and prompt answers against bare workflows on the same server."""
-    configure_logging("WARNING")
-    print(asyncio.run(_stack_figures(workflows)).model_dump_json(indent=2))
-
-
-@bench_app.callback()
-def everything(
-    context: typer.Context,
-    json_file: Annotated[
-        Path | None, typer.Option("--json", help="Also write every figure to this file.")
-    ] = None,
-) -> None:
-    """Without a command: every figure side by side in one run, as a table and JSON."""
-    if context.invoked_subcommand is not None:
-        return
-    configure_logging("WARNING")
-    figures = run_all_benchmarks()
-    Console().print(figures_table(figures))
-    text = json.dumps(figures, indent=2, default=str)
-    if json_file is not None:
-        json_file.write_text(text)
-    print(text)
-
-
 def run_all_benchmarks() -> dict[str, Any]:
     """The figures of docs/performance.md, measured side by side on this machine."""
     machine = {
@@ -127,12 +71,21 @@ def run_all_benchmarks() -> dict[str, Any]:
         "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
         "python": platform.python_version(),
     }
-    stack_figures = asyncio.run(_stack_figures(300))
-    simulated = asyncio.run(simulate(20, 6, 1, RelationshipPolicy.standard()))
+    stack = asyncio.run(stack_figures(300))
+    simulated = asyncio.run(
+        simulate(
+            20,
+            6,
+            1,
+            RelationshipPolicy.standard(),
+            database=throwaway_database,
+            test_server=temporal_test_server(),
+        )
+    )
     history_figures = asyncio.run(measure_history(200))
     return {
         "machine": machine,
-        "stack": stack_figures.model_dump(),
+        "stack": stack.model_dump(),
         "simulation": {
             "pairs": simulated.pairs,
             "months": simulated.months,
@@ -172,6 +125,6 @@ def _p50_p99(latency: dict[str, float]) -> str:
     return f"{latency['p50_ms']} / {latency['p99_ms']}"
 
 
-async def _stack_figures(workflows: int) -> StackFigures:
+async def stack_figures(workflows: int) -> StackFigures:
     async with throwaway_database() as pool:
         return await measure_stack(pool, workflows)

@@ -3,38 +3,30 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
-from temporalio.client import Client, WorkflowHandle
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.client import Client
 
 from domain.policy import RelationshipPolicy
 from domain.programme import PairRecord, Programme, ProgrammeTerm
-from roster.importer import import_roster
 from roster.parse import parse_file
+from services import programmes
+from services.programmes import ProgrammeHandle
 from store.database import Pool
 from workflows.programme import ProgramWorkflow
-from workflows.programme_io import (
-    MatchReview,
-    ProgrammeInput,
-    ProgrammeOutcome,
-    ProgrammeStatus,
-    programme_workflow_id,
-)
+from workflows.programme_io import ProgrammeStatus
 
-ProgrammeHandle = WorkflowHandle[ProgramWorkflow, ProgrammeOutcome]
 COORDINATOR = "demo-coordinator"
 OWNER = "demo-owner"
 STEP_TIMEOUT = 120.0
 
 
 def demo_roster() -> Path:
-    return Path(str(resources.files("twoway") / "data" / "demo_roster.csv"))
+    return Path(str(resources.files("localstack") / "data" / "demo_roster.csv"))
 
 
 def demo_programme(now: datetime) -> Programme:
@@ -58,7 +50,7 @@ async def enrol_demo_people(pool: Pool, programme_id: str) -> list[str]:
     """Import the bundled roster; demo people read mail round the clock, so nothing waits."""
     parsed = parse_file(demo_roster())
     async with pool.acquire() as conn:
-        await import_roster(conn, programme_id, parsed, skip_invalid=False)
+        await programmes.enrol_roster(conn, programme_id, parsed, skip_invalid=False)
         ids = [entry.employee_id for _, entry in parsed.entries]
         await conn.execute(
             "UPDATE people SET working_hours_start = '00:00', working_hours_end = '23:59:59',"
@@ -72,25 +64,18 @@ async def start_and_approve(
     client: Client, programme: Programme, task_queue: str
 ) -> list[PairRecord]:
     """Start the programme, wait for its proposal, approve it, wait for the pairs to start."""
-    handle: ProgrammeHandle = client.get_workflow_handle_for(
-        ProgramWorkflow.run, programme_workflow_id(programme.programme_id)
-    )
-    with contextlib.suppress(WorkflowAlreadyStartedError):
-        handle = await client.start_workflow(
-            ProgramWorkflow.run,
-            ProgrammeInput(programme=programme, match_immediately=True),
-            id=programme_workflow_id(programme.programme_id),
-            task_queue=task_queue,
-            static_summary="Reverse mentoring demo programme",
-        )
+    # Created like any programme; an existing one of that id (a rerun) is simply reused.
+    await programmes.create_programme(client, task_queue, programme, match_now=True)
+    handle = programmes.programme_handle(client, programme.programme_id)
     status = await _wait_for(handle, lambda s: s.phase == "awaiting_approval")
-    receipt = await handle.execute_update(
-        ProgramWorkflow.review_matches,
-        MatchReview(
-            review_id="demo-approval", proposal_version=status.proposal_version or 1, approve=True
-        ),
+    # Approval is confirmed by the pairs starting, below.
+    await programmes.review_proposal(
+        handle,
+        review_id="demo-approval",
+        proposal_version=status.proposal_version or 1,
+        overrides=(),
+        approve=True,
     )
-    del receipt  # approval is confirmed by the pairs starting, below
     await _wait_for(handle, lambda s: s.relationships_started >= s.relationships_approved > 0)
     return await handle.query(ProgramWorkflow.pairs)
 
@@ -100,7 +85,7 @@ async def _wait_for(
 ) -> ProgrammeStatus:
     deadline = time.monotonic() + STEP_TIMEOUT
     while time.monotonic() < deadline:
-        status = await handle.query(ProgramWorkflow.status)
+        status = await programmes.programme_status(handle)
         if done(status):
             return status
         await asyncio.sleep(0.5)

@@ -7,14 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from cli.runtime import cli_runtime, console
 from reporting.programme_page import programme_report_html
-from store.database import create_pool
-from twoway.settings import load_settings
-from twoway.stack_state import resolve_database_url
-
-console = Console()
 
 
 def report_command(
@@ -33,9 +28,7 @@ def report_command(
 
 
 async def _render(programme: str, min_group_size: int) -> str:
-    pool = await create_pool(resolve_database_url(load_settings()), max_size=2)
-    try:
+    async with cli_runtime() as runtime:
+        pool = await runtime.pool()
         async with pool.acquire() as conn:
             return await programme_report_html(conn, programme, min_group_size)
-    finally:
-        await pool.close()

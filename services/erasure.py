@@ -27,7 +27,8 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from delivery.mailsink import MailStore
 from domain.commands import EndRelationship
-from starter import relationship_handle
+from services.errors import NotFoundError, ServiceError
+from services.pairs import relationship_handle
 from store.database import Connection
 from store.erasure import person_digest, relationship_ids_of, scrub_person
 from store.people import Person, get_person
@@ -42,11 +43,11 @@ ERASURE_END_REASON = "participant_withdrew"
 DEFAULT_END_WITHIN = timedelta(seconds=60)
 
 
-class UnknownPersonError(Exception):
+class UnknownPersonError(NotFoundError):
     """Nothing in the read model ever named this person (and they were never erased)."""
 
 
-class RelationshipNotEndedError(Exception):
+class RelationshipNotEndedError(ServiceError):
     """A running relationship did not end within the bound; nothing was deleted yet."""
 
 

@@ -7,19 +7,20 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.table import Table
-from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.client import WorkflowExecutionStatus
 
-from starter import PairRequest, relationship_handle, start_relationship
-from twoway.settings import Settings, load_settings
-from twoway.temporal_client import connect_client
+from cli.runtime import ExitCode, cli_runtime, console, errors
+from services.pairs import (
+    PairRequest,
+    RelationshipHandle,
+    relationship_handle,
+    start_relationship,
+)
 from workflows.relationship import RelationshipWorkflow
 from workflows.relationship_io import PromptsQuery
 
 pair_app = typer.Typer(help="Start and inspect mentoring relationships.", no_args_is_help=True)
-console = Console()
-errors = Console(stderr=True)
 
 
 @pair_app.command("start")
@@ -47,28 +48,31 @@ def start(
         for problem in error.errors():
             field = ".".join(str(part) for part in problem["loc"])
             errors.print(f"[red]invalid {field}:[/red] {problem['msg']}")
-        raise typer.Exit(2) from None
-    settings = load_settings()
-    handle_id = asyncio.run(_start(settings, request))
+        raise typer.Exit(ExitCode.INVALID) from None
+    handle_id = asyncio.run(_start(request))
     print(handle_id)
 
 
-async def _start(settings: Settings, request: PairRequest) -> str:
-    client = await connect_client(settings)
-    handle = await start_relationship(client, request, task_queue=settings.task_queue)
+async def _start(request: PairRequest) -> str:
+    async with cli_runtime() as runtime:
+        client, task_queue = await runtime.client(), runtime.settings.task_queue
+        handle = await start_relationship(client, request, task_queue=task_queue)
     return handle.id
 
 
 @pair_app.command("show")
 def show(relationship_id: Annotated[str, typer.Argument(help="The relationship's id.")]) -> None:
     """Phase, mode, health and open prompts of one relationship."""
-    settings = load_settings()
-    asyncio.run(_show(settings, relationship_id))
+    asyncio.run(_show(relationship_id))
 
 
-async def _show(settings: Settings, relationship_id: str) -> None:
-    client: Client = await connect_client(settings)
-    handle = relationship_handle(client, relationship_id)
+async def _show(relationship_id: str) -> None:
+    async with cli_runtime() as runtime:
+        handle = relationship_handle(await runtime.client(), relationship_id)
+        await _print_relationship(handle, relationship_id)
+
+
+async def _print_relationship(handle: RelationshipHandle, relationship_id: str) -> None:
     description = await handle.describe()
     running = description.status == WorkflowExecutionStatus.RUNNING
     state = await handle.query(RelationshipWorkflow.state)

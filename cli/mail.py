@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from cli.runtime import ExitCode, console, errors
 from delivery.mailsink import MailStore
 from twoway.settings import load_settings
 
 mail_app = typer.Typer(help="Read the mail kept by the local SMTP sink.", no_args_is_help=True)
-console = Console()
-errors = Console(stderr=True)
 
 _SHOWN_HEADERS = ("Date", "From", "To", "Subject", "Message-ID")
 
@@ -48,7 +46,8 @@ def show_mail(
     entry = store.find(ref)
     if entry is None:
         errors.print(f"[red]no message {ref!r}[/red] (see `twoway mail list`)")
-        raise typer.Exit(1)
+        # Not there yet, perhaps: the sink keeps what arrives, so a later run may find it.
+        raise typer.Exit(ExitCode.UNAVAILABLE)
     message = store.read(entry)
     for header in _SHOWN_HEADERS:
         console.print(f"[bold]{header}:[/bold] {message.get(header, '')}", highlight=False)

@@ -21,10 +21,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.commands import AnswerPrompt
 from domain.prompts import ConsentAnswer
-from starter import PairRequest, RelationshipHandle, start_relationship
+from localstack.bench.workflows import NoopWorkflow
+from localstack.binaries import temporal_cli
+from services.pairs import PairRequest, RelationshipHandle, start_relationship
 from store.database import Pool
-from twoway.bench_workflows import NoopWorkflow
-from twoway.binaries import temporal_cli
 from twoway.codec import Keyring
 from twoway.converter import build_data_converter
 from worker import twoway_worker
