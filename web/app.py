@@ -19,6 +19,7 @@ from twoway.temporal_client import connect_client
 from web.api import api_router
 from web.codec import codec_app
 from web.credentials import credentials_from_settings
+from web.gate import RequestGate
 from web.inbox import inbox_router
 from web.problems import install_problem_handlers
 from web.report_page import report_router
@@ -47,7 +48,9 @@ async def build_services(settings: Settings) -> WebServices:
         pool=pool,
         signer=signer_from_settings(settings),
         credentials=credentials,
-        codec=EncryptionCodec(keyring_from_settings(settings)),
+        # The codec server shows payloads to operators and acts on none: it decodes plaintext
+        # payloads (e.g. a terminate reason typed in the UI) as they are.
+        codec=EncryptionCodec(keyring_from_settings(settings), refuse_unencrypted=False),
     )
 
 
@@ -112,6 +115,8 @@ def create_app(settings: Settings, *, services: WebServices | None = None) -> Fa
     )
     install_problem_handlers(app)
     install_temporal_handlers(app)
+    # Added first so it runs inside the logging middleware: refusals are logged and get headers.
+    app.add_middleware(RequestGate)
     app.middleware("http")(_headers_and_log)
 
     @app.get("/healthz", include_in_schema=False)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from twoway.secret_files import SecretFileError, load_or_create_secret
 from twoway.settings import Settings
 
 _HASH_PREFIX = "sha256:"
@@ -52,17 +52,10 @@ def parse_key_hashes(spec: str) -> frozenset[str]:
 
 def load_or_create_secret_file(path: Path, make: str) -> str:
     """Local mode: the file's content, or ``make`` written once with owner-only permissions."""
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        # Another process created it first: use theirs so every process agrees.
-        return path.read_text().strip()
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(make + "\n")
-    return make
+        return load_or_create_secret(path, make)
+    except SecretFileError as error:
+        raise CredentialConfigError(str(error)) from None
 
 
 @dataclass(frozen=True)
