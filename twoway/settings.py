@@ -6,7 +6,7 @@ from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -88,6 +88,23 @@ class Settings(BaseSettings):
         default=None,
         description="Comma-separated origins of the Temporal UI allowed to call the codec (CORS).",
     )
+
+    @field_validator("ui_origin")
+    @classmethod
+    def _exact_origins_only(cls, value: str | None) -> str | None:
+        # The codec answers with credentials (the operator cookie): a wildcard or "null" origin
+        # would let any page the operator visits read decoded payloads.
+        if value is None:
+            return None
+        for origin in (item.strip() for item in value.split(",")):
+            if "*" in origin or origin.lower() == "null":
+                raise ValueError(
+                    "TWOWAY_UI_ORIGIN must list exact origins (e.g. https://temporal.example.org);"
+                    f" {origin!r} would let any web page use the operator's codec session"
+                )
+            if origin and not origin.startswith(("http://", "https://")):
+                raise ValueError(f"TWOWAY_UI_ORIGIN entry {origin!r} is not an http(s) origin")
+        return value
 
     @cached_property
     def home_dir(self) -> Path:
