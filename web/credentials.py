@@ -19,6 +19,7 @@ from twoway.settings import Settings
 
 _HASH_PREFIX = "sha256:"
 _KEY_PREFIX = "tw_"
+_UI_CODEC_PURPOSE = b"twoway-ui-codec-capability"
 
 
 class CredentialConfigError(ValueError):
@@ -73,6 +74,20 @@ class Credentials:
 
     def operator_token_is_valid(self, presented: str) -> bool:
         return hmac.compare_digest(presented.encode(), self.operator_token.encode())
+
+    @property
+    def ui_codec_capability(self) -> str:
+        """The path secret of ``/codec/{capability}/decode``, for a UI that sends no credentials.
+
+        Derived from the operator token but not it: it travels on the Temporal dev server's
+        command line (which any local user can read), and only decodes payloads, which that
+        unauthenticated loopback UI shows anyway; it opens no report and no sign-in.
+        """
+        mac = hmac.new(self.operator_token.encode(), _UI_CODEC_PURPOSE, hashlib.sha256)
+        return mac.hexdigest()
+
+    def ui_codec_capability_is_valid(self, presented: str) -> bool:
+        return hmac.compare_digest(presented.encode(), self.ui_codec_capability.encode())
 
 
 def operator_token_from_settings(settings: Settings) -> str:
