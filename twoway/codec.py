@@ -77,6 +77,7 @@ class Keyring:
 def load_or_create_local_keyring(key_file: Path) -> Keyring:
     """Local mode: one key generated on first use, kept with owner-only permissions."""
     if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         create_secret_file(key_file, Keyring.generate().render())
     try:
         return Keyring.parse(key_file.read_text())

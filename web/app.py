@@ -36,7 +36,11 @@ _INBOX_POLICY = (
 
 
 async def build_services(settings: Settings) -> WebServices:
+    # Every secret first: an empty or short one stops the start, naming its file, before any
+    # connection is made.
     credentials = credentials_from_settings(settings)
+    signer = signer_from_settings(settings)
+    keyring = keyring_from_settings(settings)
     if settings.api_key_hashes is None:
         # The path only; the key itself stays in the file for its owner to read.
         log.info("local_api_key", file=str(settings.api_key_file))
@@ -46,11 +50,11 @@ async def build_services(settings: Settings) -> WebServices:
         settings=settings,
         client=client,
         pool=pool,
-        signer=signer_from_settings(settings),
+        signer=signer,
         credentials=credentials,
         # The codec server shows payloads to operators and acts on none: it decodes plaintext
         # payloads (e.g. a terminate reason typed in the UI) as they are.
-        codec=EncryptionCodec(keyring_from_settings(settings), refuse_unencrypted=False),
+        codec=EncryptionCodec(keyring, refuse_unencrypted=False),
     )
 
 
