@@ -14,3 +14,9 @@ CREATE INDEX operator_sessions_expires_at ON operator_sessions (expires_at);
 ALTER TABLE people
     ADD COLUMN email_changed_by text,
     ADD COLUMN email_changed_at timestamptz;
+
+-- 'person': a notice about the person themselves (an address change), sent at once rather than
+-- held for their working hours like a participant's prompts.
+ALTER TABLE outbox DROP CONSTRAINT outbox_recipient_role_check;
+ALTER TABLE outbox ADD CONSTRAINT outbox_recipient_role_check
+    CHECK (recipient_role IN ('participant', 'coordinator', 'owner', 'person'));
