@@ -27,6 +27,17 @@ class Settings(BaseSettings):
     temporal_address: str | None = Field(
         default=None, description="host:port of an external Temporal frontend."
     )
+    temporal_tls_cert_file: Path | None = Field(
+        default=None,
+        description="Client certificate (PEM) for mutual TLS to an external Temporal frontend.",
+    )
+    temporal_tls_key_file: Path | None = Field(
+        default=None, description="Private key (PEM) of temporal_tls_cert_file."
+    )
+    temporal_tls_ca_file: Path | None = Field(
+        default=None,
+        description="CA (PEM) of the Temporal frontend's certificate; system CAs if unset.",
+    )
     database_url: str | None = Field(default=None, description="External PostgreSQL URL.")
     namespace: str = "default"
     task_queue: str = "twoway-relationships"
