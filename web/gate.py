@@ -68,14 +68,20 @@ class RequestGate:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
+        limit = body_limit(path)
+        declared = _header(scope, b"content-length")
+        too_large = declared is not None and (not declared.isdigit() or int(declared) > limit)
         if path.startswith("/api/"):
             refusal = self._api_key_refusal(scope)
             if refusal is not None:
-                await _refuse(send, 401, "unauthorised", "An API key is required", refusal)
+                # A small body is read and dropped first, so the client (still sending it) gets
+                # the answer instead of a reset connection; a large one is never read.
+                drained = not too_large and await _drain(receive, limit)
+                await _refuse(
+                    send, 401, "unauthorised", "An API key is required", refusal, close=not drained
+                )
                 return
-        limit = body_limit(path)
-        declared = _header(scope, b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        if too_large:
             await _refuse(send, 413, "body-too-large", f"The body is larger than {limit} bytes")
             return
         await self._pass_counted(scope, receive, send, limit)
@@ -116,8 +122,27 @@ class RequestGate:
                 await _refuse(send, 413, "body-too-large", f"The body is larger than {limit} bytes")
 
 
+async def _drain(receive: Receive, limit: int) -> bool:
+    """Read and drop the body, up to ``limit`` bytes; True when all of it was read."""
+    received = 0
+    while received <= limit:
+        message = await receive()
+        if message["type"] != "http.request":
+            return False
+        received += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return received <= limit
+    return False
+
+
 async def _refuse(
-    send: Send, status: int, code: str, title: str, detail: str | None = None
+    send: Send,
+    status: int,
+    code: str,
+    title: str,
+    detail: str | None = None,
+    *,
+    close: bool = True,
 ) -> None:
     problem: dict[str, Any] = {
         "type": f"/problems/{code}",
@@ -130,9 +155,10 @@ async def _refuse(
     headers = [
         (b"content-type", PROBLEM_JSON.encode()),
         (b"content-length", str(len(body)).encode()),
-        # The body was not read: the connection cannot carry another request.
-        (b"connection", b"close"),
     ]
+    if close:
+        # The body was not read: the connection cannot carry another request.
+        headers.append((b"connection", b"close"))
     if status == 401:
         headers.append((b"www-authenticate", b'Bearer realm="twoway"'))
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 import pytest
 
 from delivery.email import EmailRenderer
@@ -16,7 +17,7 @@ from store.people import Person
 from web.inbox.pages import templates as inbox_templates
 
 MARKUP = '</dd><form method=post><button>View contract</button></form><meta http-equiv="refresh">'
-ESCAPED = str(jinja2.utils.markupsafe.escape(MARKUP))
+ESCAPED = str(markupsafe.escape(MARKUP))
 
 
 class MarkupEverywhere(jinja2.Undefined):
@@ -31,7 +32,7 @@ class MarkupEverywhere(jinja2.Undefined):
             raise AttributeError(name)
         return self
 
-    def __getitem__(self, key: object) -> MarkupEverywhere:
+    def __getitem__(self, *args: Any, **kwargs: Any) -> MarkupEverywhere:  # type: ignore[override]
         return self
 
     def __str__(self) -> str:
@@ -47,7 +48,7 @@ class MarkupEverywhere(jinja2.Undefined):
             # A pair, so both `for x in xs` and `for k, v in d|dictsort` see markup.
             yield (self, self)
 
-    def __call__(self, *args: object, **kwargs: object) -> MarkupEverywhere:
+    def __call__(self, *args: Any, **kwargs: Any) -> MarkupEverywhere:  # type: ignore[override]
         return self
 
     def __bool__(self) -> bool:
@@ -88,7 +89,8 @@ MAIL_ENV = EmailRenderer()._env
 def test_every_html_template_escapes_every_value_it_renders(
     env: jinja2.Environment, name: str
 ) -> None:
-    assert env.autoescape is True or env.autoescape(name), f"{name} is rendered raw"
+    escapes = env.autoescape if isinstance(env.autoescape, bool) else env.autoescape(name)
+    assert escapes, f"{name} is rendered raw"
     template = hostile_copy(env).get_template(name)
     MarkupEverywhere.iterations_left = 50
     rendered = "".join(_render(template, name))
