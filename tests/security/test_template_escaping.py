@@ -13,6 +13,7 @@ import markupsafe
 import pytest
 
 from delivery.email import EmailRenderer
+from reporting.charts import bar_chart, funnel_chart, stacked_chart
 from store.people import Person
 from web.inbox.pages import templates as inbox_templates
 
@@ -124,3 +125,12 @@ def test_the_mail_renderer_escapes_what_a_person_wrote_in_every_html_mail() -> N
         rendered = renderer.render(template, data, person, "http://127.0.0.1/inbox/t")
         assert MARKUP not in rendered.html, template
         assert ESCAPED in rendered.html, template
+
+
+def test_report_charts_show_cohort_names_as_text() -> None:
+    # Cohort names come from roster cells (departments), which an HR system writes.
+    svg = bar_chart("Adherence", [MARKUP], {MARKUP: [0.5]}, shares=True)
+    svg += funnel_chart(MARKUP, {MARKUP: 3})
+    svg += stacked_chart(MARKUP, [MARKUP], {MARKUP: [1.0]})
+    assert "<form" not in svg
+    assert "<meta" not in svg
