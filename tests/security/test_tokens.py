@@ -45,7 +45,8 @@ async def test_an_inbox_link_with_junk_appended_is_refused(
 ) -> None:
     token = link_signer.make(MENTEE, datetime.now(UTC))
     assert (await anonymous.get(f"/inbox/{token}")).status_code == 200
-    for junk in ("!", "~", "*", "%00", "("):
+    # Four characters: a lenient base64 decoder drops them and still finds its padding right.
+    for junk in ("!!!!", "~~~~", "*()!", "%00%00%00%00", "!"):
         response = await anonymous.get(f"/inbox/{token}{junk}")
         assert response.status_code == 403, junk
         assert "not valid" in response.text
