@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import signal
 import uuid
 from collections.abc import Callable
@@ -42,7 +43,7 @@ from delivery.working_hours import DEFERRED_ROLES, next_send_time
 from store import outbox_claims as claims
 from store.database import Connection, Pool
 from store.outbox_claims import ClaimedRow
-from store.people import Person, get_person
+from store.people import EMAIL_CHANGED_TEMPLATE, Person, get_person
 from twoway.bootstrap import open_runtime
 from twoway.logging import configure_logging, get_logger
 from twoway.settings import Settings, load_settings
@@ -52,6 +53,9 @@ log = get_logger(__name__)
 # The store itself is unwell: stop the batch, leases bring the rows back later.
 _STORE_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
 CHAT_ROLES = frozenset({"coordinator", "owner"})
+# Mail that must not carry an inbox link: the address change notice goes to an address that no
+# longer owns the person's inbox.
+NO_LINK_TEMPLATES = frozenset({EMAIL_CHANGED_TEMPLATE})
 Outcome = Literal["delivered", "deferred", "retrying", "failed", "lost"]
 
 
@@ -181,6 +185,7 @@ class Dispatcher:
         if person is None:
             # The roster may not be imported yet: retry with backoff rather than drop it.
             raise DeliveryError("unknown_recipient", permanent=False)
+        person = _addressed(person, row)
         if row.recipient_role in DEFERRED_ROLES:
             send_at = next_send_time(now, person)
             if send_at > now:
@@ -214,7 +219,9 @@ class Dispatcher:
         self, conn: Connection, row: ClaimedRow, person: Person, now: datetime
     ) -> EmailMessage:
         identity = self._identity
-        link = inbox_url(identity.links_base_url, identity.signer.make(person.person_id, now))
+        link = ""
+        if row.template not in NO_LINK_TEMPLATES:
+            link = inbox_url(identity.links_base_url, identity.signer.make(person.person_id, now))
         rendered = self._renderer.render(row.template, row.data, person, link)
         invite = await invite_for(
             conn, row, organizer=identity.organizer_email, attendee=person.email, now=now
@@ -262,6 +269,15 @@ class Dispatcher:
         # Our lease ran out and another dispatcher holds the row now; it will finish the job.
         log.warning("delivery_claim_lost", outbox_id=row.id)
         return "lost"
+
+
+def _addressed(person: Person, row: ClaimedRow) -> Person:
+    """The person as this row's mail must reach them: a notice of an address change goes to the
+    address it replaced (so the person hears of it), everything else to the current one."""
+    old_address = row.data.get("deliver_to")
+    if row.template == EMAIL_CHANGED_TEMPLATE and isinstance(old_address, str):
+        return dataclasses.replace(person, email=old_address)
+    return person
 
 
 # -- process entry point ----------------------------------------------------------------------

@@ -16,6 +16,7 @@ from twoway.logging import get_logger
 from twoway.settings import Settings
 from web.api import api_router
 from web.codec import codec_app
+from web.gate import RequestGate
 from web.inbox import inbox_router
 from web.problems import install_problem_handlers
 from web.report_page import report_router
@@ -33,7 +34,11 @@ _INBOX_POLICY = (
 
 async def build_services(runtime: Runtime) -> WebServices:
     settings = runtime.settings
+    # Every secret first: an empty or short one stops the start, naming its file, before any
+    # connection is made.
     credentials = credentials_from_settings(settings)
+    signer = runtime.signer()
+    keyring = keyring_from_settings(settings)
     if settings.api_key_hashes is None:
         # The path only; the key itself stays in the file for its owner to read.
         log.info("local_api_key", file=str(settings.api_key_file))
@@ -41,9 +46,11 @@ async def build_services(runtime: Runtime) -> WebServices:
         settings=settings,
         client=await runtime.client(),
         pool=await runtime.pool(),
-        signer=runtime.signer(),
+        signer=signer,
         credentials=credentials,
-        codec=EncryptionCodec(keyring_from_settings(settings)),
+        # The codec server shows payloads to operators and acts on none: it decodes plaintext
+        # payloads (e.g. a terminate reason typed in the UI) as they are.
+        codec=EncryptionCodec(keyring, refuse_unencrypted=False),
     )
 
 
@@ -108,6 +115,8 @@ def create_app(settings: Settings, *, services: WebServices | None = None) -> Fa
     )
     install_problem_handlers(app)
     install_temporal_handlers(app)
+    # Added first so it runs inside the logging middleware: refusals are logged and get headers.
+    app.add_middleware(RequestGate)
     app.middleware("http")(_headers_and_log)
 
     @app.get("/healthz", include_in_schema=False)
