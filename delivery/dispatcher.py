@@ -36,7 +36,7 @@ import asyncpg
 from delivery.email import EmailRenderer, SmtpMailer, build_message, message_id_for
 from delivery.errors import DeliveryError
 from delivery.invites import invite_for
-from delivery.links import LinkSigner, inbox_url, signer_from_settings
+from delivery.links import LinkSigner, case_url, inbox_url, signer_from_settings
 from delivery.webhook import WebhookPoster, chat_payload
 from delivery.working_hours import DEFERRED_ROLES, next_send_time
 from store import outbox_claims as claims
@@ -214,7 +214,7 @@ class Dispatcher:
         self, conn: Connection, row: ClaimedRow, person: Person, now: datetime
     ) -> EmailMessage:
         identity = self._identity
-        link = inbox_url(identity.links_base_url, identity.signer.make(person.person_id, now))
+        link = _link_for(identity, row, person.person_id, now)
         rendered = self._renderer.render(row.template, row.data, person, link)
         invite = await invite_for(
             conn, row, organizer=identity.organizer_email, attendee=person.email, now=now
@@ -265,6 +265,18 @@ class Dispatcher:
 
 
 # -- process entry point ----------------------------------------------------------------------
+
+
+# Mails that open or escalate a case lead the staff member straight to it in their workspace.
+CASE_TEMPLATES = frozenset({"escalation_opened", "escalation_overdue"})
+
+
+def _link_for(identity: MailIdentity, row: ClaimedRow, person_id: str, now: datetime) -> str:
+    escalation_key = row.data.get("escalation_key")
+    if row.template in CASE_TEMPLATES and isinstance(escalation_key, str):
+        token = identity.signer.for_staff().make(person_id, now)
+        return case_url(identity.links_base_url, token, escalation_key)
+    return inbox_url(identity.links_base_url, identity.signer.make(person_id, now))
 
 
 def dispatcher_from_settings(pool: Pool, settings: Settings) -> Dispatcher:

@@ -13,16 +13,18 @@ import hashlib
 import hmac
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 from twoway.settings import Settings, load_settings
 
 _VERSION = "v1"
-# Domain separation: the same secret could sign other things later without tokens crossing over.
+# Domain separation: the same secret signs inbox and staff links without tokens crossing over.
 _PURPOSE = b"twoway-inbox-link\n"
+_STAFF_PURPOSE = b"twoway-staff-link\n"
 _SECRET_BYTES = 32
 
 
@@ -45,6 +47,11 @@ class ExpiredLinkTokenError(LinkTokenError):
 class LinkSigner:
     secret: bytes = field(repr=False)
     ttl: timedelta = timedelta(days=14)
+    purpose: bytes = _PURPOSE
+
+    def for_staff(self) -> LinkSigner:
+        """The signer of staff workspace links: same secret, tokens that never open an inbox."""
+        return replace(self, purpose=_STAFF_PURPOSE)
 
     def make(self, person_id: str, now: datetime) -> str:
         expires = int((now + self.ttl).timestamp())
@@ -73,7 +80,7 @@ class LinkSigner:
         return person_id
 
     def _mac(self, body: str) -> bytes:
-        return hmac.new(self.secret, _PURPOSE + body.encode(), hashlib.sha256).digest()
+        return hmac.new(self.secret, self.purpose + body.encode(), hashlib.sha256).digest()
 
 
 def _b64(raw: bytes) -> str:
@@ -126,3 +133,13 @@ def verify_link_token(token: str, now: datetime, signer: LinkSigner | None = Non
 
 def inbox_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/inbox/{token}"
+
+
+def staff_url(base_url: str, token: str) -> str:
+    """The staff workspace of the person a staff token names."""
+    return f"{base_url.rstrip('/')}/staff/{token}"
+
+
+def case_url(base_url: str, token: str, escalation_key: str) -> str:
+    """One escalation case in the staff workspace (its key is ``relationship_id:escalation_id``)."""
+    return f"{staff_url(base_url, token)}/cases/{quote(escalation_key, safe='')}"

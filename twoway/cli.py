@@ -20,6 +20,7 @@ from twoway.cli_projections import projections_app
 from twoway.cli_prompts import register_prompt_commands
 from twoway.cli_report import report_command
 from twoway.cli_simulate import simulate_command
+from twoway.cli_staff import staff_app
 from twoway.demo import run_demo
 from twoway.logging import configure_logging
 from twoway.ports import PortInUseError
@@ -39,6 +40,7 @@ app.add_typer(mail_app, name="mail")
 app.add_typer(projections_app, name="projections")
 app.add_typer(programme_app, name="programme")
 app.add_typer(bench_app, name="bench")
+app.add_typer(staff_app, name="staff")
 register_prompt_commands(app)
 app.command("simulate")(simulate_command)
 app.command("report")(report_command)

@@ -110,8 +110,7 @@ async def read_roster(request: Request) -> tuple[bytes, RosterFormat]:
     raise ProblemError(
         415,
         "unsupported-media-type",
-        "Send multipart/form-data (field `file`), text/csv, an .xlsx workbook"
-        " or application/json",
+        "Send multipart/form-data (field `file`), text/csv, an .xlsx workbook or application/json",
         errors=[
             FieldProblem(
                 field="header.Content-Type", message="unsupported media type", code="media_type"
