@@ -1,6 +1,13 @@
 """The coordinators' and programme owners' workspace, and the site's front door."""
 
+from fastapi import APIRouter
+
 from web.staff.front import router as front_router
-from web.staff.pages import router as staff_router
+from web.staff.pages import router as case_router
+from web.staff.review_pages import router as review_router
+
+staff_router = APIRouter()
+staff_router.include_router(case_router)
+staff_router.include_router(review_router)
 
 __all__ = ["front_router", "staff_router"]

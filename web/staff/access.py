@@ -38,6 +38,8 @@ OWNER = "owner"
 NOTHING_HERE = "There is nothing for you here. Open the link from your most recent e-mail."
 # Enough for every programme of one organisation; more would be a sign of something else.
 _PROGRAMME_LIMIT = 500
+# A programme's definition never changes once created: each is read from its workflow once.
+_DEFINITIONS: dict[tuple[str, str], Programme] = {}
 
 
 class StaffRefusedError(Exception):
@@ -140,10 +142,14 @@ async def programme_definitions(services: WebServices) -> list[Programme]:
         if execution.id in seen:
             continue
         seen.add(execution.id)
-        handle = services.client.get_workflow_handle_for(ProgramWorkflow.run, execution.id)
-        try:
-            programmes.append(await handle.query(ProgramWorkflow.definition))
-        except (RPCError, WorkflowQueryFailedError) as error:
-            # One unreadable programme must not lock its staff out of the others.
-            log.warning("programme_definition_unreadable", error=type(error).__name__)
+        key = (services.client.namespace, execution.id)
+        if key not in _DEFINITIONS:
+            handle = services.client.get_workflow_handle_for(ProgramWorkflow.run, execution.id)
+            try:
+                _DEFINITIONS[key] = await handle.query(ProgramWorkflow.definition)
+            except (RPCError, WorkflowQueryFailedError) as error:
+                # One unreadable programme must not lock its staff out of the others.
+                log.warning("programme_definition_unreadable", error=type(error).__name__)
+                continue
+        programmes.append(_DEFINITIONS[key])
     return programmes

@@ -26,6 +26,8 @@ ACTION_TITLES = {
     "resumed": "resumed the pair",
     "ended": "ended the pair",
     "term_extended": "extended the term",
+    "overrode": "changed the proposal",
+    "approved": "approved the proposal",
 }
 
 
@@ -66,10 +68,9 @@ class AuditEntry:
         return ACTION_TITLES.get(self.action, self.action.replace("_", " "))
 
 
-async def record_action(
-    pool: Pool, relationship_id: str, action: StaffAction, at: datetime
-) -> None:
-    stream = audit_stream(relationship_id)
+async def record_action(pool: Pool, stream: str, action: StaffAction, at: datetime) -> None:
+    """Append ``action`` to the audit ``stream`` (``audit_stream`` of a relationship, or a
+    programme's)."""
     async with pool.acquire() as conn:
         for attempt in range(_APPEND_ATTEMPTS):
             try:

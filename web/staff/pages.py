@@ -23,9 +23,10 @@ from web.staff.access import (
     StaffRefusedError,
     StaffViewer,
     operator_link_token,
+    programme_definitions,
     viewer_from_token,
 )
-from web.staff.audit import StaffAction, record_action
+from web.staff.audit import StaffAction, audit_stream, record_action
 from web.staff.cases import BUSY, RESOLUTIONS, Case, open_cases, read_case, split_key
 from web.staff.rendering import page
 from web.temporal_errors import refusal_of
@@ -84,9 +85,14 @@ async def workspace(request: Request, token: str, services: Services) -> HTMLRes
     except StaffRefusedError as refusal:
         return _refused(request, refusal)
     cases = await open_cases(services, viewer)
+    if viewer.is_operator:
+        programmes = sorted(p.programme_id for p in await programme_definitions(services))
+    else:
+        programmes = sorted(viewer.roles)
     context = {
         "token": token,
         "viewer": viewer,
+        "programmes": programmes,
         "cases": cases,
         "now": services.clock(),
         "case_path": case_path,
@@ -151,7 +157,7 @@ async def case_action(
         )
     if action in NOTE_ACTIONS:
         done = StaffAction(viewer.actor, NOTE_ACTIONS[action], escalation_id=escalation_id)
-        await record_action(services.pool, relationship_id, done, services.clock())
+        await record_action(services.pool, audit_stream(relationship_id), done, services.clock())
         return RedirectResponse(case_path(token, escalation_key), status_code=303)
     if action != "resolve":
         return _refused(request, StaffRefusedError(404, "There is no such action."))
@@ -185,7 +191,7 @@ async def _resolve(
         refused = StaffAction(
             viewer.actor, "resolved", "refused", escalation_id=escalation_id, detail=code
         )
-        await record_action(services.pool, relationship_id, refused, services.clock())
+        await record_action(services.pool, audit_stream(relationship_id), refused, services.clock())
         return await _render_case(
             request, services, token, escalation_key, message=message, status=409
         )
@@ -196,6 +202,6 @@ async def _resolve(
     except RPCError as error:
         return _unavailable(request, error)
     done = StaffAction(viewer.actor, "resolved", escalation_id=escalation_id, detail=resolution)
-    await record_action(services.pool, relationship_id, done, services.clock())
+    await record_action(services.pool, audit_stream(relationship_id), done, services.clock())
     log.info("staff_case_resolved", resolution=resolution)
     return RedirectResponse(case_path(token, escalation_key), status_code=303)

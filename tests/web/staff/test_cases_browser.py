@@ -137,7 +137,7 @@ async def test_an_operator_sees_every_case_but_not_the_private_note(
     await expect(page.get_by_role("alert")).to_contain_text("not the operator token")
     await page.get_by_label("Operator token").fill(OPERATOR_TOKEN)
     await page.get_by_role("button", name="Sign in as operator").click()
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Open cases")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Your workspace")
     await page.get_by_role("link", name=relationship_id).click()
     await expect(page.locator("#case-status")).to_have_text("open")
     await expect(
