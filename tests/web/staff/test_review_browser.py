@@ -74,6 +74,22 @@ async def test_a_coordinator_approves_a_proposal_after_one_override(
         return bool(status["relationships_approved"] == len(proposal["pairs"]) - 1)
 
     await wait_for(approved, within=60, what="the approved pairs")
+
+    async def in_read_model() -> bool:
+        listed = await api.get("/api/v1/relationships", params={"programme_id": programme})
+        return len(listed.json()["items"]) == len(proposal["pairs"]) - 1
+
+    await wait_for(in_read_model, within=60, what="the pairs in the read model")
+    await page.goto(workspace)
+    await page.get_by_role("link", name="outcomes").click()
+    await expect(page.locator("#min-group-size")).to_have_text("5")
+    await expect(page.locator("#retention")).to_contain_text(
+        f"People in pairs{2 * (len(proposal['pairs']) - 1)}"
+    )
+    # One person shared an attribute: a group of one is withheld, never shown.
+    await expect(page.locator("#inclusion")).to_contain_text("withheld (fewer than 5 people)")
+    await page.get_by_role("link", name="live programme report").click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text(programme)
     await page.close()
     await stale_page.close()
 
