@@ -36,7 +36,7 @@ import asyncpg
 from delivery.email import EmailRenderer, SmtpMailer, build_message, message_id_for
 from delivery.errors import DeliveryError
 from delivery.invites import invite_for
-from delivery.links import LinkSigner, case_url, inbox_url, signer_from_settings
+from delivery.links import LinkSigner, case_url, inbox_url, signer_from_settings, staff_url
 from delivery.webhook import WebhookPoster, chat_payload
 from delivery.working_hours import DEFERRED_ROLES, next_send_time
 from store import outbox_claims as claims
@@ -272,11 +272,14 @@ CASE_TEMPLATES = frozenset({"escalation_opened", "escalation_overdue"})
 
 
 def _link_for(identity: MailIdentity, row: ClaimedRow, person_id: str, now: datetime) -> str:
+    """Participants get their inbox; coordinators and owners their workspace (or the case)."""
+    if row.recipient_role not in CHAT_ROLES:
+        return inbox_url(identity.links_base_url, identity.signer.make(person_id, now))
+    token = identity.signer.for_staff().make(person_id, now)
     escalation_key = row.data.get("escalation_key")
     if row.template in CASE_TEMPLATES and isinstance(escalation_key, str):
-        token = identity.signer.for_staff().make(person_id, now)
         return case_url(identity.links_base_url, token, escalation_key)
-    return inbox_url(identity.links_base_url, identity.signer.make(person_id, now))
+    return staff_url(identity.links_base_url, token)
 
 
 def dispatcher_from_settings(pool: Pool, settings: Settings) -> Dispatcher:
