@@ -276,10 +276,21 @@ def _link_for(identity: MailIdentity, row: ClaimedRow, person_id: str, now: date
     if row.recipient_role not in CHAT_ROLES:
         return inbox_url(identity.links_base_url, identity.signer.make(person_id, now))
     token = identity.signer.for_staff().make(person_id, now)
-    escalation_key = row.data.get("escalation_key")
-    if row.template in CASE_TEMPLATES and isinstance(escalation_key, str):
+    escalation_key = _escalation_key(row)
+    if row.template in CASE_TEMPLATES and escalation_key is not None:
         return case_url(identity.links_base_url, token, escalation_key)
     return staff_url(identity.links_base_url, token)
+
+
+def _escalation_key(row: ClaimedRow) -> str | None:
+    """The case a message is about: the escalation activity names its key; the relationship's
+    own messages name the escalation within the relationship."""
+    key, escalation_id = row.data.get("escalation_key"), row.data.get("escalation_id")
+    if isinstance(key, str):
+        return key
+    if isinstance(escalation_id, str) and row.relationship_id is not None:
+        return f"{row.relationship_id}:{escalation_id}"
+    return None
 
 
 def dispatcher_from_settings(pool: Pool, settings: Settings) -> Dispatcher:

@@ -35,6 +35,15 @@ async def test_staff_mails_link_to_the_workspace_and_escalations_to_their_case(
         recipient="coord-9",
         data={"relationship_id": "rel-links-1", "escalation_key": key, "severity": "high"},
     )
+    await add_people(pg_pool, person("coord-8"))
+    await queue(
+        pg_pool,
+        "overdue-8",
+        recipient="coord-8",
+        template="escalation_overdue",
+        data={"escalation_id": "escalation:2", "level": 2},
+        relationship_id="rel-links-2",
+    )
     await queue(pg_pool, "digest-9", recipient="owner-9", role="owner", template="programme_digest")
     await queue(
         pg_pool, "prompt-9", recipient="emp-9", role="participant", template="prompt_issued"
@@ -46,6 +55,8 @@ async def test_staff_mails_link_to_the_workspace_and_escalations_to_their_case(
     assert case.group(1) == "staff"
     assert unquote(case.group(4)) == key
     assert signer.for_staff().verify(case.group(2), clock()) == "coord-9"
+    overdue = link_in(sink, "coord-8@example.test")
+    assert unquote(overdue.group(4)) == "rel-links-2:escalation:2"
     workspace = link_in(sink, "owner-9@example.test")
     assert (workspace.group(1), workspace.group(3)) == ("staff", None)
     inbox = link_in(sink, "emp-9@example.test")
