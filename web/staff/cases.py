@@ -13,7 +13,7 @@ from starter import RelationshipHandle, relationship_handle
 from web.services import WebServices
 from web.sql_files import load_sql
 from web.staff.access import NOTHING_HERE, StaffRefusedError, StaffViewer
-from web.staff.audit import AuditEntry, audit_trail
+from web.staff.audit import AuditEntry, audit_stream, audit_trail
 from workflows.relationship import RelationshipWorkflow
 
 BUSY = "The service is busy or restarting. Please try again in a minute."
@@ -100,6 +100,27 @@ async def open_cases(services: WebServices, viewer: StaffViewer) -> list[CaseSum
     async with services.pool.acquire() as conn:
         rows = await conn.fetch(load_sql("staff_open_cases"), viewer.programme_filter)
     return [CaseSummary(**dict(row)) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """The last thing staff did on a case, so colleagues do not pick up the same one."""
+
+    actor: str
+    action: str
+    at: datetime
+
+
+async def case_standing(services: WebServices, cases: list[CaseSummary]) -> dict[str, Standing]:
+    streams = sorted({audit_stream(case.relationship_id) for case in cases})
+    async with services.pool.acquire() as conn:
+        rows = await conn.fetch(load_sql("staff_case_standing"), streams)
+    return {
+        f"{row['stream_id'].removeprefix('staff:')}:{row['escalation_id']}": Standing(
+            actor=row["actor"], action=row["action"], at=row["occurred_at"]
+        )
+        for row in rows
+    }
 
 
 async def relationship_for_staff(

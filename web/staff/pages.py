@@ -26,8 +26,16 @@ from web.staff.access import (
     programme_definitions,
     viewer_from_token,
 )
-from web.staff.audit import StaffAction, audit_stream, record_action
-from web.staff.cases import BUSY, RESOLUTIONS, Case, open_cases, read_case, split_key
+from web.staff.audit import ACTION_TITLES, StaffAction, audit_stream, record_action
+from web.staff.cases import (
+    BUSY,
+    RESOLUTIONS,
+    Case,
+    case_standing,
+    open_cases,
+    read_case,
+    split_key,
+)
 from web.staff.rendering import page
 from web.temporal_errors import refusal_of
 from workflows.relationship import RelationshipWorkflow
@@ -94,6 +102,8 @@ async def workspace(request: Request, token: str, services: Services) -> HTMLRes
         "viewer": viewer,
         "programmes": programmes,
         "cases": cases,
+        "standing": await case_standing(services, cases),
+        "action_titles": ACTION_TITLES,
         "now": services.clock(),
         "case_path": case_path,
     }

@@ -83,6 +83,12 @@ async def test_a_coordinator_goes_from_the_escalation_mail_to_a_resolved_case(
 
     await page.get_by_role("button", name="Acknowledge").click()
     await expect(page.locator("#audit")).to_contain_text("acknowledged the case")
+    # Colleagues see on the list that the case is taken.
+    await page.get_by_role("link", name="All open cases").click()
+    await expect(page.get_by_role("row", name=relationship_id)).to_contain_text(
+        f"{COORDINATOR} acknowledged the case"
+    )
+    await page.get_by_role("link", name=relationship_id).click()
     # Keyboard only: choose the resolution and send the form without a mouse.
     await page.get_by_label("Continue").focus()
     await page.keyboard.press("Space")
