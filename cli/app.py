@@ -25,6 +25,7 @@ from cli.prompts import answer, prompts
 from cli.report import report_command
 from cli.runtime import ExitCode, command_settings, console, fail
 from cli.simulate import simulate_command
+from cli.staff import staff_app
 from localstack.demo import run_demo
 from localstack.ports import PortInUseError
 from localstack.processes import ComponentFailedError
@@ -138,6 +139,7 @@ app.command(rich_help_panel=RUN)(demo)
 app.command(rich_help_panel=RUN)(status)
 app.add_typer(programme_app, name="programme", rich_help_panel=HR)
 app.add_typer(pair_app, name="pair", rich_help_panel=HR)
+app.add_typer(staff_app, name="staff", rich_help_panel=HR)
 app.command("report", rich_help_panel=HR)(report_command)
 app.command("simulate", rich_help_panel=HR)(simulate_command)
 app.command("prompts", rich_help_panel=PARTICIPANTS)(prompts)

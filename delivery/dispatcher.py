@@ -37,7 +37,7 @@ import asyncpg
 from delivery.email import EmailRenderer, SmtpMailer, build_message, message_id_for
 from delivery.errors import DeliveryError
 from delivery.invites import invite_for
-from delivery.links import LinkSigner, inbox_url, signer_from_settings
+from delivery.links import LinkSigner, case_url, inbox_url, signer_from_settings, staff_url
 from delivery.webhook import WebhookPoster, chat_payload
 from delivery.working_hours import DEFERRED_ROLES, next_send_time
 from store import outbox_claims as claims
@@ -221,7 +221,7 @@ class Dispatcher:
         identity = self._identity
         link = ""
         if row.template not in NO_LINK_TEMPLATES:
-            link = inbox_url(identity.links_base_url, identity.signer.make(person.person_id, now))
+            link = _link_for(identity, row, person.person_id, now)
         rendered = self._renderer.render(row.template, row.data, person, link)
         invite = await invite_for(
             conn, row, organizer=identity.organizer_email, attendee=person.email, now=now
@@ -281,6 +281,32 @@ def _addressed(person: Person, row: ClaimedRow) -> Person:
 
 
 # -- process entry point ----------------------------------------------------------------------
+
+
+# Mails that open or escalate a case lead the staff member straight to it in their workspace.
+CASE_TEMPLATES = frozenset({"escalation_opened", "escalation_overdue"})
+
+
+def _link_for(identity: MailIdentity, row: ClaimedRow, person_id: str, now: datetime) -> str:
+    """Participants get their inbox; coordinators and owners their workspace (or the case)."""
+    if row.recipient_role not in CHAT_ROLES:
+        return inbox_url(identity.links_base_url, identity.signer.make(person_id, now))
+    token = identity.signer.for_staff().make(person_id, now)
+    escalation_key = _escalation_key(row)
+    if row.template in CASE_TEMPLATES and escalation_key is not None:
+        return case_url(identity.links_base_url, token, escalation_key)
+    return staff_url(identity.links_base_url, token)
+
+
+def _escalation_key(row: ClaimedRow) -> str | None:
+    """The case a message is about: the escalation activity names its key; the relationship's
+    own messages name the escalation within the relationship."""
+    key, escalation_id = row.data.get("escalation_key"), row.data.get("escalation_id")
+    if isinstance(key, str):
+        return key
+    if isinstance(escalation_id, str) and row.relationship_id is not None:
+        return f"{row.relationship_id}:{escalation_id}"
+    return None
 
 
 def dispatcher_from_settings(

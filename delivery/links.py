@@ -13,16 +13,18 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 from twoway.secret_files import SecretFileError, load_or_create_secret
 from twoway.settings import Settings
 
 _VERSION = "v1"
-# Domain separation: the same secret could sign other things later without tokens crossing over.
+# Domain separation: the same secret signs inbox and staff links without tokens crossing over.
 _PURPOSE = b"twoway-inbox-link\n"
+_STAFF_PURPOSE = b"twoway-staff-link\n"
 _SECRET_BYTES = 32
 # version . base64url(person id) . expiry in epoch seconds . base64url(32-byte HMAC), nothing else.
 _TOKEN_SHAPE = re.compile(r"v1\.[A-Za-z0-9_-]{1,400}\.[1-9][0-9]{0,11}\.[A-Za-z0-9_-]{43}")
@@ -48,6 +50,11 @@ class ExpiredLinkTokenError(LinkTokenError):
 class LinkSigner:
     secret: bytes = field(repr=False)
     ttl: timedelta = timedelta(days=14)
+    purpose: bytes = _PURPOSE
+
+    def for_staff(self) -> LinkSigner:
+        """The signer of staff workspace links: same secret, tokens that never open an inbox."""
+        return replace(self, purpose=_STAFF_PURPOSE)
 
     def make(self, person_id: str, now: datetime) -> str:
         expires = int((now + self.ttl).timestamp())
@@ -79,7 +86,7 @@ class LinkSigner:
         return person_id
 
     def _mac(self, body: str) -> bytes:
-        return hmac.new(self.secret, _PURPOSE + body.encode(), hashlib.sha256).digest()
+        return hmac.new(self.secret, self.purpose + body.encode(), hashlib.sha256).digest()
 
 
 def _b64(raw: bytes) -> str:
@@ -135,3 +142,13 @@ def verify_link_token(token: str, now: datetime, signer: LinkSigner) -> str:
 
 def inbox_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/inbox/{token}"
+
+
+def staff_url(base_url: str, token: str) -> str:
+    """The staff workspace of the person a staff token names."""
+    return f"{base_url.rstrip('/')}/staff/{token}"
+
+
+def case_url(base_url: str, token: str, escalation_key: str) -> str:
+    """One escalation case in the staff workspace (its key is ``relationship_id:escalation_id``)."""
+    return f"{staff_url(base_url, token)}/cases/{quote(escalation_key, safe='')}"

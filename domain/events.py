@@ -259,6 +259,8 @@ class EscalationResolved(EventBase):
         "relationship_ended",
     ]
     note: LongText | None = None
+    # The staff member who resolved it; None for the system and for events recorded before.
+    actor: Identifier | None = None
 
 
 # -- mutual evolution -------------------------------------------------------------------------
@@ -315,6 +317,7 @@ class TermExtended(EventBase):
     type: Literal["term_extended"] = "term_extended"
     previous_term_end: AwareDatetime
     term_end: AwareDatetime
+    actor: Identifier | None = None
 
 
 # -- closing ----------------------------------------------------------------------------------

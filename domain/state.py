@@ -111,6 +111,7 @@ class Escalation(DomainModel):
     status: EscalationStatus = EscalationStatus.OPEN
     resolution: str | None = None
     resolved_at: AwareDatetime | None = None
+    resolved_by: str | None = None
 
 
 class Reflection(DomainModel):

@@ -21,6 +21,7 @@ from web.inbox import inbox_router
 from web.problems import install_problem_handlers
 from web.report_page import report_router
 from web.services import WebServices
+from web.staff import front_router, staff_router
 from web.temporal_errors import install_temporal_handlers
 
 log = get_logger(__name__)
@@ -57,7 +58,7 @@ async def build_services(runtime: Runtime) -> WebServices:
 def loggable_path(path: str) -> str:
     """The path with secrets masked: inbox paths carry link tokens, local codec paths a token."""
     parts = path.split("/")
-    if len(parts) > 2 and parts[1] == "inbox":
+    if len(parts) > 2 and parts[1] in ("inbox", "staff"):
         parts[2] = "{token}"
     if len(parts) == 4 and parts[1] == "codec" and parts[3] in ("encode", "decode"):
         parts[2] = "{token}"
@@ -72,7 +73,7 @@ async def _headers_and_log(
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     path = request.url.path
-    if path.startswith("/inbox") or path.startswith("/codec"):
+    if path.startswith(("/inbox", "/codec", "/staff")):
         # Personal pages and decoded payloads: never cached, never framed.
         response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("Content-Security-Policy", _INBOX_POLICY)
@@ -127,6 +128,8 @@ def create_app(settings: Settings, *, services: WebServices | None = None) -> Fa
     app.include_router(api_router)
     app.include_router(report_router)
     app.include_router(inbox_router)
+    app.include_router(staff_router)
+    app.include_router(front_router)
     app.mount("/codec", codec)
     if services is not None:
         app.state.services = services
