@@ -45,6 +45,7 @@ from store.database import Connection, Pool
 from store.outbox_claims import ClaimedRow
 from store.people import EMAIL_CHANGED_TEMPLATE, Person, get_person
 from twoway.bootstrap import open_runtime
+from twoway.heartbeat import Heartbeat, heartbeat_at
 from twoway.logging import configure_logging, get_logger
 from twoway.settings import Settings, load_settings
 
@@ -125,7 +126,9 @@ class Dispatcher:
         policy: DispatchPolicy | None = None,
         clock: Callable[[], datetime] = utc_now,
         renderer: EmailRenderer | None = None,
+        heartbeat: Heartbeat | None = None,
     ) -> None:
+        self._heartbeat = heartbeat
         self._pool = pool
         self._mailer = mailer
         self._identity = identity
@@ -159,6 +162,9 @@ class Dispatcher:
                 # The database may be restarting; the supervisor should not see this as death.
                 log.warning("dispatch_batch_failed", error=type(error).__name__)
                 report = DispatchReport()
+            else:
+                if self._heartbeat is not None:
+                    self._heartbeat.beat()  # PostgreSQL answered this round
             if report.claimed >= self._policy.batch_size:
                 continue
             with contextlib.suppress(TimeoutError):
@@ -333,7 +339,14 @@ def dispatcher_from_settings(
         links_base_url=settings.links_base_url,
         signer=signer or signer_from_settings(settings),
     )
-    return Dispatcher(pool, mailer=mailer, identity=identity, chat=chat, policy=policy)
+    return Dispatcher(
+        pool,
+        mailer=mailer,
+        identity=identity,
+        chat=chat,
+        policy=policy,
+        heartbeat=heartbeat_at(settings.heartbeat_file),
+    )
 
 
 async def serve(settings: Settings, *, once: bool = False) -> None:

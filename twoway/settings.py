@@ -54,6 +54,14 @@ class Settings(BaseSettings):
         description="Workflows kept in worker memory; ~150 KiB each. Size to open relationships.",
     )
     log_level: str = "INFO"
+    heartbeat_file: Path | None = Field(
+        default=None,
+        description=(
+            "Worker and dispatcher touch this file after each round that reached their service;"
+            " `twoway healthcheck --file` reads it (container health checks)."
+        ),
+    )
+    heartbeat_interval_seconds: float = Field(default=10.0, gt=0)
     # -- delivery (e-mail, calendar, chat) ------------------------------------------------------
     smtp_host: str = Field(default="127.0.0.1", description="SMTP relay the dispatcher sends to.")
     smtp_username: str | None = None

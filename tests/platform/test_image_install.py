@@ -1,7 +1,8 @@
 """The image's install, reproduced without Docker: only what the Dockerfile copies, installed into
 a fresh virtual environment outside the source tree, then every compose service's command started
-against a test stack until it answers. A package the Dockerfile forgets fails here, not in
-production.
+against a test stack until it answers (the web app on its health URL, the worker and the
+dispatcher through their own compose health checks). A package the Dockerfile forgets fails
+here, not in production.
 
 The third-party dependencies are the ones this suite runs on (installed from the same lock the
 image installs); the project itself is built from the copied files alone, without the network.
@@ -50,11 +51,11 @@ def copied_sources() -> list[str]:
     return sources
 
 
-def image_services() -> dict[str, list[str]]:
-    """Each compose service that runs the twoway image, with its command."""
+def image_services() -> dict[str, dict[str, Any]]:
+    """Each compose service that runs the twoway image."""
     compose: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     return {
-        name: service["command"]
+        name: service
         for name, service in compose["services"].items()
         if service.get("image") == IMAGE
     }
@@ -130,11 +131,15 @@ def process_environment(
         TWOWAY_SMTP_HOST="127.0.0.1",
         TWOWAY_SMTP_PORT=str(free_port()),
         TWOWAY_LOG_LEVEL="INFO",
+        TWOWAY_HEARTBEAT_INTERVAL_SECONDS="1",
     )
     return env
 
 
-def web_answers(port: int) -> Callable[[str], bool]:
+Answered = Callable[[str], bool]
+
+
+def web_answers(port: int) -> Answered:
     def answered(_output: str) -> bool:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as reply:
@@ -145,13 +150,22 @@ def web_answers(port: int) -> Callable[[str], bool]:
     return answered
 
 
-def logged(line: str) -> Callable[[str], bool]:
-    return lambda output: line in output
+def health_check_passes(image: Path, service: dict[str, Any], heartbeat: Path) -> Answered:
+    """The service's own compose health check, run from the image, on this run's heartbeat."""
+    check = list(service["healthcheck"]["test"][1:])
+    assert check[:3] == ["twoway", "healthcheck", "--file"], check
+    check[3] = str(heartbeat)
+
+    def answered(_output: str) -> bool:
+        done = subprocess.run(
+            [str(image / "twoway"), *check[1:]], capture_output=True, timeout=30, check=False
+        )
+        return done.returncode == 0
+
+    return answered
 
 
-def wait_until_answers(
-    process: subprocess.Popen[bytes], log: Path, answered: Callable[[str], bool]
-) -> None:
+def wait_until_answers(process: subprocess.Popen[bytes], log: Path, answered: Answered) -> None:
     deadline = time.monotonic() + ANSWER_WITHIN
     while time.monotonic() < deadline:
         output = log.read_text(errors="replace")
@@ -196,7 +210,7 @@ def start_every_service(image: Path, database_url: str, temporal: str, work: Pat
 
     # As compose orders them: migrations first, to completion.
     migrate = subprocess.run(
-        [str(image / "twoway"), *services["migrate"][1:]],
+        [str(image / "twoway"), *services["migrate"]["command"][1:]],
         env=env,
         cwd=work,
         capture_output=True,
@@ -206,14 +220,16 @@ def start_every_service(image: Path, database_url: str, temporal: str, work: Pat
     )
     assert migrate.returncode == 0, migrate.stdout + migrate.stderr
 
-    ready = {
-        "worker": logged("worker started"),
-        "web": web_answers(web_port),
-        "dispatcher": logged("dispatcher_started"),
-    }
-    for name, answered in ready.items():
+    for name in ("worker", "web", "dispatcher"):
+        heartbeat = work / f"{name}.alive"
+        answered = (
+            web_answers(web_port)
+            if name == "web"
+            else health_check_passes(image, services[name], heartbeat)
+        )
         log = work / f"{name}.log"
-        process = run_service(image, services[name], env, log)
+        service_env = {**env, "TWOWAY_HEARTBEAT_FILE": str(heartbeat)}
+        process = run_service(image, services[name]["command"], service_env, log)
         try:
             wait_until_answers(process, log, answered)
         finally:
