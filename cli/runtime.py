@@ -20,8 +20,9 @@ from twoway.bootstrap import Runtime, open_runtime
 from twoway.logging import configure_logging
 from twoway.settings import Settings, load_settings
 
-console = Console()
-errors = Console(stderr=True)
+# soft_wrap: a message piped to a file or a script is one line, not cut at 80 columns.
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 
 class ExitCode(IntEnum):
