@@ -94,7 +94,8 @@ async def test_one_new_check_in_does_not_move_any_published_figure(pg_pool: Pool
     async with pg_pool.acquire() as conn:
         after = await programme_report(conn, "prog-reads", min_group_size=K)
 
-    assert before.programme.figures is not None and after.programme.figures is not None
+    assert before.programme.figures is not None
+    assert after.programme.figures is not None
     published = before.programme.figures.mentor_satisfaction
     assert not published.suppressed, "a closed round of six people is published"
     assert after.programme.figures.mentor_satisfaction == published
@@ -126,7 +127,8 @@ async def test_published_means_are_rounded_to_one_decimal(pg_pool: Pool) -> None
     figures = report.programme.figures
     assert figures is not None
     for figure in (figures.mentor_satisfaction, figures.mentee_psychological_safety):
-        assert figure.value is not None and figure.value < 4.0
+        assert figure.value is not None
+        assert figure.value < 4.0
         assert round(figure.value, 1) == figure.value
 
 
