@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from domain.commands import (
     EndRelationship,
     ExtendTerm,
+    InvolvePartners,
     OpenEscalation,
     PauseRelationship,
     RecordLeaveEnded,
@@ -24,6 +25,7 @@ from domain.state import RelationshipState
 CoordinatorCommand = Annotated[
     OpenEscalation
     | ResolveEscalation
+    | InvolvePartners
     | PauseRelationship
     | ResumeRelationship
     | EndRelationship
