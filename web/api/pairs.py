@@ -11,6 +11,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.state import MeetingStatus, RelationshipState
+from domain.views import escalation_shown_to_participants, participant_phase
 from starter import (
     PairRequest,
     relationship_handle,
@@ -124,7 +125,8 @@ def _status(state: RelationshipState, workflow_status: str) -> PairStatus:
         mentor_id=state.mentor_id,
         mentee_id=state.mentee_id,
         workflow_status=workflow_status,
-        phase=state.phase.value,
+        # As the two people see it: a case they were not told of would point at its raiser.
+        phase=participant_phase(state).value,
         mode=state.mode.value,
         health=state.health.level.value,
         health_reasons=list(state.health.reason_codes),
@@ -133,7 +135,7 @@ def _status(state: RelationshipState, workflow_status: str) -> PairStatus:
         contract_version_in_force=state.contract_in_force,
         meetings_held=sum(1 for m in meetings if m.status == MeetingStatus.HELD),
         meetings_missed=sum(1 for m in meetings if m.status == MeetingStatus.MISSED),
-        escalation_open=state.escalation_open,
+        escalation_open=escalation_shown_to_participants(state),
         awaiting_response_from=list(state.awaiting_response_from),
         open_prompts=[
             PromptSummary(

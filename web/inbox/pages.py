@@ -17,6 +17,7 @@ from temporalio.service import RPCError
 from domain.commands import AnswerPrompt
 from domain.prompts import Prompt, PromptKind
 from domain.validation import is_duplicate_answer
+from domain.views import participant_phase
 from twoway.answering import apply_answer
 from twoway.logging import get_logger
 from web.inbox.access import (
@@ -105,6 +106,7 @@ async def relationship_page(
     context = {
         "token": token,
         "state": state,
+        "phase": participant_phase(state),
         "role": state.role_of(person_id),
         "entries": entries,
         "contract": state.contract,
@@ -185,7 +187,9 @@ async def submit_answer(
         resent = _resent_answer(relationship, person_id, prompt_id, answer_id)
         if resent is not None:
             receipt = AnswerReceipt(
-                prompt_id=prompt_id, duplicate=True, phase=relationship.state.phase.value
+                prompt_id=prompt_id,
+                duplicate=True,
+                phase=participant_phase(relationship.state).value,
             )
             return _answered_page(request, token, relationship, resent, receipt)
         prompt = open_prompt_of(relationship, person_id, prompt_id)

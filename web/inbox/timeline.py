@@ -78,13 +78,19 @@ def _own_answer(event: Event, person_id: str) -> list[str]:
     return []
 
 
+def _partners_checkin(event: Event, person_id: str) -> bool:
+    # When the partner answered is theirs alone: to the minute, next to a mediation, it would
+    # name who raised a concern. The round itself shows (its prompts), not who finished when.
+    return isinstance(event, CheckInSubmitted) and event.respondent_id != person_id
+
+
 def entries_for(
     state: RelationshipState, events: list[Event], person_id: str
 ) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     for event in events:
         own = _own_answer(event, person_id)
-        if event.type in HIDDEN_TYPES and not own:
+        if (event.type in HIDDEN_TYPES and not own) or _partners_checkin(event, person_id):
             continue
         entries.append(TimelineEntry(line=describe_event(state, event), own_answer=own))
     return entries
