@@ -106,7 +106,6 @@ async def relationship_page(
     context = {
         "token": token,
         "state": state,
-        "phase": participant_phase(state),
         "role": state.role_of(person_id),
         "entries": entries,
         "contract": state.contract,
