@@ -18,6 +18,8 @@ from temporalio.worker import PollerBehaviorAutoscaling, Worker
 from activities.programme_activities import programme_activities
 from activities.relationship_activities import relationship_activities
 from store.database import create_pool
+from store.personal_data import Sealer
+from twoway.converter import sealer_from_settings
 from twoway.logging import configure_logging, get_logger
 from twoway.settings import Settings, load_settings
 from twoway.stack_state import resolve_database_url
@@ -37,6 +39,7 @@ def twoway_worker(
     *,
     max_cached_workflows: int = DEFAULT_CACHED_WORKFLOWS,
     extra_workflows: Sequence[type] = (),
+    sealer: Sealer | None = None,
 ) -> Worker:
     """The one worker configuration: every workflow, every activity, the shared sandbox.
 
@@ -47,7 +50,7 @@ def twoway_worker(
         client,
         task_queue=task_queue,
         workflows=[*ALL_WORKFLOWS, *extra_workflows],
-        activities=[*relationship_activities(pool), *programme_activities(pool)],
+        activities=[*relationship_activities(pool, sealer), *programme_activities(pool)],
         workflow_runner=sandbox_runner(),
         max_cached_workflows=max_cached_workflows,
         # One poller for new workflow tasks is the SDK default; autoscaling lifts throughput
@@ -60,7 +63,11 @@ def twoway_worker(
 
 def build_worker(client: Client, pool: asyncpg.Pool, settings: Settings) -> Worker:
     return twoway_worker(
-        client, pool, settings.task_queue, max_cached_workflows=settings.max_cached_workflows
+        client,
+        pool,
+        settings.task_queue,
+        max_cached_workflows=settings.max_cached_workflows,
+        sealer=sealer_from_settings(settings),
     )
 
 

@@ -35,12 +35,15 @@ from store.database import Connection, Pool
 from store.escalations import NewEscalation, OverdueChange
 from store.event_store import NewEvent
 from store.outbox import OutboxMessage
+from store.personal_data import Sealer
 from store.relationships import RelationshipRow, upsert_relationship
 
 
 class RelationshipActivities:
-    def __init__(self, pool: Pool) -> None:
+    def __init__(self, pool: Pool, sealer: Sealer | None = None) -> None:
         self._pool = pool
+        # Seals personal values in the event store (crypto-shredding); None stores them plain.
+        self._sealer = sealer
 
     @activity.defn(name="record_events")
     async def record_events(self, request: RecordEventsInput) -> RecordEventsResult:
@@ -51,10 +54,12 @@ class RelationshipActivities:
             return RecordEventsResult(appended=0, already_recorded=0)
         events = [NewEvent(**e.model_dump()) for e in request.events]
         async with self._pool.acquire() as conn, conn.transaction():
+            if self._sealer is not None:
+                events = await self._sealer.seal_events(conn, request.stream_id, events)
             appended = await event_store.append_events(conn, request.stream_id, events)
             if appended < len(events):
                 await _reject_conflicting_history(conn, request.stream_id, events)
-            projected = await _project(conn, request)
+            projected = await _project(conn, request, self._sealer)
             queued = [
                 await outbox.enqueue(conn, OutboxMessage(**message.model_dump()))
                 for message in request.notifications
@@ -133,9 +138,9 @@ def _check_notification(request: NotificationRequest) -> None:
     require_aware(request.not_before, "not_before")
 
 
-def relationship_activities(pool: Pool) -> list[Callable[..., Any]]:
+def relationship_activities(pool: Pool, sealer: Sealer | None = None) -> list[Callable[..., Any]]:
     """Every relationship activity bound to ``pool``, ready for ``Worker(activities=...)``."""
-    impl = RelationshipActivities(pool)
+    impl = RelationshipActivities(pool, sealer)
     return [
         impl.record_events,
         impl.enqueue_notification,
@@ -152,9 +157,9 @@ async def _reject_conflicting_history(
         raise history_conflict(stream_id, conflicts)
 
 
-async def _project(conn: Connection, request: RecordEventsInput) -> bool:
+async def _project(conn: Connection, request: RecordEventsInput, sealer: Sealer | None) -> bool:
     """Update the read tables from the stored events, in the append's transaction."""
-    if await project_stream(conn, request.stream_id) is not None:
+    if await project_stream(conn, request.stream_id, sealer) is not None:
         return True
     # Nothing the projector can fold yet (the stream does not start with a proposal): keep the
     # row current from the workflow's snapshot. A rebuild derives rows from events only.

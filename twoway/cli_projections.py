@@ -12,6 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from projections.rebuild import DEFAULT_BATCH_SIZE, RebuildResult, rebuild_read_models
 from projections.reports import DEFAULT_MIN_GROUP_SIZE, programme_report
 from store.database import connect
+from store.personal_data import Sealer
+from twoway.converter import sealer_from_settings
 from twoway.logging import configure_logging
 from twoway.settings import load_settings
 from twoway.stack_state import resolve_database_url
@@ -40,7 +42,9 @@ def rebuild(
     ] = DEFAULT_BATCH_SIZE,
 ) -> None:
     """Empty every read table and rebuild it from the events, in one transaction."""
-    result = asyncio.run(_rebuild(_database_url(), batch_size))
+    # The deployment key unseals personal values; an erased person's stay unreadable.
+    sealer = sealer_from_settings(load_settings())
+    result = asyncio.run(_rebuild(_database_url(), batch_size, sealer))
     console.print(
         f"rebuilt {result.projected} relationship(s) from {result.events} event(s)"
         + (f"; skipped {result.skipped} stream(s) without a proposal" if result.skipped else "")
@@ -52,7 +56,7 @@ def rebuild(
     )
 
 
-async def _rebuild(database_url: str, batch_size: int) -> RebuildResult:
+async def _rebuild(database_url: str, batch_size: int, sealer: Sealer) -> RebuildResult:
     conn = await connect(database_url)
     columns = (
         TextColumn("rebuilding read models"),
@@ -68,7 +72,9 @@ async def _rebuild(database_url: str, batch_size: int) -> RebuildResult:
             def advance(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            return await rebuild_read_models(conn, batch_size=batch_size, progress=advance)
+            return await rebuild_read_models(
+                conn, batch_size=batch_size, progress=advance, sealer=sealer
+            )
     finally:
         await conn.close()
 

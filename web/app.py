@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request, Response
 from delivery.links import signer_from_settings
 from store.database import create_pool
 from twoway.codec import EncryptionCodec
-from twoway.converter import keyring_from_settings
+from twoway.converter import keyring_from_settings, sealer_from_settings
 from twoway.logging import get_logger
 from twoway.settings import Settings
 from twoway.stack_state import resolve_database_url
@@ -48,6 +48,7 @@ async def build_services(settings: Settings) -> WebServices:
         signer=signer_from_settings(settings),
         credentials=credentials,
         codec=EncryptionCodec(keyring_from_settings(settings)),
+        sealer=sealer_from_settings(settings),
     )
 
 

@@ -102,7 +102,7 @@ async def relationship_page(
     except RPCError as error:
         return _unavailable(request, error)
     state = relationship.state
-    entries = await personal_timeline(services.pool, state, person_id)
+    entries = await personal_timeline(services.pool, state, person_id, services.sealer)
     context = {
         "token": token,
         "state": state,

@@ -25,6 +25,7 @@ from domain.state import RelationshipState
 from domain.views import describe_event
 from store.database import Pool
 from store.event_store import read_stream
+from store.personal_data import Sealer
 
 # Bookkeeping the person has no use for, or facts derived from someone else's private answers.
 HIDDEN_TYPES = frozenset(
@@ -97,14 +98,17 @@ def entries_for(
 
 
 async def personal_timeline(
-    pool: Pool, state: RelationshipState, person_id: str
+    pool: Pool, state: RelationshipState, person_id: str, sealer: Sealer | None = None
 ) -> list[TimelineEntry]:
     async with pool.acquire() as conn:
         stored = await read_stream(conn, state.relationship_id)
+        datas = [row.data for row in stored]
+        if sealer is not None:
+            datas = await sealer.unseal_all(conn, datas)
     events: list[Event] = []
-    for row in stored:
+    for data in datas:
         try:
-            events.append(EVENT_ADAPTER.validate_python(row.data))
+            events.append(EVENT_ADAPTER.validate_python(data))
         except ValidationError:
             # An event of a newer schema than this web process knows: skip, never fail the page.
             continue
