@@ -42,6 +42,8 @@ class RebuildResult:
     skipped: int
     # People erased earlier whom the events named again, scrubbed before the commit.
     erased_scrubbed: int = 0
+    # Events written before sealing whose personal values were sealed by this rebuild.
+    events_sealed: int = 0
 
 
 async def rebuild_read_models(
@@ -54,6 +56,8 @@ async def rebuild_read_models(
     """Every read table again from the events; an erased person's sealed values come back as
     `erased` (their key is gone), so the rebuilt read model cannot name them."""
     async with conn.transaction():
+        # Events stored before sealing existed are sealed first (a no-op once they all are).
+        sealed = 0 if sealer is None else await sealer.seal_stored_events(conn)
         await conn.execute(load_sql("truncate_read_models"))
         stream_ids = [r["stream_id"] for r in await conn.fetch(load_sql("select_stream_ids"))]
         done = projected = events = 0
@@ -72,6 +76,7 @@ async def rebuild_read_models(
         events=events,
         skipped=len(stream_ids) - projected,
         erased_scrubbed=erased_scrubbed,
+        events_sealed=sealed,
     )
 
 

@@ -7,9 +7,9 @@ appended, every personal value in them is sealed with the key of the person it b
 - the words a participant wrote (`PERSONAL_TEXT` fields of an event they authored: check-in notes,
   meeting logs, reflections, a decline reason, contract and goal texts they proposed).
 
-Readers unseal with the same keys. Erasure deletes the person's key: from then on their values
-read as `ERASED_ID` / `ERASED_TEXT`, in the live store, in any backup of it, and in every read
-model rebuilt from it, without rewriting the append-only table.
+Readers unseal with the same keys. Erasure deletes the person's key (`store.erasure`): from then
+on their values read as `ERASED_ID` / `ERASED_TEXT`, in the live store, in any backup of it, and
+in every read model rebuilt from it, without rewriting the append-only table.
 
 Sealing is deterministic (the nonce is derived from the key and the value, as in AES-SIV): a
 retried append seals to the same bytes, so the event store still recognises a replayed batch.
@@ -41,7 +41,6 @@ PERSONAL_TEXT = frozenset(
         "private_note",
         "learned",
         "taught",
-        "reason",
         "hopes_to_teach",
         "hopes_to_learn",
         "description",
@@ -50,6 +49,8 @@ PERSONAL_TEXT = frozenset(
         "confidentiality_terms",
     }
 )
+# `reason` is free text only where a person gives one; elsewhere it is a machine code.
+PERSONAL_TEXT_OF_TYPE = {"match_declined": frozenset({"reason"})}
 # The fields that name an event's author, in the order they are looked for.
 AUTHOR_FIELDS = (
     "respondent_id",
@@ -61,6 +62,12 @@ AUTHOR_FIELDS = (
     "consented_by",
 )
 _PROPOSAL = "relationship_proposed"
+_STREAMS_SQL = "SELECT DISTINCT stream_id FROM events ORDER BY stream_id"
+_STREAM_SQL = (
+    "SELECT stream_version, event_type, occurred_at, data FROM events"
+    " WHERE stream_id = $1 ORDER BY stream_version"
+)
+_RESEAL_SQL = "UPDATE events SET data = $3 WHERE stream_id = $1 AND stream_version = $2"
 _NONCE = 12
 
 
@@ -149,12 +156,42 @@ class Sealer:
             result.append(_unseal(data, cache))
         return result
 
+    async def seal_stored_events(self, conn: Connection) -> int:
+        """One-off for a store written before sealing: seal its plain personal values in place.
+
+        The only rewrite the append-only table ever gets (its guard trigger is lifted for this
+        transaction): values already sealed stay as they are, so running it again changes
+        nothing. People erased before sealing existed get a key that is deleted at once, so
+        their values end up unreadable like everyone else's. Returns how many events changed.
+        """
+        changed = 0
+        await conn.execute("ALTER TABLE events DISABLE TRIGGER events_reject_update_delete")
+        for stream_id in [r["stream_id"] for r in await conn.fetch(_STREAMS_SQL)]:
+            rows = await conn.fetch(_STREAM_SQL, stream_id)
+            plain = [
+                NewEvent(r["stream_version"], r["event_type"], 0, r["occurred_at"], r["data"])
+                for r in rows
+            ]
+            for before, after in zip(
+                plain, await self.seal_events(conn, stream_id, plain), strict=True
+            ):
+                if after.data != before.data:
+                    await conn.execute(_RESEAL_SQL, stream_id, before.stream_version, after.data)
+                    changed += 1
+        await conn.execute("ALTER TABLE events ENABLE TRIGGER events_reject_update_delete")
+        await conn.execute(
+            "DELETE FROM person_keys WHERE person_digest IN (SELECT person_digest FROM erasures)"
+        )
+        return changed
+
     async def _participants(
         self, conn: Connection, stream_id: str, events: Sequence[NewEvent]
     ) -> list[str]:
         for event in events:
             if event.event_type == _PROPOSAL:
-                return [event.data["mentor_id"], event.data["mentee_id"]]
+                proposal = await self.unseal(conn, event.data)
+                ids = (proposal["mentor_id"], proposal["mentee_id"])
+                return [pid for pid in ids if pid != ERASED_ID]
         stored = await conn.fetchval(
             "SELECT data FROM events WHERE stream_id = $1 AND event_type = $2"
             " ORDER BY stream_version LIMIT 1",
@@ -167,33 +204,30 @@ class Sealer:
         return [p for p in (proposal["mentor_id"], proposal["mentee_id"]) if p != ERASED_ID]
 
 
-async def shred(conn: Connection, person_id: str) -> bool:
-    """Delete the person's data key: every value sealed with it is unreadable from now on."""
-    deleted = await conn.fetchval(
-        "DELETE FROM person_keys WHERE person_digest = $1 RETURNING 1", person_digest(person_id)
-    )
-    return deleted is not None
-
-
 def _seal_event(data: dict[str, Any], keys: Mapping[str, _Key]) -> dict[str, Any]:
     author = next((data[f] for f in AUTHOR_FIELDS if data.get(f) in keys), None)
-    sealed: dict[str, Any] = _seal(data, keys, keys.get(author) if author else None)
+    text = PERSONAL_TEXT | PERSONAL_TEXT_OF_TYPE.get(str(data.get("type")), frozenset())
+    sealed: dict[str, Any] = _seal(data, keys, keys.get(author) if author else None, text)
     return sealed
 
 
-def _seal(value: Any, keys: Mapping[str, _Key], author: _Key | None) -> Any:
+def _seal(value: Any, keys: Mapping[str, _Key], author: _Key | None, text: frozenset[str]) -> Any:
     if isinstance(value, dict):
         return {
             name: _seal_text(item, author)
-            if name in PERSONAL_TEXT and isinstance(item, str) and item and author is not None
-            else _seal(item, keys, author)
+            if name in text and _plain(item) and author is not None
+            else _seal(item, keys, author, text)
             for name, item in value.items()
         }
     if isinstance(value, list):
-        return [_seal(item, keys, author) for item in value]
+        return [_seal(item, keys, author, text) for item in value]
     if isinstance(value, str) and value in keys:
         return _token("i", keys[value], value)
     return value
+
+
+def _plain(value: Any) -> bool:
+    return isinstance(value, str) and bool(value) and not value.startswith(SEALED)
 
 
 def _seal_text(text: str, author: _Key) -> str:

@@ -53,6 +53,11 @@ def rebuild(
             if result.erased_scrubbed
             else ""
         )
+        + (
+            f"; sealed the personal values of {result.events_sealed} older event(s)"
+            if result.events_sealed
+            else ""
+        )
     )
 
 

@@ -80,7 +80,7 @@ def _unavailable(request: Request, error: RPCError) -> HTMLResponse:
 @router.get("/{token}", response_class=HTMLResponse)
 async def inbox(request: Request, token: str, services: Services) -> HTMLResponse:
     try:
-        person_id = person_from_token(services, token)
+        person_id = await person_from_token(services, token)
         listing = await inbox_listing(services, person_id)
     except RefusedError as refusal:
         return _refused(request, refusal)
@@ -95,7 +95,7 @@ async def relationship_page(
     request: Request, token: str, relationship_id: str, services: Services
 ) -> HTMLResponse:
     try:
-        person_id = person_from_token(services, token)
+        person_id = await person_from_token(services, token)
         relationship = await relationship_of(services, person_id, relationship_id)
     except RefusedError as refusal:
         return _refused(request, refusal)
@@ -116,7 +116,7 @@ async def relationship_page(
 async def _prompt_context(
     services: WebServices, token: str, relationship_id: str, prompt_id: str
 ) -> tuple[str, Relationship, Prompt]:
-    person_id = person_from_token(services, token)
+    person_id = await person_from_token(services, token)
     relationship = await relationship_of(services, person_id, relationship_id)
     return person_id, relationship, open_prompt_of(relationship, person_id, prompt_id)
 
@@ -181,7 +181,7 @@ async def submit_answer(
     if not _ANSWER_ID.match(answer_id):
         answer_id = _new_answer_id()
     try:
-        person_id = person_from_token(services, token)
+        person_id = await person_from_token(services, token)
         relationship = await relationship_of(services, person_id, relationship_id)
         resent = _resent_answer(relationship, person_id, prompt_id, answer_id)
         if resent is not None:
