@@ -33,8 +33,12 @@ from domain.prompts import (
 from projections.rebuild import rebuild_read_models
 from starter import PairRequest, start_relationship
 from store.database import Pool
+from store.erasure import person_digest
 from store.people import Person, upsert_person
+from store.personal_data import Sealer
 from tests.domain.support import checkin, terms
+from tests.fixtures.temporal import TEST_KEYRING
+from tests.projections.builders import NamedPair, record
 from tests.web.conftest import (  # noqa: F401  (fixtures of the real web stack)
     client,
     link_signer,
@@ -258,3 +262,31 @@ async def test_personal_values_in_the_event_store_are_never_stored_in_the_clear(
     assert stored
     for needle in (mentor.person_id, mentee.person_id, HOPES, NOTE, PARTNER_HOPES):
         assert not any(needle in row["data"] for row in stored), f"{needle!r} stored in the clear"
+
+
+async def test_a_rebuild_seals_events_stored_before_sealing_and_shreds_people_erased_earlier(
+    pg_pool: Pool,
+) -> None:
+    pair = NamedPair(1, "prog-before-sealing")
+    pair.run_to_completion()
+    await record(pg_pool, pair.relationship_id, pair.events, 1)  # plain, as older releases did
+    mentor, mentee = pair.state.mentor_id, pair.state.mentee_id
+    # Erased by an older release: read model scrubbed, events left as they were.
+    await pg_pool.execute("INSERT INTO erasures (person_digest) VALUES ($1)", person_digest(mentor))
+    assert await _tables_holding(pg_pool, mentor) != []
+
+    sealer = Sealer(TEST_KEYRING.current_id, TEST_KEYRING.keys)
+    async with pg_pool.acquire() as conn:
+        first = await rebuild_read_models(conn, sealer=sealer)
+        again = await rebuild_read_models(conn, sealer=sealer)
+        stored = await conn.fetch(
+            "SELECT data FROM events WHERE stream_id = $1", pair.relationship_id
+        )
+        readable = await sealer.unseal_all(conn, [row["data"] for row in stored])
+
+    assert first.events_sealed > 0
+    assert again.events_sealed == 0
+    assert await _tables_holding(pg_pool, mentor) == []
+    assert "events" not in await _tables_holding(pg_pool, mentee)
+    assert mentee in str(readable)
+    assert mentor not in str(readable)
