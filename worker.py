@@ -17,13 +17,12 @@ from temporalio.worker import PollerBehaviorAutoscaling, Worker
 
 from activities.programme_activities import programme_activities
 from activities.relationship_activities import relationship_activities
-from store.database import create_pool
 from store.personal_data import Sealer
+from twoway.bootstrap import open_runtime
 from twoway.converter import sealer_from_settings
 from twoway.logging import configure_logging, get_logger
 from twoway.settings import Settings, load_settings
-from twoway.stack_state import resolve_database_url
-from twoway.temporal_client import connect_client, sandbox_runner
+from twoway.temporal_client import sandbox_runner
 from workflows import ALL_WORKFLOWS
 
 log = get_logger(__name__)
@@ -72,18 +71,16 @@ def build_worker(client: Client, pool: asyncpg.Pool, settings: Settings) -> Work
 
 
 async def run_worker(settings: Settings) -> None:
-    client = await connect_client(settings)
-    pool = await create_pool(resolve_database_url(settings))
-    worker = build_worker(client, pool, settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    log.info("worker started", task_queue=settings.task_queue, namespace=settings.namespace)
-    async with worker:
-        await stop.wait()
-        log.info("worker stopping")
-    await pool.close()
+    async with open_runtime(settings) as runtime:
+        worker = build_worker(await runtime.client(), await runtime.pool(), settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        log.info("worker started", task_queue=settings.task_queue, namespace=settings.namespace)
+        async with worker:
+            await stop.wait()
+            log.info("worker stopping")
 
 
 def main() -> None:

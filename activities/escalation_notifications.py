@@ -7,7 +7,7 @@ the coordinator opens from the message, because outbox data ends up in e-mails.
 from __future__ import annotations
 
 from activities.models import EscalationCase
-from store.escalations import EscalationRow
+from store.escalations import EscalationRow, NewEscalation
 from store.outbox import OutboxMessage
 
 ESCALATION_OPENED = "escalation_opened"
@@ -22,7 +22,7 @@ def overdue_key(escalation_key: str, level: int) -> str:
     return f"{escalation_key}:overdue:{level}"
 
 
-def escalation_opened(case: EscalationCase) -> OutboxMessage:
+def escalation_opened(case: EscalationCase | NewEscalation) -> OutboxMessage:
     return _message(case, opened_key(case.escalation_key), "coordinator", ESCALATION_OPENED)
 
 
@@ -31,7 +31,7 @@ def escalation_overdue(case: EscalationRow) -> OutboxMessage:
 
 
 def _message(
-    case: EscalationCase | EscalationRow, key: str, role: str, template: str
+    case: EscalationCase | NewEscalation | EscalationRow, key: str, role: str, template: str
 ) -> OutboxMessage:
     return OutboxMessage(
         idempotency_key=key,

@@ -1,4 +1,4 @@
-"""Inputs and outputs of the relationship activities: the contract with the workflow.
+"""The relationship activities' contract with the workflow: their inputs, outputs and stubs.
 
 Kept free of validation constraints on purpose: a payload that fails pydantic validation while
 being decoded fails as a retryable "Failed decoding arguments" (retried without end under the
@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel
+from temporalio import activity
 
 
 class EventEnvelope(BaseModel):
@@ -37,7 +38,9 @@ class RelationshipSnapshot(BaseModel):
 class RecordEventsInput(BaseModel):
     stream_id: str  # the relationship id (= workflow id)
     events: list[EventEnvelope]
-    snapshot: RelationshipSnapshot  # read-model row after these events
+    # Sent by workflows recorded before the projector derived every row from the events; the
+    # activity ignores it. Kept so that their scheduled inputs still decode.
+    snapshot: RelationshipSnapshot | None = None
     # Messages these events cause, queued in the same transaction (a transactional outbox):
     # the events and their messages exist together or not at all, in one activity.
     notifications: list[NotificationRequest] = []
@@ -57,11 +60,6 @@ class NotificationRequest(BaseModel):
     template: str
     data: dict[str, str | int | bool | None]
     not_before: datetime | None = None
-
-
-class NotificationQueued(BaseModel):
-    outbox_id: int
-    newly_queued: bool
 
 
 class EscalationCase(BaseModel):
@@ -90,3 +88,28 @@ class EscalationUpdate(BaseModel):
     respond_by: datetime | None = None
     resolution: str | None = None
     occurred_at: datetime
+
+
+# -- activity stubs ---------------------------------------------------------------------------
+# The workflow calls activities through these, so calls are type-checked (argument and result)
+# without importing the implementations, whose database and logging imports must stay out of
+# the workflow sandbox. `activities.relationship_activities` implements each one under the same
+# name; a test keeps names and signatures equal.
+
+
+@activity.defn(name="record_events")
+async def record_events(request: RecordEventsInput) -> RecordEventsResult:
+    """Append a batch of events, project them and queue their messages, in one transaction."""
+    raise NotImplementedError("a stub: the worker runs RelationshipActivities.record_events")
+
+
+@activity.defn(name="open_escalation")
+async def open_escalation(case: EscalationCase) -> EscalationRecorded:
+    """Only histories recorded before escalations were projected from events call this."""
+    raise NotImplementedError("a stub: the worker runs RelationshipActivities.open_escalation")
+
+
+@activity.defn(name="update_escalation")
+async def update_escalation(update: EscalationUpdate) -> None:
+    """Only histories recorded before escalations were projected from events call this."""
+    raise NotImplementedError("a stub: the worker runs RelationshipActivities.update_escalation")

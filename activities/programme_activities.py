@@ -2,13 +2,13 @@
 
 Matching runs here and never in the workflow: it imports compiled packages the sandbox cannot
 load, and a 5,000 x 5,000 assignment takes seconds, far longer than a workflow task may take.
-Each activity is idempotent by (programme, version) or (programme, digest number).
+Each activity is idempotent by (programme, version) or (programme, digest number), and
+implements the stub of the same name in `activities.programme_models`, which the workflow calls.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -25,18 +25,8 @@ from activities.programme_models import (
     RevisionChecked,
 )
 from domain.matching.assignment import match
-from domain.matching.constraints import VIOLATION_TEXT, violations
-from domain.matching.context import PairContext
-from domain.matching.explain import proposed_pair
-from domain.matching.model import (
-    MatchingProblem,
-    MatchingResult,
-    RolePreference,
-    Side,
-    UnmatchedPerson,
-    UnmatchedReason,
-)
-from domain.matching.sides import split_sides
+from domain.matching.model import MatchingProblem
+from domain.matching.review import review_problems, reviewed_result
 from domain.programme import Proposal
 from roster.importer import load_candidates, load_reporting_lines, load_sql
 from roster.proposals import load_proposal, record_proposal
@@ -89,10 +79,10 @@ class ProgrammeActivities:
     @activity.defn(name="revise_proposal")
     async def revise_proposal(self, request: ReviseProposalInput) -> RevisionChecked:
         problem = await self._problem(request.setup)
-        problems = _check_pairs(problem, request)
+        problems = review_problems(problem, request.pairs)
         if problems:
             return RevisionChecked(problems=problems, proposal=None)
-        result = _revised_result(problem, request)
+        result = reviewed_result(problem, request.pairs)
         async with self._pool.acquire() as conn:
             proposal = await record_proposal(
                 conn, request.setup.programme_id, request.version, result
@@ -156,61 +146,6 @@ class ProgrammeActivities:
 def _flat(evaluation: dict[str, Any]) -> dict[str, Any]:
     # Outbox data holds scalars only; the per-reason counts are in the stored evaluation.
     return {k: v for k, v in evaluation.items() if not isinstance(v, dict)}
-
-
-def _check_pairs(problem: MatchingProblem, request: ReviseProposalInput) -> list[str]:
-    """Hard constraints, sides and capacity of a proposal a coordinator has edited."""
-    people = {c.person_id: c for c in problem.candidates}
-    context = PairContext.of(problem)
-    problems: list[str] = []
-    load: Counter[str] = Counter(p.mentor_id for p in problem.occupied)
-    load.update(p.mentee_id for p in problem.occupied)
-    for pair in request.pairs:
-        label = f"{pair.mentor_id} -> {pair.mentee_id}"
-        mentor, mentee = people.get(pair.mentor_id), people.get(pair.mentee_id)
-        if mentor is None or mentee is None:
-            problems.append(f"{label}: both people must be enrolled in the programme")
-            continue
-        if mentor.role_preference is RolePreference.MENTEE:
-            problems.append(f"{label}: {mentor.person_id} enrolled as a mentee only")
-        if mentee.role_preference is RolePreference.MENTOR:
-            problems.append(f"{label}: {mentee.person_id} enrolled as a mentor only")
-        problems += [f"{label}: {VIOLATION_TEXT[v]}" for v in violations(mentor, mentee, context)]
-        load.update((pair.mentor_id, pair.mentee_id))
-    for person_id, count in sorted(load.items()):
-        if person_id in people and count > people[person_id].capacity:
-            problems.append(f"{person_id}: {count} pairs for {people[person_id].capacity} places")
-    return problems
-
-
-def _revised_result(problem: MatchingProblem, request: ReviseProposalInput) -> MatchingResult:
-    people = {c.person_id: c for c in problem.candidates}
-    pairs = tuple(
-        proposed_pair(problem, people[p.mentor_id], people[p.mentee_id]) for p in request.pairs
-    )
-    paired = {p.mentor_id for p in pairs} | {p.mentee_id for p in pairs}
-    sides = split_sides(problem)
-    unmatched = tuple(
-        UnmatchedPerson(
-            person_id=person.person_id,
-            side=side,
-            reasons=(
-                UnmatchedReason(code="left_out_by_review", detail="not in the reviewed proposal"),
-            ),
-        )
-        for side, group, places in (
-            (Side.MENTOR, sides.mentors, sides.mentor_capacity),
-            (Side.MENTEE, sides.mentees, sides.mentee_capacity),
-        )
-        for person, free in zip(group, places, strict=True)
-        if free > 0 and person.person_id not in paired
-    )
-    return MatchingResult(
-        pairs=pairs,
-        unmatched=tuple(sorted(unmatched, key=lambda u: u.person_id)),
-        total_score=sum(p.score for p in pairs),
-        method="review",
-    )
 
 
 def programme_activities(pool: Pool) -> list[Callable[..., Any]]:

@@ -1,4 +1,4 @@
-"""Inputs and outputs of the programme activities: the contract with the programme workflow.
+"""The programme activities' contract with the programme workflow: inputs, outputs and stubs.
 
 Pure pydantic (no numpy/scipy): the workflow imports this module inside Temporal's sandbox.
 Ids and scores only; explanations and the roster stay in PostgreSQL.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
+from temporalio import activity
 
 from domain.matching.model import (
     MatchingConstraints,
@@ -66,3 +67,33 @@ class CloseOutInput(BaseModel):
     coordinator_ids: list[str]
     evaluation: ProgrammeEvaluation
     evaluated_at: datetime
+
+
+# -- activity stubs ---------------------------------------------------------------------------
+# Typed call targets for the workflow; `activities.programme_activities` implements each one
+# under the same name (matching needs numpy/scipy, which cannot load in the sandbox). A test
+# keeps names and signatures equal.
+
+
+@activity.defn(name="propose_matches")
+async def propose_matches(request: ProposeMatchesInput) -> Proposal:
+    """Match the enrolled people and store the proposal under its version."""
+    raise NotImplementedError("a stub: the worker runs ProgrammeActivities.propose_matches")
+
+
+@activity.defn(name="revise_proposal")
+async def revise_proposal(request: ReviseProposalInput) -> RevisionChecked:
+    """Check a coordinator's edited proposal and store it when every pair is acceptable."""
+    raise NotImplementedError("a stub: the worker runs ProgrammeActivities.revise_proposal")
+
+
+@activity.defn(name="send_programme_digest")
+async def send_programme_digest(request: DigestInput) -> DigestSent:
+    """Queue the periodic digest for every coordinator of the programme."""
+    raise NotImplementedError("a stub: the worker runs ProgrammeActivities.send_programme_digest")
+
+
+@activity.defn(name="close_out_programme")
+async def close_out_programme(request: CloseOutInput) -> None:
+    """Store the evaluation and queue it for the owner and the coordinators."""
+    raise NotImplementedError("a stub: the worker runs ProgrammeActivities.close_out_programme")

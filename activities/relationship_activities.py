@@ -1,7 +1,11 @@
-"""The relationship workflow's side effects: record events, queue messages, handle escalations.
+"""The relationship workflow's side effects: record events with their projection and messages.
 
 Each activity does one thing and is idempotent by a key taken from business data (stream
 version, idempotency key, escalation key), never by run id, which changes at continue-as-new.
+Each implements the stub of the same name in `activities.models`, which the workflow calls.
+
+`open_escalation` and `update_escalation` stay registered for histories recorded before the
+projector derived escalation cases from the events; newer workflows no longer call them.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from activities.models import (
     EscalationCase,
     EscalationRecorded,
     EscalationUpdate,
-    NotificationQueued,
     NotificationRequest,
     RecordEventsInput,
     RecordEventsResult,
@@ -29,14 +32,14 @@ from activities.validation import (
     require_aware,
     require_text,
 )
-from projections.projector import project_stream
+from projections.projector import Projected, project_new_events
+from projections.writer import EscalationNews
 from store import escalations, event_store, outbox
 from store.database import Connection, Pool
 from store.escalations import NewEscalation, OverdueChange
 from store.event_store import NewEvent
 from store.outbox import OutboxMessage
 from store.personal_data import Sealer
-from store.relationships import RelationshipRow, upsert_relationship
 
 
 class RelationshipActivities:
@@ -59,18 +62,17 @@ class RelationshipActivities:
             appended = await event_store.append_events(conn, request.stream_id, events)
             if appended < len(events):
                 await _reject_conflicting_history(conn, request.stream_id, events)
-            projected = await _project(conn, request, self._sealer)
-            queued = [
-                await outbox.enqueue(conn, OutboxMessage(**message.model_dump()))
-                for message in request.notifications
-            ]
+            projected = await project_new_events(conn, request.stream_id, self._sealer)
+            messages = [OutboxMessage(**m.model_dump()) for m in request.notifications]
+            messages += _escalation_notices(projected)
+            queued = [await outbox.enqueue(conn, message) for message in messages]
         newly_queued = sum(1 for q in queued if q.newly_queued)
         activity_logger().info(
             "events_recorded",
             appended=appended,
             already_recorded=len(events) - appended,
             last_version=events[-1].stream_version,
-            read_model_updated=projected,
+            read_model_updated=projected is not None,
             notifications_queued=newly_queued,
         )
         return RecordEventsResult(
@@ -78,19 +80,6 @@ class RelationshipActivities:
             already_recorded=len(events) - appended,
             notifications_queued=newly_queued,
         )
-
-    @activity.defn(name="enqueue_notification")
-    async def enqueue_notification(self, request: NotificationRequest) -> NotificationQueued:
-        _check_notification(request)
-        async with self._pool.acquire() as conn:
-            queued = await outbox.enqueue(conn, OutboxMessage(**request.model_dump()))
-        activity_logger().info(
-            "notification_queued",
-            outbox_id=queued.outbox_id,
-            newly_queued=queued.newly_queued,
-            template=request.template,
-        )
-        return NotificationQueued(outbox_id=queued.outbox_id, newly_queued=queued.newly_queued)
 
     @activity.defn(name="open_escalation")
     async def open_escalation(self, case: EscalationCase) -> EscalationRecorded:
@@ -143,7 +132,6 @@ def relationship_activities(pool: Pool, sealer: Sealer | None = None) -> list[Ca
     impl = RelationshipActivities(pool, sealer)
     return [
         impl.record_events,
-        impl.enqueue_notification,
         impl.open_escalation,
         impl.update_escalation,
     ]
@@ -157,23 +145,15 @@ async def _reject_conflicting_history(
         raise history_conflict(stream_id, conflicts)
 
 
-async def _project(conn: Connection, request: RecordEventsInput, sealer: Sealer | None) -> bool:
-    """Update the read tables from the stored events, in the append's transaction."""
-    if await project_stream(conn, request.stream_id, sealer) is not None:
-        return True
-    # Nothing the projector can fold yet (the stream does not start with a proposal): keep the
-    # row current from the workflow's snapshot. A rebuild derives rows from events only.
-    return await upsert_relationship(conn, _relationship_row(request))
+def _escalation_notices(projected: Projected | None) -> list[OutboxMessage]:
+    """Tell the coordinator of each case these events opened, the owner of each that climbed.
 
-
-def _relationship_row(request: RecordEventsInput) -> RelationshipRow:
-    newest = request.events[-1]
-    return RelationshipRow(
-        **request.snapshot.model_dump(),
-        last_version=newest.stream_version,
-        # The event's own time, not now(): rebuilding the projection must give the same row.
-        updated_at=newest.occurred_at,
-    )
+    Built here and not in the projector: a rebuild projects the same cases and must send nothing.
+    """
+    news = EscalationNews() if projected is None else projected.escalations
+    return [notices.escalation_opened(case) for case in news.opened] + [
+        notices.escalation_overdue(case) for case in news.overdue
+    ]
 
 
 async def _mark_overdue(conn: Connection, update: EscalationUpdate) -> bool:

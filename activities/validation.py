@@ -21,15 +21,12 @@ def require_text(value: str, field: str) -> None:
 
 def check_record_events(request: RecordEventsInput) -> None:
     require_text(request.stream_id, "stream_id")
-    if request.snapshot.relationship_id != request.stream_id:
-        raise invalid_input("snapshot.relationship_id must equal stream_id")
     _check_versions(request.events)
     for event in request.events:
         require_text(event.event_type, "event_type")
         if event.schema_version < 1:
             raise invalid_input(f"schema_version must be >= 1 (event {event.stream_version})")
         require_aware(event.occurred_at, "occurred_at")
-    require_aware(request.snapshot.next_due_at, "snapshot.next_due_at")
 
 
 def _check_versions(events: list[EventEnvelope]) -> None:

@@ -40,12 +40,12 @@ from delivery.links import LinkSigner, inbox_url, signer_from_settings
 from delivery.webhook import WebhookPoster, chat_payload
 from delivery.working_hours import DEFERRED_ROLES, next_send_time
 from store import outbox_claims as claims
-from store.database import Connection, Pool, create_pool
+from store.database import Connection, Pool
 from store.outbox_claims import ClaimedRow
 from store.people import Person, get_person
+from twoway.bootstrap import open_runtime
 from twoway.logging import configure_logging, get_logger
 from twoway.settings import Settings, load_settings
-from twoway.stack_state import resolve_database_url
 
 log = get_logger(__name__)
 
@@ -267,7 +267,9 @@ class Dispatcher:
 # -- process entry point ----------------------------------------------------------------------
 
 
-def dispatcher_from_settings(pool: Pool, settings: Settings) -> Dispatcher:
+def dispatcher_from_settings(
+    pool: Pool, settings: Settings, *, signer: LinkSigner | None = None
+) -> Dispatcher:
     password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
     mailer = SmtpMailer(
         host=settings.smtp_host,
@@ -287,15 +289,16 @@ def dispatcher_from_settings(pool: Pool, settings: Settings) -> Dispatcher:
     identity = MailIdentity(
         sender=settings.mail_from,
         links_base_url=settings.links_base_url,
-        signer=signer_from_settings(settings),
+        signer=signer or signer_from_settings(settings),
     )
     return Dispatcher(pool, mailer=mailer, identity=identity, chat=chat, policy=policy)
 
 
 async def serve(settings: Settings, *, once: bool = False) -> None:
-    pool = await create_pool(resolve_database_url(settings), min_size=1, max_size=2)
-    try:
-        dispatcher = dispatcher_from_settings(pool, settings)
+    async with open_runtime(settings, pool_max_size=2) as runtime:
+        dispatcher = dispatcher_from_settings(
+            await runtime.pool(), settings, signer=runtime.signer()
+        )
         if once:
             await dispatcher.run_once()
             return
@@ -304,8 +307,6 @@ async def serve(settings: Settings, *, once: bool = False) -> None:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
         await dispatcher.run_forever(stop)
-    finally:
-        await pool.close()
 
 
 def main(argv: list[str] | None = None) -> None:

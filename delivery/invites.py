@@ -6,6 +6,7 @@ from datetime import datetime
 
 from delivery.calendar import Invite, build_invite
 from delivery.series import fold_series
+from projections.meeting_series import SERIES_EVENT_TYPES
 from store.database import Connection
 from store.outbox_claims import ClaimedRow, series_events
 
@@ -36,7 +37,7 @@ async def invite_for(
         return None
     # The series as it stood when the message was queued: a late message must not announce a
     # newer state than its own (and its SEQUENCE stays below any later update's).
-    events = await series_events(conn, row.relationship_id, row.created_at)
+    events = await series_events(conn, row.relationship_id, row.created_at, SERIES_EVENT_TYPES)
     series = fold_series(row.relationship_id, events)
     if series is None:
         return None

@@ -15,10 +15,9 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache
 from pathlib import Path
 
-from twoway.settings import Settings, load_settings
+from twoway.settings import Settings
 
 _VERSION = "v1"
 # Domain separation: the same secret could sign other things later without tokens crossing over.
@@ -101,6 +100,7 @@ def load_or_create_link_secret(path: Path) -> bytes:
 
 
 def signer_from_settings(settings: Settings) -> LinkSigner:
+    """The signer for the settings the caller read at its edge (see ``twoway.bootstrap``)."""
     if settings.link_secret is not None:
         secret = settings.link_secret.get_secret_value().encode()
         if len(secret) < 16:
@@ -110,18 +110,13 @@ def signer_from_settings(settings: Settings) -> LinkSigner:
     return LinkSigner(secret=secret, ttl=settings.link_ttl)
 
 
-@cache
-def _default_signer() -> LinkSigner:
-    return signer_from_settings(load_settings())
+def make_link_token(person_id: str, now: datetime, signer: LinkSigner) -> str:
+    return signer.make(person_id, now)
 
 
-def make_link_token(person_id: str, now: datetime, signer: LinkSigner | None = None) -> str:
-    return (signer or _default_signer()).make(person_id, now)
-
-
-def verify_link_token(token: str, now: datetime, signer: LinkSigner | None = None) -> str:
+def verify_link_token(token: str, now: datetime, signer: LinkSigner) -> str:
     """The person id bound to ``token``, else raises a ``LinkTokenError`` (invalid or expired)."""
-    return (signer or _default_signer()).verify(token, now)
+    return signer.verify(token, now)
 
 
 def inbox_url(base_url: str, token: str) -> str:

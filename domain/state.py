@@ -27,6 +27,20 @@ class Phase(StrEnum):
 
 TERMINAL_PHASES = frozenset({Phase.COMPLETED, Phase.DECLINED, Phase.ENDED_EARLY})
 
+# Every phase in the order a relationship lives through them: the way forward, then how it
+# ends, the good end first. Reports list phases in this order.
+LIFECYCLE_ORDER: tuple[Phase, ...] = (
+    *(phase for phase in Phase if phase not in TERMINAL_PHASES),
+    Phase.COMPLETED,
+    Phase.ENDED_EARLY,
+    Phase.DECLINED,
+)
+
+
+def is_terminal_phase(phase: str) -> bool:
+    """Whether a phase (as the read tables store it) is one a relationship never leaves."""
+    return phase in TERMINAL_PHASES
+
 
 class Mode(StrEnum):
     REVERSE = "reverse"

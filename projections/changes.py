@@ -1,7 +1,8 @@
 """The pure half of the projector: from a stream's state and new events to read-table changes.
 
 Meetings and pending prompts are derived from the folded state (a diff between before and after
-the batch), check-in answers and reflections from the events themselves. Either way the result
+the batch); check-in answers, reflections and escalation cases from the events themselves, in
+their order. Either way the result
 depends only on the events, never on how they were split into batches: that is what makes a
 rebuild identical to the live tables.
 """
@@ -12,7 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.events import CheckInSubmitted, Event, ReflectionSubmitted, RelationshipProposed
+from domain.escalation_cases import OPENING_LEVEL, escalation_assignee, escalation_key
+from domain.events import (
+    CheckInSubmitted,
+    EscalationOpened,
+    EscalationOverdue,
+    EscalationResolved,
+    Event,
+    ReflectionSubmitted,
+    RelationshipProposed,
+)
 from domain.prompts import Prompt
 from domain.schedule import next_due_at
 from domain.state import Meeting, RelationshipState
@@ -25,6 +35,7 @@ from projections.rows import (
     RelationshipReadRow,
 )
 from projections.stream import ProjectedStream, advance, start_stream
+from store.escalations import EscalationChange, NewEscalation, OverdueChange, Resolution
 
 
 class ProjectionError(Exception):
@@ -40,6 +51,8 @@ class Changes:
     prompts_closed: list[tuple[str, str]] = field(default_factory=list)
     checkin_answers: list[CheckInAnswerRow] = field(default_factory=list)
     reflections: list[ClosingReflectionRow] = field(default_factory=list)
+    # In event order: a case opens before it goes overdue, and goes overdue before it resolves.
+    escalations: list[EscalationChange] = field(default_factory=list)
 
 
 def project_events(
@@ -55,12 +68,15 @@ def project_events(
     stream, rest = _starting_point(before, events)
     answers: list[CheckInAnswerRow] = []
     reflections: list[ClosingReflectionRow] = []
+    escalations: list[EscalationChange] = []
     for event in rest:
         state = stream.relationship
         if isinstance(event, CheckInSubmitted):
             answers.append(_checkin_row(state, event))
         elif isinstance(event, ReflectionSubmitted):
             reflections.append(_reflection_row(state, event))
+        elif isinstance(event, EscalationOpened | EscalationOverdue | EscalationResolved):
+            escalations.append(_escalation_change(state, event))
         stream = advance(stream, event)
     opened, closed = _prompt_diff(before, stream)
     changes = Changes(
@@ -70,6 +86,7 @@ def project_events(
         prompts_closed=closed,
         checkin_answers=answers,
         reflections=reflections,
+        escalations=escalations,
     )
     return stream, changes
 
@@ -208,3 +225,31 @@ def _reflection_row(state: RelationshipState, e: ReflectionSubmitted) -> Closing
         want_renewal=e.want_renewal,
         submitted_at=e.occurred_at,
     )
+
+
+def _escalation_change(
+    state: RelationshipState, e: EscalationOpened | EscalationOverdue | EscalationResolved
+) -> EscalationChange:
+    key = escalation_key(state.relationship_id, e.escalation_id)
+    if isinstance(e, EscalationOpened):
+        return NewEscalation(
+            escalation_key=key,
+            relationship_id=state.relationship_id,
+            programme_id=state.programme_id,
+            reason_codes=list(e.reasons),
+            severity=e.severity.value,
+            level=OPENING_LEVEL,
+            assigned_to=escalation_assignee(state, OPENING_LEVEL),
+            respond_by=e.respond_by,
+            opened_at=e.occurred_at,
+            private_note=e.private_note,
+        )
+    if isinstance(e, EscalationOverdue):
+        return OverdueChange(
+            escalation_key=key,
+            level=e.level,
+            assigned_to=escalation_assignee(state, e.level),
+            respond_by=e.respond_by,
+            occurred_at=e.occurred_at,
+        )
+    return Resolution(escalation_key=key, resolution=e.resolution, resolved_at=e.occurred_at)

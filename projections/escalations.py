@@ -1,9 +1,9 @@
 """The escalation read model: cases with reason codes, severity, assignee, deadline, escalation
 to the owner, resolution and time to resolve (the `escalation_cases` view).
 
-The cases themselves are written by the `open_escalation` / `update_escalation` activities
-(`store/escalations.py`); this is the coordinator- and report-facing view of them, which leaves
-out the participant's private note.
+The cases themselves are projected from the escalation events with the other read tables
+(`changes.py`, written through `store/escalations.py`); this is the coordinator- and
+report-facing view of them, which leaves out the participant's private note.
 """
 
 from __future__ import annotations

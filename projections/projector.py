@@ -17,7 +17,7 @@ import asyncpg
 from domain.events import EVENT_ADAPTER, Event
 from projections.changes import project_events
 from projections.stream import ProjectedStream
-from projections.writer import write_changes
+from projections.writer import EscalationNews, write_changes
 from store.database import Connection
 from store.personal_data import Sealer
 from store.sql_files import load_sql
@@ -32,6 +32,12 @@ class StoredRecord:
     data: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Projected:
+    version: int  # the stream version the read tables now reflect
+    escalations: EscalationNews
+
+
 async def project_stream(
     conn: Connection, stream_id: str, sealer: Sealer | None = None
 ) -> int | None:
@@ -41,6 +47,14 @@ async def project_stream(
     Must run inside the caller's transaction. `sealer` reads the personal values of a store
     that seals them (`store.personal_data`).
     """
+    projected = await project_new_events(conn, stream_id, sealer)
+    return None if projected is None else projected.version
+
+
+async def project_new_events(
+    conn: Connection, stream_id: str, sealer: Sealer | None = None
+) -> Projected | None:
+    """`project_stream`, also telling which escalation cases this projection opened or raised."""
     await conn.execute(load_sql("lock_stream_projection"), stream_id)
     current = await load_projected(conn, stream_id)
     since = 0 if current is None else current.version
@@ -48,10 +62,10 @@ async def project_stream(
     if current is None and (not records or records[0].event_type != PROPOSAL_TYPE):
         return None
     if not records:
-        return since
-    projected = project_events(current, parse_events(records))
-    await write_changes(conn, [projected])
-    return projected[0].version
+        return Projected(since, EscalationNews())
+    stream, changes = project_events(current, parse_events(records))
+    news = await write_changes(conn, [(stream, changes)])
+    return Projected(stream.version, news)
 
 
 async def load_projected(conn: Connection, stream_id: str) -> ProjectedStream | None:

@@ -1,22 +1,45 @@
-"""Applies projected changes to the read tables (one `executemany` per table)."""
+"""Applies projected changes to the read tables (one `executemany` per table).
+
+Escalation cases are the exception: they are few, and each change is applied on its own so the
+caller learns which cases opened or climbed (the live projector announces those).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import assert_never
 
 from projections.changes import Changes
 from projections.rows import params
 from projections.stream import ProjectedStream
+from store import escalations
 from store.database import Connection
+from store.escalations import (
+    EscalationChange,
+    EscalationRow,
+    NewEscalation,
+    OverdueChange,
+    Resolution,
+)
 from store.sql_files import load_sql
+
+
+@dataclass(slots=True)
+class EscalationNews:
+    """Cases this write opened, and cases it moved overdue (as they now stand)."""
+
+    opened: list[NewEscalation] = field(default_factory=list)
+    overdue: list[EscalationRow] = field(default_factory=list)
 
 
 async def write_changes(
     conn: Connection, projected: Sequence[tuple[ProjectedStream, Changes]]
-) -> None:
+) -> EscalationNews:
     """Write the changes of one or more streams; the caller owns the transaction."""
+    news = EscalationNews()
     if not projected:
-        return
+        return news
     changes = [c for _, c in projected]
     await _many(conn, "project_relationship", [params(c.relationship) for c in changes])
     await _many(conn, "upsert_meeting", [params(m) for c in changes for m in c.meetings])
@@ -36,6 +59,30 @@ async def write_changes(
         "upsert_projection_state",
         [(s.relationship.relationship_id, s.version, s.to_json()) for s, _ in projected],
     )
+    for change in (e for c in changes for e in c.escalations):
+        await _apply_escalation(conn, change, news)
+    return news
+
+
+async def _apply_escalation(
+    conn: Connection, change: EscalationChange, news: EscalationNews
+) -> None:
+    # Each statement is idempotent (a case opens once, climbs only upwards, resolves once), so
+    # cases an earlier release wrote through their own activities are met, not doubled.
+    match change:
+        case NewEscalation():
+            if await escalations.open_escalation(conn, change):
+                news.opened.append(change)
+        case OverdueChange():
+            case = await escalations.mark_overdue(conn, change)
+            if case is not None:
+                news.overdue.append(case)
+        case Resolution():
+            await escalations.resolve(
+                conn, change.escalation_key, change.resolution, change.resolved_at
+            )
+        case _:
+            assert_never(change)
 
 
 async def _many(conn: Connection, statement: str, rows: Sequence[tuple[object, ...]]) -> None:

@@ -9,24 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from html import escape
 
+from domain.state import LIFECYCLE_ORDER
 from projections.report_model import Figure, GroupFigures, GroupReport, ProgrammeReport
 from projections.reports import programme_report
 from reporting.charts import bar_chart, funnel_chart, stacked_chart
 from reporting.health_timeline import LEVELS, WeeklyHealth, health_changes, weekly_health
 from store.database import Connection
-
-PHASE_ORDER = (
-    "proposed",
-    "onboarding",
-    "contracting",
-    "active",
-    "mediation",
-    "paused",
-    "closing",
-    "completed",
-    "ended_early",
-    "declined",
-)
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -140,7 +128,7 @@ def _programme_body(group: GroupReport, weeks: list[WeeklyHealth]) -> str:
 
 
 def _phases(figures: GroupFigures) -> dict[str, int]:
-    return {phase: figures.pairs_by_phase.get(phase, 0) for phase in PHASE_ORDER}
+    return {phase.value: figures.pairs_by_phase.get(phase.value, 0) for phase in LIFECYCLE_ORDER}
 
 
 def _health_chart(weeks: list[WeeklyHealth]) -> str:

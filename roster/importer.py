@@ -31,6 +31,8 @@ class ImportReport:
     unchanged: int = 0
     skipped_lines: tuple[int, ...] = ()
     issues: tuple[RosterIssue, ...] = field(default_factory=tuple)
+    # Header as written -> field it was read as, where the two differ (aliases, spacing, case).
+    columns_read_as: tuple[tuple[str, str], ...] = ()
 
 
 async def import_roster(
@@ -39,7 +41,7 @@ async def import_roster(
     """Enrol the roster's people in the programme; see the module docstring for bad files."""
     issues = tuple(sorted(parsed.issues, key=lambda i: (i.line, i.field)))
     if issues and not skip_invalid:
-        return ImportReport(imported=False, issues=issues)
+        return ImportReport(imported=False, issues=issues, columns_read_as=_read_as(parsed))
     bad = parsed.bad_lines
     entries = [entry for line, entry in parsed.entries if line not in bad]
     async with conn.transaction():
@@ -55,7 +57,12 @@ async def import_roster(
         unchanged=len(entries) - len(touched | added),
         skipped_lines=tuple(sorted(bad)),
         issues=issues,
+        columns_read_as=_read_as(parsed),
     )
+
+
+def _read_as(parsed: ParsedRoster) -> tuple[tuple[str, str], ...]:
+    return tuple(parsed.columns_read_as.items())
 
 
 async def _upsert_people(conn: Connection, entries: list[RosterEntry]) -> dict[str, bool]:

@@ -1,7 +1,9 @@
 """Reading CSV and JSON rosters into validated entries, with errors that name line and field.
 
-CSV: one header row with the field names of `RosterEntry`; list fields separated by ';';
-diversity attributes as `diversity_<attribute>` columns, stored only with `diversity_consent`.
+CSV (`,`, `;`, tab or `|`, detected from the header) or the first sheet of an `.xlsx` workbook:
+one header row with the field names of `RosterEntry` or their aliases (`roster/columns.py`); list
+fields separated by ';'; diversity attributes as `diversity_<attribute>` columns, stored only with
+`diversity_consent`.
 JSON: an array of objects with the same field names; lists as arrays, `diversity` as an object.
 """
 
@@ -17,10 +19,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from roster.columns import DIVERSITY_PREFIX, KNOWN_FIELDS, field_for
 from roster.model import LIST_FIELDS, RosterEntry
+from roster.spreadsheet import UnreadableWorkbookError, looks_like_xlsx, xlsx_rows
 
-DIVERSITY_PREFIX = "diversity_"
-KNOWN_FIELDS = frozenset(RosterEntry.model_fields)
+DELIMITERS = (",", ";", "\t", "|")
 REQUIRED_FIELDS = frozenset(
     name for name, info in RosterEntry.model_fields.items() if info.is_required()
 )
@@ -42,6 +45,8 @@ class RosterIssue:
 class ParsedRoster:
     entries: list[tuple[int, RosterEntry]] = field(default_factory=list)
     issues: list[RosterIssue] = field(default_factory=list)
+    # Header as written -> field it was read as, for columns not named exactly like the field.
+    columns_read_as: dict[str, str] = field(default_factory=dict)
 
     @property
     def bad_lines(self) -> set[int]:
@@ -53,7 +58,10 @@ def parse_file(path: Path) -> ParsedRoster:
 
 
 def parse_bytes(raw: bytes, *, is_json: bool) -> ParsedRoster:
-    """A roster as uploaded or read from disk: UTF-8 (with or without BOM), CSV or JSON."""
+    """A roster as uploaded or read from disk: an .xlsx workbook (recognised by its content),
+    or UTF-8 text (with or without BOM) holding CSV or JSON."""
+    if looks_like_xlsx(raw):
+        return parse_xlsx(raw)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -77,34 +85,77 @@ def _not_utf8(raw: bytes, error: UnicodeDecodeError) -> ParsedRoster:
 
 
 def parse_csv(text: str) -> ParsedRoster:
-    parsed = ParsedRoster()
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None:
-        parsed.issues.append(RosterIssue(1, "header", "the file is empty"))
-        return parsed
-    columns = [name.strip() for name in header]
-    header_ok = _check_header(columns, parsed)
+    """CSV with `,`, `;` (what Excel writes where the decimal mark is a comma), tab or `|`."""
+    return _parse_table(_csv_rows(text.removeprefix("\ufeff"), detect_delimiter(text)))
+
+
+def parse_xlsx(raw: bytes) -> ParsedRoster:
+    """The first sheet of a workbook, its first row the header; line numbers are Excel's rows."""
+    try:
+        return _parse_table(xlsx_rows(raw))
+    except UnreadableWorkbookError as error:
+        return ParsedRoster(issues=[RosterIssue(1, "file", str(error))])
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter under which the header names the most known columns (`,` on a tie)."""
+    header = text.removeprefix("\ufeff").split("\n", 1)[0]
+    best, best_known = ",", -1
+    for delimiter in DELIMITERS:
+        cells = next(csv.reader([header], delimiter=delimiter), [])
+        known = sum(1 for cell in cells if field_for(cell) is not None)
+        if known > best_known:
+            best, best_known = delimiter, known
+    return best
+
+
+class _UnreadableRowError(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     while True:
-        start = reader.line_num + 1
+        start = reader.line_num + 1  # a quoted cell may span lines: report where the row starts
         try:
             row = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as error:
-            parsed.issues.append(RosterIssue(start, "row", f"unreadable CSV: {error}"))
-            break
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(columns):
-            parsed.issues.append(
-                RosterIssue(start, "row", f"{len(row)} values for {len(columns)} columns")
-            )
-            continue
-        if header_ok:
-            _validate(start, _from_csv_row(dict(zip(columns, row, strict=True))), parsed)
+            raise _UnreadableRowError(start, f"unreadable CSV: {error}") from None
+        yield start, row
+
+
+def _parse_table(rows: Iterator[tuple[int, list[str]]]) -> ParsedRoster:
+    parsed = ParsedRoster()
+    try:
+        first = next(rows, None)
+        if first is None:
+            parsed.issues.append(RosterIssue(1, "header", "the file is empty"))
+            return parsed
+        header_line, header = first
+        columns = _read_header(header_line, header, parsed)
+        for line, row in rows:
+            _read_row(line, row, columns, parsed)
+    except _UnreadableRowError as error:
+        parsed.issues.append(RosterIssue(error.line, "row", str(error)))
     _cross_check(parsed)
     return parsed
+
+
+def _read_row(line: int, row: list[str], columns: list[str] | None, parsed: ParsedRoster) -> None:
+    if not any(cell.strip() for cell in row):
+        return
+    width = len(columns) if columns is not None else len(row)
+    if len(row) > width and not any(cell.strip() for cell in row[width:]):
+        row = row[:width]  # empty cells right of the table, as spreadsheets export them
+    if len(row) != width:
+        parsed.issues.append(RosterIssue(line, "row", f"{len(row)} values for {width} columns"))
+        return
+    if columns is not None:
+        _validate(line, _from_csv_row(dict(zip(columns, row, strict=True))), parsed)
 
 
 def parse_json(text: str) -> ParsedRoster:
@@ -162,16 +213,29 @@ def _skip_space(text: str, position: int) -> int:
     return position
 
 
-def _check_header(columns: list[str], parsed: ParsedRoster) -> bool:
+def _read_header(line: int, header: list[str], parsed: ParsedRoster) -> list[str] | None:
+    """The field each column is read as, or None when the header is unusable (issues added)."""
+    while header and not header[-1].strip():
+        header = header[:-1]  # spreadsheets export empty columns right of the table
+    columns: list[str] = []
     ok = True
-    for name in columns:
-        if name not in KNOWN_FIELDS and not name.startswith(DIVERSITY_PREFIX):
-            parsed.issues.append(RosterIssue(1, name, "unknown column"))
+    for name in header:
+        field_name = field_for(name)
+        if field_name is None:
+            parsed.issues.append(RosterIssue(line, name.strip(), "unknown column"))
             ok = False
+            continue
+        if field_name in columns:
+            message = f"read as {field_name}, which an earlier column already gives"
+            parsed.issues.append(RosterIssue(line, name.strip(), message))
+            ok = False
+        if name.strip() != field_name:
+            parsed.columns_read_as[name.strip()] = field_name
+        columns.append(field_name)
     for name in sorted(REQUIRED_FIELDS - set(columns)):
-        parsed.issues.append(RosterIssue(1, name, "required column is missing"))
+        parsed.issues.append(RosterIssue(line, name, "required column is missing"))
         ok = False
-    return ok
+    return columns if ok else None
 
 
 def _from_csv_row(row: dict[str, str]) -> dict[str, Any]:

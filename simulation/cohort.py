@@ -18,10 +18,10 @@ from domain.commands import AnswerPrompt, ResolveEscalation
 from domain.prompts import Prompt, PromptKind
 from domain.schedule import next_due_at
 from domain.state import Escalation, RelationshipState
+from services.pairs import RelationshipHandle
 from simulation.driver import SETTLE, Advance, Clock, answer_id, situation
 from simulation.personas import Persona, answer_for
 from simulation.population import LAPSE_PROBABILITY, LATE_PROBABILITY
-from starter import RelationshipHandle
 from workflows.relationship import RelationshipWorkflow
 
 # Prompts a person may let lapse; consent and contract steps are always answered or declined.

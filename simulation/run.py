@@ -9,28 +9,30 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
+from pathlib import Path
 
 from pydantic import BaseModel
 from temporalio.testing import WorkflowEnvironment
 
 from domain.policy import RelationshipPolicy
 from domain.state import RelationshipState
+from services.pairs import PairRequest, start_relationship
 from simulation.cohort import CohortDriver, CohortMember
 from simulation.metrics import CohortMetrics, cohort_metrics
 from simulation.population import SimulatedPair, draw_population
-from starter import PairRequest, start_relationship
 from store.database import Pool
-from twoway.binaries import temporal_test_server
 from twoway.codec import Keyring
 from twoway.converter import build_data_converter
-from twoway.postgres import throwaway_database
 from twoway.temporal_client import register_search_attributes
 from worker import twoway_worker
 
 BATCH_SIZE = 100
 DAYS_PER_MONTH = 30.44
 Progress = Callable[[int], None]
+# A migrated PostgreSQL for the run, gone afterwards (the local stack's throwaway database).
+DatabaseFactory = Callable[[], AbstractAsyncContextManager[Pool]]
 
 
 class SimulationResult(BaseModel):
@@ -49,14 +51,19 @@ async def simulate(
     seed: int,
     policy: RelationshipPolicy,
     progress: Progress = lambda done: None,
+    *,
+    database: DatabaseFactory,
+    test_server: Path,
 ) -> SimulationResult:
+    """Simulate ``pairs`` for ``months``; the caller brings the database and the test server's
+    binary (both belong to the local stack, which this package does not import)."""
     started = time.monotonic()
     population = draw_population(pairs, seed)
     states: list[RelationshipState] = []
-    async with throwaway_database() as pool:
+    async with database() as pool:
         for first in range(0, len(population), BATCH_SIZE):
             batch = population[first : first + BATCH_SIZE]
-            states += await _run_batch(batch, months, seed + first, policy, pool)
+            states += await _run_batch(batch, months, seed + first, policy, pool, test_server)
             progress(len(states))
     wall = time.monotonic() - started
     return SimulationResult(
@@ -71,11 +78,16 @@ async def simulate(
 
 
 async def _run_batch(
-    batch: list[SimulatedPair], months: float, seed: int, policy: RelationshipPolicy, pool: Pool
+    batch: list[SimulatedPair],
+    months: float,
+    seed: int,
+    policy: RelationshipPolicy,
+    pool: Pool,
+    test_server: Path,
 ) -> list[RelationshipState]:
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=build_data_converter(Keyring.generate("simulation")),
-        test_server_existing_path=str(temporal_test_server()),
+        test_server_existing_path=str(test_server),
     )
     try:
         await register_search_attributes(env.client)

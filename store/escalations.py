@@ -51,6 +51,17 @@ class OverdueChange:
     occurred_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    escalation_key: str
+    resolution: str
+    resolved_at: datetime
+
+
+# What one escalation event does to its case, as the projector applies it.
+EscalationChange = NewEscalation | OverdueChange | Resolution
+
+
 async def open_escalation(conn: Connection, case: NewEscalation) -> bool:
     """Record ``case`` once per key; returns whether this call opened it."""
     opened = await conn.fetchval(

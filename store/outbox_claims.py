@@ -7,26 +7,13 @@ lease (and whose row another dispatcher took over) cannot overwrite the newer ho
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from store.database import Connection
 from store.sql_files import load_sql
-
-SERIES_EVENT_TYPES = (
-    "contract_proposed",
-    "contract_counter_proposed",
-    "contract_signed",
-    "meeting_scheduled",
-    "meeting_rescheduled",
-    "relationship_paused",
-    "relationship_resumed",
-    "term_extended",
-    "term_renewed",
-    "relationship_completed",
-    "relationship_ended_early",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +90,10 @@ async def defer(conn: Connection, row_id: int, token: uuid.UUID, until: datetime
 
 
 async def series_events(
-    conn: Connection, relationship_id: str, as_of: datetime
+    conn: Connection, relationship_id: str, as_of: datetime, event_types: Sequence[str]
 ) -> list[tuple[str, dict[str, Any]]]:
+    """The relationship's events of ``event_types`` recorded up to ``as_of``, in order."""
     records = await conn.fetch(
-        load_sql("select_series_events"), relationship_id, as_of, list(SERIES_EVENT_TYPES)
+        load_sql("select_series_events"), relationship_id, as_of, list(event_types)
     )
     return [(r["event_type"], r["data"]) for r in records]

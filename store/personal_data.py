@@ -204,6 +204,13 @@ class Sealer:
         return [p for p in (proposal["mentor_id"], proposal["mentee_id"]) if p != ERASED_ID]
 
 
+def masked(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with every sealed value read as erased, without any key: for readers that need
+    none of the personal values (a calendar series needs dates and the cadence only)."""
+    result: dict[str, Any] = _unseal(data, {})
+    return result
+
+
 def _seal_event(data: dict[str, Any], keys: Mapping[str, _Key]) -> dict[str, Any]:
     author = next((data[f] for f in AUTHOR_FIELDS if data.get(f) in keys), None)
     text = PERSONAL_TEXT | PERSONAL_TEXT_OF_TYPE.get(str(data.get("type")), frozenset())

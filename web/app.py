@@ -8,17 +8,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 
-from delivery.links import signer_from_settings
-from store.database import create_pool
+from twoway.bootstrap import Runtime, open_runtime
 from twoway.codec import EncryptionCodec
 from twoway.converter import keyring_from_settings, sealer_from_settings
+from twoway.credentials import credentials_from_settings
 from twoway.logging import get_logger
 from twoway.settings import Settings
-from twoway.stack_state import resolve_database_url
-from twoway.temporal_client import connect_client
 from web.api import api_router
 from web.codec import codec_app
-from web.credentials import credentials_from_settings
 from web.inbox import inbox_router
 from web.problems import install_problem_handlers
 from web.report_page import report_router
@@ -34,18 +31,17 @@ _INBOX_POLICY = (
 )
 
 
-async def build_services(settings: Settings) -> WebServices:
+async def build_services(runtime: Runtime) -> WebServices:
+    settings = runtime.settings
     credentials = credentials_from_settings(settings)
     if settings.api_key_hashes is None:
         # The path only; the key itself stays in the file for its owner to read.
         log.info("local_api_key", file=str(settings.api_key_file))
-    client = await connect_client(settings)
-    pool = await create_pool(resolve_database_url(settings), min_size=1, max_size=10)
     return WebServices(
         settings=settings,
-        client=client,
-        pool=pool,
-        signer=signer_from_settings(settings),
+        client=await runtime.client(),
+        pool=await runtime.pool(),
+        signer=runtime.signer(),
         credentials=credentials,
         codec=EncryptionCodec(keyring_from_settings(settings)),
         sealer=sealer_from_settings(settings),
@@ -90,14 +86,14 @@ def create_app(settings: Settings, *, services: WebServices | None = None) -> Fa
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        ready = services or await build_services(settings)
-        app.state.services = ready
-        codec.state.services = ready
-        try:
+        if services is not None:
             yield
-        finally:
-            if services is None:
-                await ready.pool.close()
+            return
+        async with open_runtime(settings) as runtime:
+            ready = await build_services(runtime)
+            app.state.services = ready
+            codec.state.services = ready
+            yield
 
     app = FastAPI(
         title="twoway HR API",

@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from services.errors import InvalidRequestError, NotFoundError, RefusedError, ServiceError
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -124,7 +126,42 @@ async def _on_http(_: Request, error: Exception) -> JSONResponse:
     )
 
 
+def service_problem(error: ServiceError) -> Problem:
+    """A use case's typed refusal as the problem a client reads (routes may map more finely)."""
+    if isinstance(error, InvalidRequestError):
+        problems = [
+            FieldProblem(field=where, message=what, code="invalid")
+            for where, what in error.problems
+        ]
+        return Problem(
+            type="/problems/invalid-request",
+            title="A field is invalid",
+            status=422,
+            detail="; ".join(f"{item.field}: {item.message}" for item in problems[:5]),
+            errors=problems,
+        )
+    if isinstance(error, NotFoundError):
+        # Generic on purpose: what was not found may name a person.
+        return Problem(type="/problems/not-found", title="Not found", status=404)
+    if isinstance(error, RefusedError):
+        return Problem(
+            type="/problems/refused", title="Refused by the rules", status=409, detail=error.message
+        )
+    return Problem(
+        type="/problems/not-done",
+        title="The request could not be completed now",
+        status=503,
+        detail="Retry later.",
+    )
+
+
+async def _on_service_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ServiceError)
+    return problem_response(service_problem(error))
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(ServiceError, _on_service_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)

@@ -8,9 +8,6 @@ from store.database import Pool
 from store.relationships import RelationshipRow
 from web.sql_files import load_sql
 
-# A relationship that reached one of these is over: no prompts, no HR events apply.
-TERMINAL_PHASES = frozenset({"completed", "declined", "ended_early"})
-
 
 @dataclass(frozen=True, slots=True)
 class PhaseHealthCount:

@@ -13,8 +13,8 @@ from temporalio.converter import PayloadCodec
 from delivery.links import LinkSigner
 from store.database import Pool
 from store.personal_data import Sealer
+from twoway.credentials import Credentials
 from twoway.settings import Settings
-from web.credentials import Credentials
 
 
 def utc_now() -> datetime:

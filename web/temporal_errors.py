@@ -8,21 +8,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from temporalio.client import (
     WorkflowQueryFailedError,
-    WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
-from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from web.problems import Problem, problem_response
-
-
-def refusal_of(error: WorkflowUpdateFailedError) -> tuple[str, str]:
-    """The domain error code and the message a validator gave, safe to show to the sender."""
-    cause = error.cause
-    if isinstance(cause, ApplicationError):
-        return cause.type or "refused", cause.message
-    return "refused", "The relationship refused this request."
 
 
 def rpc_problem(error: RPCError) -> Problem:

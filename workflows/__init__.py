@@ -1,4 +1,7 @@
-"""Temporal workflows. Keep these modules free of I/O and compiled imports (see DESIGN)."""
+"""Temporal workflows. Keep these modules free of I/O and compiled imports.
+
+See docs/architecture.md: workflows import only `domain` and the activity models.
+"""
 
 from workflows.programme import ProgramWorkflow
 from workflows.relationship import RelationshipWorkflow

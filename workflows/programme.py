@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
-from types import ModuleType
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
@@ -24,7 +23,10 @@ with workflow.unsafe.imports_passed_through():
         MatchingSetup,
         ProposeMatchesInput,
         ReviseProposalInput,
-        RevisionChecked,
+        close_out_programme,
+        propose_matches,
+        revise_proposal,
+        send_programme_digest,
     )
     from domain.matching.model import PersonPair, ProgrammeFormat
     from domain.programme import (
@@ -51,7 +53,12 @@ with workflow.unsafe.imports_passed_through():
         ReviewReceipt,
         StartMatching,
     )
-    from workflows.relationship_io import RelationshipInput
+    from workflows.relationship_io import (
+        PairRequest,
+        RelationshipInput,
+        relationship_id,
+        start_command,
+    )
 
 import contextlib
 
@@ -76,17 +83,6 @@ def _history_is_long() -> bool:
         or info.get_current_history_length() >= HISTORY_EVENTS_PER_RUN
         or info.get_current_history_size() >= HISTORY_BYTES_PER_RUN
     )
-
-
-def _starter() -> ModuleType:
-    """`starter` holds the one definition of relationship ids and start commands.
-
-    Imported on first use, not at module level: `starter` imports the `workflows` package,
-    which imports this module, so a top-level import would be circular.
-    """
-    with workflow.unsafe.imports_passed_through():
-        import starter
-    return starter
 
 
 def _rejected(message: str, kind: str = "ProgrammeRuleViolated") -> ApplicationError:
@@ -223,10 +219,9 @@ class ProgramWorkflow:
 
     async def _propose(self) -> None:
         self._versions += 1
-        proposal: Proposal = await workflow.execute_activity(
-            "propose_matches",
+        proposal = await workflow.execute_activity(
+            propose_matches,
             ProposeMatchesInput(setup=self._setup(), version=self._versions),
-            result_type=Proposal,
             start_to_close_timeout=MATCHING_TIMEOUT,
             retry_policy=ACTIVITY_RETRY,
             summary=f"match proposal v{self._versions}",
@@ -245,7 +240,7 @@ class ProgramWorkflow:
     def _approve(self, proposal: Proposal) -> None:
         programme_id = self._programme.programme_id
         for pair in proposal.pairs:
-            rid = _starter().relationship_id(programme_id, pair.mentor_id, pair.mentee_id)
+            rid = relationship_id(programme_id, pair.mentor_id, pair.mentee_id)
             if rid not in self._pairs:
                 self._pairs[rid] = PairRecord(
                     relationship_id=rid, mentor_id=pair.mentor_id, mentee_id=pair.mentee_id
@@ -303,14 +298,13 @@ class ProgramWorkflow:
         if not revision.changed:
             return proposal
         self._versions += 1
-        checked: RevisionChecked = await workflow.execute_activity(
-            "revise_proposal",
+        checked = await workflow.execute_activity(
+            revise_proposal,
             ReviseProposalInput(
                 setup=self._setup(revision.new_exclusions),
                 version=self._versions,
                 pairs=list(revision.pairs),
             ),
-            result_type=RevisionChecked,
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=ACTIVITY_RETRY,
             summary=f"check overrides, proposal v{self._versions}",
@@ -370,8 +364,7 @@ class ProgramWorkflow:
 
     async def _start_relationship(self, record: PairRecord) -> None:
         programme = self._programme
-        starter = _starter()
-        request = starter.PairRequest(
+        request = PairRequest(
             programme_id=programme.programme_id,
             mentor_id=record.mentor_id,
             mentee_id=record.mentee_id,
@@ -384,7 +377,7 @@ class ProgramWorkflow:
         with contextlib.suppress(WorkflowAlreadyStartedError):
             await workflow.start_child_workflow(
                 RelationshipWorkflow.run,
-                RelationshipInput(start=starter.start_command(request)),
+                RelationshipInput(start=start_command(request)),
                 id=record.relationship_id,
                 # Relationships outlive this run (continue-as-new) and even the programme.
                 parent_close_policy=ParentClosePolicy.ABANDON,
@@ -427,7 +420,7 @@ class ProgramWorkflow:
             return  # nothing to report on yet
         self._digests_sent += 1
         await workflow.execute_activity(
-            "send_programme_digest",
+            send_programme_digest,
             DigestInput(
                 programme_id=self._programme.programme_id,
                 coordinator_ids=list(self._programme.coordinator_ids),
@@ -444,7 +437,7 @@ class ProgramWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         evaluation = evaluate(list(self._pairs.values()))
         await workflow.execute_activity(
-            "close_out_programme",
+            close_out_programme,
             CloseOutInput(
                 programme_id=self._programme.programme_id,
                 owner_id=self._programme.owner_id,

@@ -2,7 +2,7 @@
 
 The workflow only orchestrates: every update, signal and timer becomes a domain command, the pure
 decider in `domain/` turns it into events, and the events are folded into the state and handed to
-activities (event store, outbox, escalations). All business rules live in `domain/`.
+activities (event store, read tables, outbox). All business rules live in `domain/`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ with workflow.unsafe.imports_passed_through():
         EventEnvelope,
         NotificationRequest,
         RecordEventsInput,
-        RelationshipSnapshot,
+        open_escalation,
+        record_events,
+        update_escalation,
     )
     from domain import (
         AnswerPrompt,
@@ -45,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
         timeline,
         validate_answer,
     )
+    from domain.escalation_cases import OPENING_LEVEL, escalation_assignee, escalation_key
     from domain.views import participant_phase
     from workflows import search_attributes as attrs
     from workflows.programme_io import RELATIONSHIP_CLOSED, RelationshipClosed
@@ -63,6 +66,9 @@ ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # Temporal retries side effects until they succeed; the backoff stays short because a
 # notification that waits an hour for a flaky database defeats its purpose.
 ACTIVITY_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1))
+# Histories recorded before this patch open and update escalation cases through two activities
+# of their own; since then `record_events` projects the cases from the events it stores.
+ESCALATIONS_PROJECTED = "escalations-projected-from-events"
 
 
 # Each run stays well under Temporal's own suggestion (4,096 events / 4 MiB) so that replaying a
@@ -78,6 +84,14 @@ def _history_is_long() -> bool:
         or info.get_current_history_length() >= HISTORY_EVENTS_PER_RUN
         or info.get_current_history_size() >= HISTORY_BYTES_PER_RUN
     )
+
+
+_ESCALATION_EVENTS = (EscalationOpened, EscalationOverdue, EscalationResolved)
+
+
+def _short(escalation_id: str) -> str:
+    """`escalation:2` -> `2`, for activity summaries."""
+    return escalation_id.rsplit(":", 1)[-1]
 
 
 class CommandRejectedError(ApplicationError):
@@ -266,21 +280,15 @@ class RelationshipWorkflow:
     # -- effects ------------------------------------------------------------------------------
 
     async def _flush(self) -> None:
-        """Record events with their messages, then open or update escalations, until done."""
+        """Record events with their messages (and their read tables), until none are left."""
         while self._unrecorded:
             batch, self._unrecorded = self._unrecorded, []
             intents, self._intents = self._intents, []
-            # The state right now is exactly the state after the batch's last event.
-            snapshot = self._snapshot()
-            await self._record(batch, snapshot, intents)
-            for _, event in batch:
-                await self._escalation_effect(event)
+            await self._record(batch, intents)
+            await self._legacy_escalation_effects(batch)
 
     async def _record(
-        self,
-        batch: list[tuple[int, Event]],
-        snapshot: RelationshipSnapshot,
-        intents: list[NotificationIntent],
+        self, batch: list[tuple[int, Event]], intents: list[NotificationIntent]
     ) -> None:
         envelopes = [
             EventEnvelope(
@@ -293,11 +301,10 @@ class RelationshipWorkflow:
             for version, event in batch
         ]
         await workflow.execute_activity(
-            "record_events",
+            record_events,
             RecordEventsInput(
                 stream_id=self._state.relationship_id,
                 events=envelopes,
-                snapshot=snapshot,
                 notifications=[self._notification(intent) for intent in intents],
             ),
             start_to_close_timeout=ACTIVITY_TIMEOUT,
@@ -315,71 +322,69 @@ class RelationshipWorkflow:
             data=dict(intent.data),
         )
 
-    async def _escalation_effect(self, event: Event) -> None:
-        if isinstance(event, EscalationOpened):
-            await self._run_escalation_activity("open_escalation", self._case(event))
-        elif isinstance(event, EscalationOverdue):
-            update = EscalationUpdate(
-                escalation_key=self._escalation_key(event.escalation_id),
-                status="overdue",
-                level=event.level,
-                assigned_to=self._state.owner_id,
-                respond_by=event.respond_by,
-                occurred_at=event.occurred_at,
-            )
-            await self._run_escalation_activity("update_escalation", update)
-        elif isinstance(event, EscalationResolved):
-            update = EscalationUpdate(
-                escalation_key=self._escalation_key(event.escalation_id),
-                status="resolved",
-                resolution=event.resolution,
-                occurred_at=event.occurred_at,
-            )
-            await self._run_escalation_activity("update_escalation", update)
+    async def _legacy_escalation_effects(self, batch: list[tuple[int, Event]]) -> None:
+        """Replays what older histories did after recording escalation events.
 
-    async def _run_escalation_activity(
-        self, name: str, argument: EscalationCase | EscalationUpdate
-    ) -> None:
-        await workflow.execute_activity(
-            name,
-            argument,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-            summary=f"{name.replace('_', ' ')} {argument.escalation_key.rsplit(':', 1)[-1]}",
-        )
+        Asked only when the batch holds such an event, so a pair that never escalates carries
+        no patch marker.
+        """
+        events = [e for _, e in batch if isinstance(e, _ESCALATION_EVENTS)]
+        if not events or workflow.patched(ESCALATIONS_PROJECTED):
+            return
+        for event in events:
+            if isinstance(event, EscalationOpened):
+                case = self._case(event)
+                await workflow.execute_activity(
+                    open_escalation,
+                    case,
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=ACTIVITY_RETRY,
+                    summary=f"open escalation {_short(event.escalation_id)}",
+                )
+            else:
+                await workflow.execute_activity(
+                    update_escalation,
+                    self._update(event),
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=ACTIVITY_RETRY,
+                    summary=f"update escalation {_short(event.escalation_id)}",
+                )
 
-    def _escalation_key(self, escalation_id: str) -> str:
-        return f"{self._state.relationship_id}:{escalation_id}"
+    def _key(self, escalation_id: str) -> str:
+        return escalation_key(self._state.relationship_id, escalation_id)
 
     def _case(self, event: EscalationOpened) -> EscalationCase:
         return EscalationCase(
-            escalation_key=self._escalation_key(event.escalation_id),
+            escalation_key=self._key(event.escalation_id),
             relationship_id=self._state.relationship_id,
             programme_id=self._state.programme_id,
             reason_codes=list(event.reasons),
             severity=event.severity.value,
-            level=1,
-            assigned_to=self._state.coordinator_id,
+            level=OPENING_LEVEL,
+            assigned_to=escalation_assignee(self._state, OPENING_LEVEL),
             respond_by=event.respond_by,
             opened_at=event.occurred_at,
             private_note=event.private_note,
         )
 
-    # -- operator surface ---------------------------------------------------------------------
-
-    def _snapshot(self) -> RelationshipSnapshot:
-        state = self._state
-        return RelationshipSnapshot(
-            relationship_id=state.relationship_id,
-            programme_id=state.programme_id,
-            mentor_id=state.mentor_id,
-            mentee_id=state.mentee_id,
-            phase=state.phase.value,
-            mode=state.mode.value,
-            health=state.health.level.value,
-            next_due_at=next_due_at(state),
-            escalation_open=state.escalation_open,
+    def _update(self, event: EscalationOverdue | EscalationResolved) -> EscalationUpdate:
+        if isinstance(event, EscalationOverdue):
+            return EscalationUpdate(
+                escalation_key=self._key(event.escalation_id),
+                status="overdue",
+                level=event.level,
+                assigned_to=escalation_assignee(self._state, event.level),
+                respond_by=event.respond_by,
+                occurred_at=event.occurred_at,
+            )
+        return EscalationUpdate(
+            escalation_key=self._key(event.escalation_id),
+            status="resolved",
+            resolution=event.resolution,
+            occurred_at=event.occurred_at,
         )
+
+    # -- operator surface ---------------------------------------------------------------------
 
     def _publish(self) -> None:
         """Search attributes and current details; only changes are written to history."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import hashlib
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from domain.base import Identifier
 from domain.commands import (
     EndRelationship,
     ExtendTerm,
@@ -20,7 +22,8 @@ from domain.commands import (
     ResumeRelationship,
     StartRelationship,
 )
-from domain.state import RelationshipState
+from domain.policy import RelationshipPolicy
+from domain.state import Mode, RelationshipState
 
 CoordinatorCommand = Annotated[
     OpenEscalation
@@ -73,3 +76,44 @@ class CommandReceipt(BaseModel):
 
 class PromptsQuery(BaseModel):
     person_id: str | None = None
+
+
+# -- starting a relationship: pure builders shared by the pairs service and the programme workflow
+
+
+class PairRequest(BaseModel):
+    """What an HR system knows when it asks for a pair to start."""
+
+    programme_id: Identifier
+    mentor_id: Identifier = Field(description="The junior employee who mentors (reverse mentor).")
+    mentee_id: Identifier = Field(description="The senior leader who learns (reverse mentee).")
+    coordinator_id: Identifier
+    owner_id: Identifier
+    policy: Literal["standard", "fast"] | RelationshipPolicy = "standard"
+    mode: Mode = Mode.REVERSE
+
+
+def relationship_id(programme_id: str, mentor_id: str, mentee_id: str) -> str:
+    """Derived from the programme and the pair through a hash: a repeated start from an HR feed
+    finds the same workflow, and the id itself reveals nobody."""
+    digest = hashlib.sha256(f"{programme_id}\x1f{mentor_id}\x1f{mentee_id}".encode()).hexdigest()
+    return f"rel-{programme_id}-{digest[:20]}"
+
+
+def resolve_policy(policy: Literal["standard", "fast"] | RelationshipPolicy) -> RelationshipPolicy:
+    if isinstance(policy, RelationshipPolicy):
+        return policy
+    return RelationshipPolicy.fast() if policy == "fast" else RelationshipPolicy.standard()
+
+
+def start_command(request: PairRequest) -> StartRelationship:
+    return StartRelationship(
+        relationship_id=relationship_id(request.programme_id, request.mentor_id, request.mentee_id),
+        programme_id=request.programme_id,
+        mentor_id=request.mentor_id,
+        mentee_id=request.mentee_id,
+        coordinator_id=request.coordinator_id,
+        owner_id=request.owner_id,
+        policy=resolve_policy(request.policy),
+        mode=request.mode,
+    )

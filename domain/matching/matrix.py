@@ -4,7 +4,7 @@
 criteria become set-incidence matrix products and broadcasts. `constraints.violations` and
 `scoring.contributions` remain the reference: tests check that both agree on every pair.
 
-Imports numpy: never import this module from workflow code (see DESIGN, sandbox).
+Imports numpy: never import this module from workflow code (see docs/architecture.md, sandbox).
 """
 
 from __future__ import annotations

@@ -5,12 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from activities.models import (
-    EscalationCase,
-    EventEnvelope,
-    RecordEventsInput,
-    RelationshipSnapshot,
-)
+from activities.models import EscalationCase, EventEnvelope, RecordEventsInput
+from domain import Event
 
 RELATIONSHIP_ID = "rel-test-1"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -26,25 +22,25 @@ def event(version: int, event_type: str = "MeetingLogged", **data: Any) -> Event
     )
 
 
-def snapshot(phase: str = "active", health: str = "green") -> RelationshipSnapshot:
-    return RelationshipSnapshot(
-        relationship_id=RELATIONSHIP_ID,
-        programme_id="prog-1",
-        mentor_id="emp-17",
-        mentee_id="emp-4",
-        phase=phase,
-        mode="reverse",
-        health=health,
-        next_due_at=START + timedelta(days=14),
-        escalation_open=False,
-    )
+def record(versions: range) -> RecordEventsInput:
+    """Placeholder events: stored as given, but the projector cannot fold them into a row."""
+    return RecordEventsInput(stream_id=RELATIONSHIP_ID, events=[event(v) for v in versions])
 
 
-def record(versions: range, *, phase: str = "active", health: str = "green") -> RecordEventsInput:
+def recorded(events: list[Event], first_version: int = 1) -> RecordEventsInput:
+    """Real domain events (of `RELATIONSHIP_ID`), as the workflow hands them over."""
     return RecordEventsInput(
         stream_id=RELATIONSHIP_ID,
-        events=[event(v) for v in versions],
-        snapshot=snapshot(phase=phase, health=health),
+        events=[
+            EventEnvelope(
+                stream_version=first_version + i,
+                event_type=e.type,
+                schema_version=e.schema_version,
+                occurred_at=e.occurred_at,
+                data=e.model_dump(mode="json"),
+            )
+            for i, e in enumerate(events)
+        ],
     )
 
 

@@ -10,7 +10,16 @@ from activities.relationship_activities import RelationshipActivities
 from store.database import Pool
 from store.event_store import read_stream
 from store.relationships import get_relationship
-from tests.activities.builders import RELATIONSHIP_ID, event, record, snapshot
+from tests.activities.builders import RELATIONSHIP_ID, event, record, recorded
+from tests.projections.builders import NamedPair
+
+
+def signed_pair() -> NamedPair:
+    """A pair of `RELATIONSHIP_ID` that has signed its contract and is active."""
+    pair = NamedPair(1, programme_id="test")
+    assert pair.relationship_id == RELATIONSHIP_ID
+    pair.sign_contract()
+    return pair
 
 
 async def test_recording_events_appends_them_and_projects_the_relationship(
@@ -18,16 +27,23 @@ async def test_recording_events_appends_them_and_projects_the_relationship(
     relationship_activities: RelationshipActivities,
     pg_pool: Pool,
 ) -> None:
-    result = await activity_env.run(
-        relationship_activities.record_events, record(range(1, 4), phase="active")
-    )
+    pair = signed_pair()
+    count = len(pair.events)
 
-    assert result == RecordEventsResult(appended=3, already_recorded=0)
+    result = await activity_env.run(relationship_activities.record_events, recorded(pair.events))
+
+    assert result.appended == count
+    assert result.already_recorded == 0
     async with pg_pool.acquire() as conn:
-        assert [e.stream_version for e in await read_stream(conn, RELATIONSHIP_ID)] == [1, 2, 3]
+        stored = await read_stream(conn, RELATIONSHIP_ID)
         row = await get_relationship(conn, RELATIONSHIP_ID)
+    assert [e.stream_version for e in stored] == list(range(1, count + 1))
     assert row is not None
-    assert (row.phase, row.last_version, row.updated_at) == ("active", 3, event(3).occurred_at)
+    assert (row.phase, row.last_version, row.updated_at) == (
+        "active",
+        count,
+        pair.events[-1].occurred_at,
+    )
 
 
 async def test_a_retried_batch_stores_each_event_once(
@@ -49,19 +65,20 @@ async def test_a_stale_older_batch_never_rolls_the_read_model_back(
     relationship_activities: RelationshipActivities,
     pg_pool: Pool,
 ) -> None:
-    older = record(range(1, 3), phase="contracting", health="green")
-    newer = record(range(3, 5), phase="mediation", health="red")
+    pair = signed_pair()
+    count = len(pair.events)
+    older, newer = recorded(pair.events[:3]), recorded(pair.events[3:], 4)
     await activity_env.run(relationship_activities.record_events, older)
     await activity_env.run(relationship_activities.record_events, newer)
 
     late_retry = await activity_env.run(relationship_activities.record_events, older)
 
-    assert late_retry == RecordEventsResult(appended=0, already_recorded=2)
+    assert late_retry == RecordEventsResult(appended=0, already_recorded=3)
     async with pg_pool.acquire() as conn:
         row = await get_relationship(conn, RELATIONSHIP_ID)
-        assert len(await read_stream(conn, RELATIONSHIP_ID)) == 4
+        assert len(await read_stream(conn, RELATIONSHIP_ID)) == count
     assert row is not None
-    assert (row.phase, row.health, row.last_version) == ("mediation", "red", 4)
+    assert (row.phase, row.last_version) == ("active", count)
 
 
 async def test_a_batch_that_arrives_before_an_older_one_keeps_the_newest_row(
@@ -69,14 +86,30 @@ async def test_a_batch_that_arrives_before_an_older_one_keeps_the_newest_row(
     relationship_activities: RelationshipActivities,
     pg_pool: Pool,
 ) -> None:
-    await activity_env.run(relationship_activities.record_events, record(range(3, 4), phase="b"))
-    await activity_env.run(relationship_activities.record_events, record(range(1, 3), phase="a"))
+    pair = signed_pair()
+    count = len(pair.events)
+    newer, older = recorded(pair.events[3:], 4), recorded(pair.events[:3])
+    await activity_env.run(relationship_activities.record_events, newer)
+    await activity_env.run(relationship_activities.record_events, older)
 
     async with pg_pool.acquire() as conn:
         row = await get_relationship(conn, RELATIONSHIP_ID)
-        assert len(await read_stream(conn, RELATIONSHIP_ID)) == 3
+        assert len(await read_stream(conn, RELATIONSHIP_ID)) == count
     assert row is not None
-    assert (row.phase, row.last_version) == ("b", 3)
+    assert (row.phase, row.last_version) == ("active", count)
+
+
+async def test_events_the_projector_cannot_fold_are_stored_without_a_row(
+    activity_env: ActivityEnvironment,
+    relationship_activities: RelationshipActivities,
+    pg_pool: Pool,
+) -> None:
+    await activity_env.run(relationship_activities.record_events, record(range(1, 3)))
+
+    async with pg_pool.acquire() as conn:
+        assert len(await read_stream(conn, RELATIONSHIP_ID)) == 2
+        # Every row comes from the events alone, so a rebuild gives the same tables.
+        assert await get_relationship(conn, RELATIONSHIP_ID) is None
 
 
 async def test_a_different_event_at_a_taken_position_fails_for_good_and_changes_nothing(
@@ -121,15 +154,3 @@ async def test_malformed_stream_versions_are_rejected_without_retry(
 
     assert failure.value.non_retryable
     assert failure.value.type == INVALID_INPUT
-
-
-async def test_a_snapshot_of_another_relationship_is_rejected_without_retry(
-    activity_env: ActivityEnvironment, relationship_activities: RelationshipActivities
-) -> None:
-    batch = record(range(1, 2))
-    batch.snapshot = snapshot().model_copy(update={"relationship_id": "rel-other"})
-
-    with pytest.raises(ApplicationError) as failure:
-        await activity_env.run(relationship_activities.record_events, batch)
-
-    assert failure.value.non_retryable

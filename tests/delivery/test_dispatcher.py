@@ -13,6 +13,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from delivery.dispatcher import DispatchPolicy
 from delivery.email import message_id_for
 from delivery.mailsink import MailStore, SinkHandler
+from localstack.ports import free_port
 from store.database import Pool
 from tests.delivery.conftest import (
     Clock,
@@ -24,7 +25,6 @@ from tests.delivery.conftest import (
     queue,
     wait_for,
 )
-from twoway.ports import free_port
 
 
 async def outbox_rows(pool: Pool) -> list[dict[str, object]]:

@@ -19,8 +19,10 @@ import pytest_asyncio
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from typer.testing import CliRunner
 
+from cli.mail import mail_app
 from delivery.email import message_id_for
 from delivery.mailsink import MailStore, SinkHandler, sink_answers
+from localstack.ports import free_port
 from store.database import Pool
 from tests.delivery.conftest import (
     Clock,
@@ -32,8 +34,6 @@ from tests.delivery.conftest import (
     queue,
     wait_for,
 )
-from twoway.cli_mail import mail_app
-from twoway.ports import free_port
 
 
 class StallingSink(SinkHandler):

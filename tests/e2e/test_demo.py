@@ -5,18 +5,27 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import subprocess
 import time
 from pathlib import Path
 
 import asyncpg
 import pytest
 
-from tests.e2e.test_local_stack import TWOWAY, stack_env
-
-pytestmark = pytest.mark.e2e
+from tests.e2e.test_local_stack import (
+    READY_TIMEOUT,
+    STOP_TIMEOUT,
+    TWOWAY,
+    stack_env,
+    start_in_background,
+    wait_for_line,
+)
 
 PROMISED_WITHIN = 5 * 60 + 60  # five minutes, plus a minute for a loaded machine
+# Its own bounds: the stack and the programme set up, the promise, then the stop.
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.timeout(READY_TIMEOUT + 120 + PROMISED_WITHIN + STOP_TIMEOUT + 60),
+]
 
 
 async def seen_so_far(database_url: str, seen: dict[str, bool]) -> None:
@@ -40,18 +49,13 @@ def test_demo_shows_an_escalation_a_mutual_pair_and_completions_within_five_minu
     tmp_path: Path,
 ) -> None:
     env = stack_env(tmp_path / "home")
-    demo = subprocess.Popen(
-        [TWOWAY, "demo"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    assert demo.stdout is not None
+    output = tmp_path / "demo.log"
+    demo = start_in_background([TWOWAY, "demo"], env, output)
     began = time.monotonic()
     try:
-        guide = []
-        for line in demo.stdout:
-            guide.append(line)
-            if line.startswith("Within five minutes"):
-                break
-        text = "".join(guide)
+        guide_line = wait_for_line(demo, output, "Within five minutes", READY_TIMEOUT + 120)
+        text = output.read_text(errors="replace")
+        assert guide_line is not None, text
         assert "twoway ready" in text
         assert "MentoringProgramme" in text, text
         state = json.loads((tmp_path / "home" / "run" / "stack.json").read_text())
@@ -62,4 +66,4 @@ def test_demo_shows_an_escalation_a_mutual_pair_and_completions_within_five_minu
         assert all(seen.values()), seen
     finally:
         demo.send_signal(signal.SIGINT)
-        demo.wait(timeout=60)
+        demo.wait(timeout=STOP_TIMEOUT)

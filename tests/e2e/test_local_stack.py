@@ -15,20 +15,24 @@ from pathlib import Path
 import psutil
 import pytest
 
-from twoway.ports import free_port
-
-pytestmark = pytest.mark.e2e
+from localstack.ports import free_port
 
 TWOWAY = str(Path(sys.executable).parent / "twoway")
 READY_TIMEOUT = 180.0
 STOP_TIMEOUT = 60.0
+# The longest test starts the stack twice and stops it twice, plus its own 60 s waits.
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.timeout(2 * (READY_TIMEOUT + STOP_TIMEOUT) + 2 * 60 + 60),
+]
 
 
 @dataclass
 class RunningStack:
-    process: subprocess.Popen[str]
+    process: subprocess.Popen[bytes]
     ready_line: str
     env: dict[str, str]
+    output: Path
 
 
 def stack_env(home: Path) -> dict[str, str]:
@@ -43,25 +47,42 @@ def stack_env(home: Path) -> dict[str, str]:
     return env
 
 
-def start_stack(env: dict[str, str]) -> RunningStack:
-    process = subprocess.Popen(
-        [TWOWAY, "up"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    assert process.stdout is not None
-    deadline = time.monotonic() + READY_TIMEOUT
-    seen: list[str] = []
-    # readline blocks until a line or EOF; the stack prints progress lines, so this terminates.
+def start_in_background(
+    args: list[str], env: dict[str, str], output: Path
+) -> subprocess.Popen[bytes]:
+    """The command with its output in a file: a pipe nobody reads after the ready line would
+    fill up and block the child."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("wb") as sink:
+        return subprocess.Popen(args, env=env, stdout=sink, stderr=subprocess.STDOUT)
+
+
+def wait_for_line(
+    process: subprocess.Popen[bytes], output: Path, prefix: str, within: float
+) -> str | None:
+    """The first output line starting with `prefix`, or None if the process ended or time ran
+    out first."""
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        seen.append(line)
-        if line.startswith("twoway ready"):
-            return RunningStack(process, line, env)
+        for line in output.read_text(errors="replace").splitlines(keepends=True):
+            if line.startswith(prefix):
+                return line
+        if process.poll() is not None:
+            return None
+        time.sleep(0.2)  # polling a file: there is nothing to block on
+    return None
+
+
+def start_stack(env: dict[str, str]) -> RunningStack:
+    output = Path(env["TWOWAY_HOME"]).parent / "up.log"
+    process = start_in_background([TWOWAY, "up"], env, output)
+    line = wait_for_line(process, output, "twoway ready", READY_TIMEOUT)
+    if line is not None:
+        return RunningStack(process, line, env, output)
     # SIGINT, not SIGKILL: the supervisor then stops what it had started.
     process.send_signal(signal.SIGINT)
     process.wait(timeout=STOP_TIMEOUT)
-    raise AssertionError("stack never became ready:\n" + "".join(seen))
+    raise AssertionError("stack never became ready:\n" + output.read_text(errors="replace"))
 
 
 def descendants(pid: int) -> list[psutil.Process]:

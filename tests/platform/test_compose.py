@@ -82,7 +82,7 @@ def test_web_serves_the_api_inbox_and_codec_from_the_twoway_image(
 ) -> None:
     web = services(compose)["web"]
     assert web["image"] == services(compose)["worker"]["image"]
-    assert web["command"] == ["python", "-m", "web"]
+    assert web["command"] == ["twoway", "web"]
     environment = web["environment"]
     known = {f"TWOWAY_{field.upper()}" for field in Settings.model_fields}
     assert set(environment) <= known, "web: unknown settings"
@@ -108,7 +108,7 @@ def test_the_temporal_ui_decodes_payloads_through_the_web_codec(
 def test_the_dispatcher_sends_the_outbox_from_the_twoway_image(compose: dict[str, Any]) -> None:
     dispatcher = services(compose)["dispatcher"]
     assert dispatcher["image"] == services(compose)["worker"]["image"] == "twoway:0.1.0"
-    assert dispatcher["command"] == ["python", "-m", "delivery.dispatcher"]
+    assert dispatcher["command"] == ["twoway", "dispatch"]
     assert dispatcher["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     # Scaled like the worker: SKIP LOCKED claims, no published port, no fixed name.
     assert "ports" not in dispatcher

@@ -30,6 +30,7 @@ READ_TABLES: dict[str, str] = {
     "pending_prompts": "relationship_id, prompt_id",
     "checkin_answers": "relationship_id, term_number, round_number, respondent_id",
     "closing_reflections": "relationship_id, term_number, respondent_id",
+    "escalations": "escalation_key",
     "relationship_projection_state": "relationship_id",
 }
 

@@ -11,7 +11,7 @@ import sys
 from store.database import Pool
 from tests.projections.builders import NamedPair, read_tables, record_in_batches
 
-ENTRY = "from twoway.cli_projections import projections_app; projections_app()"
+ENTRY = "from cli.projections import projections_app; projections_app()"
 
 
 async def _cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -9,9 +9,9 @@ from domain.state import Phase
 from projections.queries import pending_prompts_for
 from projections.rebuild import rebuild_read_models
 from projections.rows import PendingPromptRow
+from services.pairs import PairRequest, RelationshipHandle, start_relationship
 from simulation.driver import Driver
 from simulation.personas import Persona
-from starter import PairRequest, RelationshipHandle, start_relationship
 from store.database import Connection
 from tests.projections.builders import read_tables
 from tests.workflows.conftest import Harness

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from temporalio.client import Client, WorkflowQueryFailedError, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 from temporalio.worker import Replayer
@@ -33,16 +34,23 @@ from domain.commands import AnswerPrompt, EndRelationship
 from domain.events import EVENT_ADAPTER, RelationshipProposed
 from domain.policy import RelationshipPolicy
 from domain.state import MeetingStatus, Phase, RelationshipState
+from localstack.processes import ManagedProcess
 from projections.stream import ProjectedStream, advance, start_stream
+from services.pairs import PairRequest, RelationshipHandle, start_relationship
 from simulation.driver import answer_id, situation
 from simulation.personas import Persona, answer_for
-from starter import PairRequest, RelationshipHandle, start_relationship
 from store.database import Pool
 from store.people import Person, upsert_person
 from store.personal_data import Sealer
-from tests.e2e.test_local_stack import RunningStack, stack_env, start_stack, stop_stack
+from tests.e2e.test_local_stack import (
+    READY_TIMEOUT,
+    STOP_TIMEOUT,
+    RunningStack,
+    stack_env,
+    start_stack,
+    stop_stack,
+)
 from twoway.converter import sealer_from_settings
-from twoway.processes import ManagedProcess
 from twoway.settings import Settings
 from twoway.temporal_client import connect_client, sandbox_runner
 from workflows import ALL_WORKFLOWS
@@ -69,6 +77,14 @@ SECONDS_POLICY = RelationshipPolicy(
 PROGRAMME = "faults"
 POLL = 0.2
 CHILD_RESTART_TIMEOUT = 60.0
+# The default wait of assert_nothing_lost_or_doubled for the read model and the mail to settle.
+SETTLE_WITHIN = 120.0
+
+
+def bounded_by(*waits: float) -> pytest.MarkDecorator:
+    """A fault test's timeout from its own bounds: the stack's start and stop, the waits the
+    test allows itself, and a minute of margin for a loaded machine."""
+    return pytest.mark.timeout(READY_TIMEOUT + STOP_TIMEOUT + sum(waits) + 60)
 
 
 def pair_request(number: int, programme: str = PROGRAMME) -> PairRequest:

@@ -16,21 +16,21 @@ import typer
 from temporalio.client import Client
 from typer.testing import CliRunner
 
+from cli.erase import erase_command
 from delivery.mailsink import MailStore
 from domain.prompts import ConsentAnswer
 from projections.rebuild import rebuild_read_models
+from services.erasure import (
+    ERASURE_END_REASON,
+    UnknownPersonError,
+    erase_person,
+)
 from store.database import Pool, connect
 from store.erasure import ERASED_MARKER
 from store.people import Person, upsert_person
 from tests.web.conftest import wait_for
 from tests.web.pairs import answer, handle_of
-from twoway.cli_erase import erase_command
 from twoway.converter import sealer_from_settings
-from twoway.erase import (
-    ERASURE_END_REASON,
-    UnknownPersonError,
-    erase_person,
-)
 from twoway.settings import Settings
 
 NOW = datetime(2030, 1, 6, 9, 0, tzinfo=UTC)

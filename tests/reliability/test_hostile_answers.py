@@ -118,7 +118,7 @@ def test_generated_bad_answers_are_rejected_with_a_message_and_never_reach_histo
 
 
 async def _start(client: Client, settings: Settings, programme: str) -> WorkflowHandle[Any, Any]:
-    from starter import PairRequest, start_relationship
+    from services.pairs import PairRequest, start_relationship
 
     request = PairRequest(
         programme_id=programme,

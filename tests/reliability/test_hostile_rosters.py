@@ -10,11 +10,11 @@ import pytest
 from markupsafe import escape
 from typer.testing import CliRunner
 
+from cli.programme import programme_app
 from delivery.email import EmailRenderer
-from roster import service
 from roster.parse import parse_file
+from services import programmes as service
 from store.database import Pool
-from twoway.cli_programme import programme_app
 
 VALID = (Path(__file__).parents[1] / "roster" / "data" / "valid.csv").read_text(encoding="utf-8")
 HEADER, FIRST, *REST = VALID.splitlines()

@@ -28,11 +28,10 @@ from store.database import Pool, create_pool
 from tests.reliability.stack_faults import (
     LiveStack,
     assert_logs_hold_no_personal_data,
+    bounded_by,
     connect_stack,
     running_stack,
 )
-
-pytestmark = pytest.mark.e2e
 
 OPEN_RELATIONSHIPS = int(os.environ.get("TWOWAY_LOAD_OPEN", "1000"))
 ANSWERS = int(os.environ.get("TWOWAY_LOAD_ANSWERS", "500"))
@@ -45,6 +44,7 @@ RESENDS_ALLOWED = 3
 REQUEST_TIMEOUT = 300.0
 SETTLE_TIMEOUT = 180.0
 PROGRAMME = "load"
+pytestmark = [pytest.mark.e2e, bounded_by(REQUEST_TIMEOUT, SETTLE_TIMEOUT)]
 
 
 @dataclass

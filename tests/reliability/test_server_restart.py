@@ -10,26 +10,29 @@ from pathlib import Path
 import pytest
 from temporalio.client import WorkflowExecutionStatus
 
+from localstack.stack import temporal_answers
 from store.database import create_pool
+from tests.e2e.test_local_stack import READY_TIMEOUT
 from tests.reliability.stack_faults import (
+    SETTLE_WITHIN,
     Participants,
     active_with_meetings,
     assert_logs_hold_no_personal_data,
     assert_nothing_lost_or_doubled,
+    bounded_by,
     connect_stack,
     enrol_people,
     poll_until,
     running_stack,
     start_pairs,
 )
-from twoway.stack import temporal_answers
-
-pytestmark = pytest.mark.e2e
 
 PAIRS = 6
 MEETINGS = 2
 KILL_AFTER_ANSWERS = 18
 DRIVE_TIMEOUT = 150.0
+# The server's restart is bounded like the stack's start.
+pytestmark = [pytest.mark.e2e, bounded_by(60, 60, DRIVE_TIMEOUT, SETTLE_WITHIN, READY_TIMEOUT)]
 
 
 async def test_relationships_survive_a_killed_temporal_server_with_their_history(

@@ -22,11 +22,14 @@ from simulation.driver import Driver
 from simulation.personas import Persona
 from store.database import Pool, create_pool
 from tests.reliability.stack_faults import (
+    CHILD_RESTART_TIMEOUT,
+    SETTLE_WITHIN,
     Participants,
     active_with_meetings,
     assert_histories_replay,
     assert_logs_hold_no_personal_data,
     assert_nothing_lost_or_doubled,
+    bounded_by,
     connect_stack,
     end_relationship,
     enrol_people,
@@ -40,14 +43,16 @@ from tests.reliability.stack_faults import (
 )
 from worker import twoway_worker
 
-pytestmark = pytest.mark.e2e
-
 PAIRS = 10
 MEETINGS = 3
 SEED = 7
 # Past the consents, mid-onboarding: every pair has activities running or about to.
 KILL_AFTER_ANSWERS = 30
 DRIVE_TIMEOUT = 150.0
+pytestmark = [
+    pytest.mark.e2e,
+    bounded_by(60, DRIVE_TIMEOUT, DRIVE_TIMEOUT, SETTLE_WITHIN, 2 * CHILD_RESTART_TIMEOUT),
+]
 
 
 def summary(state: RelationshipState) -> tuple[object, ...]:

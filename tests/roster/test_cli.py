@@ -6,7 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from twoway.cli_programme import programme_app
+from cli.programme import programme_app
 
 DATA = Path(__file__).parent / "data"
 

@@ -31,6 +31,7 @@ from domain.prompts import (
     OnboardingAnswer,
 )
 from projections.rebuild import rebuild_read_models
+from services.erasure import erase_person
 from starter import PairRequest, start_relationship
 from store.database import Pool
 from store.erasure import person_digest
@@ -50,7 +51,6 @@ from tests.web.conftest import (  # noqa: F401  (fixtures of the real web stack)
 )
 from tests.web.stack import ThreadedStack
 from twoway.converter import sealer_from_settings
-from twoway.erase import erase_person
 from twoway.settings import Settings
 from workflows.relationship import RelationshipWorkflow
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from twoway.cli import app
+from cli.app import app
 
 runner = CliRunner()
 SMALL = ["--pairs", "6", "--months", "4"]

@@ -16,12 +16,12 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from delivery.links import LinkSigner, signer_from_settings
+from localstack.ports import free_port
 from store.database import Pool, create_pool
 from tests.fixtures.temporal import TEST_KEYRING
 from tests.web.stack import ThreadedStack
-from twoway.ports import free_port
+from twoway.credentials import hash_api_key
 from twoway.settings import Settings
-from web.credentials import hash_api_key
 
 API_KEY = "tw_test-only-api-key-000000000000000000000"
 OPERATOR_TOKEN = "test-only-operator-token-0000000"

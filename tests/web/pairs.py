@@ -9,7 +9,7 @@ from temporalio.client import Client
 
 from domain.commands import AnswerPrompt
 from domain.prompts import Answer, ConsentAnswer, OnboardingAnswer
-from starter import RelationshipHandle
+from services.pairs import RelationshipHandle
 from tests.web.conftest import wait_for
 from workflows.relationship import RelationshipWorkflow
 

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import httpx
-import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright, expect
 from temporalio.client import Client
@@ -25,24 +24,14 @@ from delivery.links import LinkSigner
 from delivery.mailsink import MailStore, SinkHandler, start_sink
 from domain.prompts import PromptKind
 from store.database import Pool
+from tests.fixtures.chromium import CHROMIUM_ARGS, chromium_path, requires_chromium
 from tests.web.conftest import wait_for
 from tests.web.pairs import MENTEE, MENTOR, bring_to_contracting, phase_of, start_pair
 from tests.web.stack import ThreadedStack
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/inbox/[A-Za-z0-9_.=-]+")
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Chromium missing: run scripts/install-system-packages.sh"
-)
+pytestmark = requires_chromium
 
 
 @dataclass
@@ -114,7 +103,7 @@ async def mailbox(
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
         )
         yield launched
         await launched.close()

@@ -42,7 +42,7 @@ async def twoway(env: dict[str, str], *args: str) -> Run:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "twoway.cli",
+        "cli.app",
         *args,
         env=env,
         stdout=asyncio.subprocess.PIPE,

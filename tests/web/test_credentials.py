@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from twoway.settings import Settings
-from web.codec import local_ui_codec_endpoint
-from web.credentials import (
+from localstack.stack import local_ui_codec_endpoint
+from twoway.credentials import (
     CredentialConfigError,
     credentials_from_settings,
     ensure_local_api_key,
     hash_api_key,
     parse_key_hashes,
 )
+from twoway.settings import Settings
 
 
 def local_settings(home: Path) -> Settings:

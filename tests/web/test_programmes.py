@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Any
 
 import httpx
+from openpyxl import Workbook
 
 from store.database import Pool
 from tests.web.conftest import OPERATOR_TOKEN, wait_for
@@ -118,6 +121,27 @@ async def test_importing_the_same_roster_again_changes_nothing(
     assert first.status_code == again.status_code == 200
     assert first.json()["added"] == 12
     assert (again.json()["added"], again.json()["updated"], again.json()["unchanged"]) == (0, 0, 12)
+    assert await enrolled(web_pool, programme) == 12
+
+
+async def test_an_xlsx_workbook_with_hr_column_names_imports_like_the_csv(
+    api: httpx.AsyncClient, programme: str, web_pool: Pool
+) -> None:
+    await create(api, programme)
+    rows = list(csv.reader(io.StringIO(ROSTER)))
+    rows[0] = ["timezone" if name == "time_zone" else name for name in rows[0]]
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    content = io.BytesIO()
+    workbook.save(content)
+    upload = {"file": ("roster.xlsx", content.getvalue(), "application/octet-stream")}
+    response = await api.post(f"/api/v1/programmes/{programme}/roster", files=upload)
+    assert response.status_code == 200, response.text
+    assert response.json()["added"] == 12
+    assert response.json()["columns_read_as"] == {"timezone": "time_zone"}
     assert await enrolled(web_pool, programme) == 12
 
 

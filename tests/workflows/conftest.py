@@ -17,9 +17,9 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
+from services.pairs import PairRequest, RelationshipHandle, start_relationship
 from simulation.driver import Driver
 from simulation.personas import Persona
-from starter import PairRequest, RelationshipHandle, start_relationship
 from store.database import Pool
 from worker import twoway_worker
 

@@ -9,7 +9,7 @@ from temporalio.exceptions import ApplicationError
 
 from domain.commands import AnswerPrompt
 from domain.prompts import ConsentAnswer, MeetingLogAnswer, OnboardingAnswer
-from starter import RelationshipHandle
+from services.pairs import RelationshipHandle
 from tests.workflows.conftest import MENTEE, MENTOR, Harness
 from workflows.relationship import RelationshipWorkflow
 

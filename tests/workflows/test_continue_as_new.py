@@ -17,9 +17,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.commands import AnswerPrompt
 from domain.state import Phase
+from services.pairs import PairRequest, RelationshipHandle, start_relationship
 from simulation.driver import answer_id, situation
 from simulation.personas import Persona, answer_for
-from starter import PairRequest, RelationshipHandle, start_relationship
 from store.database import Pool
 from worker import twoway_worker
 from workflows.relationship import RelationshipWorkflow

@@ -20,9 +20,9 @@ from domain.policy import RelationshipPolicy
 from domain.programme import ExcludePair, ForcePair, Programme, ProgrammeTerm, SwapMentees
 from roster.importer import import_roster
 from roster.parse import parse_csv
+from services.pairs import RelationshipHandle, relationship_id
 from simulation.driver import Driver
 from simulation.personas import Persona
-from starter import RelationshipHandle, relationship_id
 from store.database import Pool
 from worker import twoway_worker
 from workflows.programme import ProgramWorkflow

@@ -177,3 +177,7 @@ async def test_no_meeting_reminder_while_paused_and_schedule_resumes(harness: Ha
     pending = state.pending_meeting
     assert pending is not None
     assert pending.scheduled_at > resumed_at
+    # Reminders still work once resumed: the silence above was the pause, not a broken reminder.
+    await harness.env.sleep(pending.scheduled_at - resumed_at)
+    reminders_after = (await outbox_templates(harness, handle.id)).count("meeting_reminder")
+    assert reminders_after > reminders_before, "no meeting reminder after resuming"

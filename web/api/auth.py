@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from web.credentials import hash_api_key
+from twoway.credentials import hash_api_key
 from web.problems import ProblemError
 from web.services import WebServices, get_services
 

@@ -17,7 +17,8 @@ from domain.commands import (
     RecordManagerChange,
     RecordParticipantLeft,
 )
-from starter import relationship_handle
+from domain.state import is_terminal_phase
+from services.pairs import relationship_handle
 from web.api.models import (
     RELATIONSHIP_ID_PATTERN,
     HrEventAccepted,
@@ -27,7 +28,7 @@ from web.api.models import (
     PairHrEventBody,
 )
 from web.problems import FieldProblem, ProblemError
-from web.reads import TERMINAL_PHASES, relationships_of_person
+from web.reads import relationships_of_person
 from web.services import WebServices, get_services
 from workflows.relationship import RelationshipWorkflow
 from workflows.relationship_io import HrEvent
@@ -55,8 +56,8 @@ async def employee_hr_event(body: HrEventBody, services: Services) -> HrEventAcc
     command = hr_command(body.type, body.employee_id, body.reporting_line_conflict)
     told: list[str] = []
     for row in await relationships_of_person(services.pool, body.employee_id):
-        if row.phase in TERMINAL_PHASES:
-            continue
+        if is_terminal_phase(row.phase):
+            continue  # an ended relationship takes no more HR events
         handle = relationship_handle(services.client, row.relationship_id)
         await handle.signal(RelationshipWorkflow.hr_event, command)
         told.append(row.relationship_id)

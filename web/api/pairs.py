@@ -10,9 +10,10 @@ from pydantic import ValidationError
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from domain.pair_rules import start_problems
 from domain.state import MeetingStatus, RelationshipState
 from domain.views import escalation_shown_to_participants, participant_phase
-from starter import (
+from services.pairs import (
     PairRequest,
     relationship_handle,
     relationship_id,
@@ -41,23 +42,13 @@ RelationshipIdPath = Annotated[
 
 def _pair_rule_problems(body: StartPair) -> list[FieldProblem]:
     """What the domain would refuse at start; checked here so it is a 422, not a dead workflow."""
-    found: list[FieldProblem] = []
-    if body.mentor_id == body.mentee_id:
-        found.append(
-            FieldProblem(
-                field="body.mentee_id", message="must differ from mentor_id", code="same_person"
-            )
-        )
-    for name in ("coordinator_id", "owner_id"):
-        if getattr(body, name) in (body.mentor_id, body.mentee_id):
-            found.append(
-                FieldProblem(
-                    field=f"body.{name}",
-                    message="cannot be one of the pair they oversee",
-                    code="overseer_in_pair",
-                )
-            )
-    return found
+    problems = start_problems(
+        mentor_id=body.mentor_id,
+        mentee_id=body.mentee_id,
+        coordinator_id=body.coordinator_id,
+        owner_id=body.owner_id,
+    )
+    return [FieldProblem(field=f"body.{p.field}", message=p.message, code=p.code) for p in problems]
 
 
 async def _exists(client: Client, workflow_id: str) -> bool:

@@ -8,8 +8,8 @@ from fastapi import Path
 from temporalio.client import WorkflowExecutionDescription, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
-from roster import service
-from roster.service import ProgrammeHandle
+from services import programmes
+from services.programmes import ProgrammeHandle
 from web.problems import ProblemError
 from web.services import WebServices
 
@@ -23,7 +23,7 @@ ProgrammeIdPath = Annotated[
 async def existing_programme(
     services: WebServices, programme_id: str
 ) -> tuple[ProgrammeHandle, WorkflowExecutionDescription]:
-    handle = service.programme_handle(services.client, programme_id)
+    handle = programmes.programme_handle(services.client, programme_id)
     try:
         description = await handle.describe()
     except RPCError as error:

@@ -61,6 +61,11 @@ class RosterImported(ApiModel):
     issues: list[FieldProblem] = Field(
         description="Why each skipped line was skipped (CSV line 1 is the header)."
     )
+    columns_read_as: dict[str, str] = Field(
+        default_factory=dict,
+        description="Columns not named exactly like a roster field, and the field each was read as"
+        " (aliases such as `timezone` for `time_zone`; see docs/programmes.md).",
+    )
 
 
 class MatchingRequest(ApiModel):

@@ -1,6 +1,6 @@
 """Programmes over HTTP: create, import the roster, match, review and approve, follow, report.
 
-Every operation is the CLI's (`roster.service`); this module only speaks HTTP around it.
+Every operation is the CLI's (`services.programmes`); this module only speaks HTTP around it.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from temporalio.client import WorkflowUpdateFailedError
 
 from domain.policy import RelationshipPolicy
 from domain.programme import Programme
 from projections.report_model import ProgrammeReport
 from projections.reports import DEFAULT_MIN_GROUP_SIZE, programme_report
-from roster import service
+from services import programmes
+from services.errors import RefusedError
 from web.api.auth import api_key_digest
 from web.api.programme_lookup import ProgrammeIdPath, existing_programme, running_programme
 from web.api.programme_models import (
@@ -37,7 +37,6 @@ from web.api.roster_upload import ROSTER_REQUEST_BODY, import_uploaded_roster
 from web.idempotency import Answer, IdempotencyKey, fingerprint, idempotent
 from web.problems import FieldProblem, ProblemError, validation_problems
 from web.services import WebServices, get_services
-from web.temporal_errors import refusal_of
 
 router = APIRouter(tags=["programmes"])
 Services = Annotated[WebServices, Depends(get_services)]
@@ -82,7 +81,7 @@ async def create_programme(
     definition = _definition(body)
 
     async def create() -> Answer:
-        created = await service.create_programme(
+        created = await programmes.create_programme(
             services.client, services.settings.task_queue, definition
         )
         status_url = f"/api/v1/programmes/{body.programme_id}"
@@ -147,9 +146,9 @@ async def start_matching(
     handle = await running_programme(services, programme_id)
     request_id = (body.request_id if body else None) or f"api-{uuid.uuid4().hex}"
     try:
-        await service.start_matching(handle, request_id)
-    except WorkflowUpdateFailedError as failure:
-        raise _refusal(failure) from None
+        await programmes.start_matching(handle, request_id)
+    except RefusedError as refused:
+        raise _refusal(refused) from None
     return await _status_of(services, programme_id)
 
 
@@ -164,9 +163,9 @@ async def programme_status(programme_id: ProgrammeIdPath, services: Services) ->
 )
 async def read_proposal(programme_id: ProgrammeIdPath, services: Services) -> ProposalOut:
     handle, _ = await existing_programme(services, programme_id)
-    proposal = await service.current_proposal(handle)
+    proposal = await programmes.current_proposal(handle)
     if proposal is None:
-        current = await service.programme_status(handle)
+        current = await programmes.programme_status(handle)
         raise ProblemError(
             404,
             "no-proposal",
@@ -200,15 +199,15 @@ async def approve(
     handle = await running_programme(services, programme_id)
     review_id = body.review_id or _derived_review_id(body)
     try:
-        receipt = await service.review_proposal(
+        receipt = await programmes.review_proposal(
             handle,
             review_id=review_id,
             proposal_version=body.proposal_version,
             overrides=body.overrides,
             approve=body.approve,
         )
-    except WorkflowUpdateFailedError as failure:
-        raise _refusal(failure) from None
+    except RefusedError as refused:
+        raise _refusal(refused) from None
     return ApprovalOut(programme_id=programme_id, **receipt.model_dump())
 
 
@@ -229,7 +228,7 @@ async def programme_figures(
 
 async def _status_of(services: WebServices, programme_id: str) -> ProgrammeStatusOut:
     handle, description = await existing_programme(services, programme_id)
-    current = await service.programme_status(handle)
+    current = await programmes.programme_status(handle)
     workflow_status = description.status.name.lower() if description.status else "unknown"
     return ProgrammeStatusOut(
         workflow_status=workflow_status,
@@ -243,8 +242,8 @@ def _derived_review_id(body: ApprovalBody) -> str:
     return f"api-{digest[:40]}"
 
 
-def _refusal(failure: WorkflowUpdateFailedError) -> ProblemError:
-    kind, message = refusal_of(failure)
+def _refusal(refused: RefusedError) -> ProblemError:
+    kind, message = refused.code, refused.message
     if kind in _INVALID_OVERRIDES:
         return ProblemError(
             422,

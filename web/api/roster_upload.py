@@ -9,10 +9,10 @@ from fastapi import Request, status
 from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 
-from roster import service
 from roster.importer import ImportReport
 from roster.parse import ParsedRoster, RosterIssue
-from roster.service import RosterFormat
+from services import programmes
+from services.programmes import RosterFormat
 from web.api.programme_models import MAX_ROSTER_BYTES, RosterImported
 from web.idempotency import Answer, fingerprint, idempotent
 from web.problems import FieldProblem, ProblemError
@@ -20,6 +20,7 @@ from web.services import WebServices
 
 # A problem body stays readable (and bounded) even for a file where every line is wrong.
 MAX_ISSUES_SHOWN = 1000
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ROSTER_REQUEST_BODY: dict[str, Any] = {
     "requestBody": {
@@ -32,13 +33,14 @@ ROSTER_REQUEST_BODY: dict[str, Any] = {
                         "file": {
                             "type": "string",
                             "format": "binary",
-                            "description": "A .csv or .json roster (docs/programmes.md).",
+                            "description": "A .csv, .xlsx or .json roster (docs/programmes.md).",
                         }
                     },
                     "required": ["file"],
                 }
             },
             "text/csv": {"schema": {"type": "string"}},
+            XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
             "application/json": {
                 "schema": {
                     "type": "array",
@@ -102,12 +104,13 @@ async def read_roster(request: Request) -> tuple[bytes, RosterFormat]:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "multipart/form-data":
         return await _from_multipart(request)
-    if media in ("text/csv", "application/json"):
+    if media in ("text/csv", "application/json", XLSX_MEDIA_TYPE):
+        # A workbook is recognised by its content; "csv" only says it is not JSON.
         return await _from_body(request), "json" if media == "application/json" else "csv"
     raise ProblemError(
         415,
         "unsupported-media-type",
-        "Send multipart/form-data (field `file`), text/csv or application/json",
+        "Send multipart/form-data (field `file`), text/csv, an .xlsx workbook or application/json",
         errors=[
             FieldProblem(
                 field="header.Content-Type", message="unsupported media type", code="media_type"
@@ -141,13 +144,15 @@ async def _import(
     services: WebServices, programme_id: str, data: bytes, kind: RosterFormat, skip_invalid: bool
 ) -> Answer:
     # Validating a large roster takes a while: off the event loop, other requests go on.
-    parsed = await asyncio.to_thread(service.parse_roster, data, kind)
+    parsed = await asyncio.to_thread(programmes.parse_roster, data, kind)
     valid = [line for line, _ in parsed.entries if line not in parsed.bad_lines]
     if skip_invalid and parsed.issues and not valid:
         # Not one valid line (or the file itself is unreadable): skipping would import nothing.
         raise _refusal(parsed, None)
     async with services.pool.acquire() as conn:
-        report = await service.enrol_roster(conn, programme_id, parsed, skip_invalid=skip_invalid)
+        report = await programmes.enrol_roster(
+            conn, programme_id, parsed, skip_invalid=skip_invalid
+        )
     if not report.imported:
         raise _refusal(parsed, report)
     answer = RosterImported(
@@ -157,6 +162,7 @@ async def _import(
         unchanged=report.unchanged,
         skipped_lines=list(report.skipped_lines),
         issues=issue_problems(report.issues),
+        columns_read_as=dict(report.columns_read_as),
     )
     return Answer(status.HTTP_200_OK, answer.model_dump(mode="json"))
 

@@ -24,7 +24,6 @@ from temporalio.api.common.v1 import Payloads
 
 from twoway.codec import KeyringError
 from twoway.settings import Settings
-from web.credentials import operator_token_from_settings
 from web.problems import ProblemError, install_problem_handlers
 from web.services import WebServices, get_services
 
@@ -32,11 +31,6 @@ COOKIE = "twoway_operator"
 REPORTS_COOKIE = "twoway_operator_reports"
 COOKIE_PATHS = {COOKIE: "/codec", REPORTS_COOKIE: "/programmes"}
 Services = Annotated[WebServices, Depends(get_services)]
-
-
-def local_ui_codec_endpoint(settings: Settings) -> str:
-    """The value for ``temporal server start-dev --ui-codec-endpoint`` (token made on first use)."""
-    return f"http://127.0.0.1:{settings.web_port}/codec/{operator_token_from_settings(settings)}"
 
 
 def _unauthorised() -> ProblemError:

@@ -14,7 +14,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from delivery.links import LinkTokenError
 from domain.prompts import Prompt
 from domain.state import RelationshipState
-from starter import RelationshipHandle, relationship_handle
+from services.pairs import RelationshipHandle, relationship_handle
 from store.erasure import is_erased
 from web.services import WebServices
 from workflows.relationship import RelationshipWorkflow

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from domain.state import is_terminal_phase
 from projections.queries import pending_prompts_for
 from projections.rows import PendingPromptRow
 from store.relationships import RelationshipRow
-from web.reads import TERMINAL_PHASES, relationships_of_person
+from web.reads import relationships_of_person
 from web.services import WebServices
 
 
@@ -20,7 +21,7 @@ class RelationshipListing:
 
     @property
     def is_open(self) -> bool:
-        return self.row.phase not in TERMINAL_PHASES
+        return not is_terminal_phase(self.row.phase)
 
 
 @dataclass(frozen=True)

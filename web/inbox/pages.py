@@ -11,14 +11,15 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
-from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.client import WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
 from domain.commands import AnswerPrompt
 from domain.prompts import Prompt, PromptKind
 from domain.validation import is_duplicate_answer
 from domain.views import participant_phase
-from twoway.answering import apply_answer
+from services import answers
+from services.errors import RefusedError as AnswerRefusedError
 from twoway.logging import get_logger
 from web.inbox.access import (
     BUSY,
@@ -35,7 +36,6 @@ from web.inbox.prefill import contract_shown, initial_values, slot_counts
 from web.inbox.rendering import install_filters
 from web.inbox.timeline import personal_timeline
 from web.services import WebServices, get_services
-from web.temporal_errors import refusal_of
 from workflows.relationship_io import AnswerReceipt
 
 log = get_logger(__name__)
@@ -222,13 +222,12 @@ async def submit_answer(
         }
     )
     try:
-        receipt = await apply_answer(relationship.handle, command)
-    except WorkflowUpdateFailedError as failure:
-        _, message = refusal_of(failure)
+        receipt = await answers.submit_answer(relationship.handle, command)
+    except AnswerRefusedError as refused:
         # Nothing was applied; the corrected form goes out as a new answer (and a new update).
         return _form_page(
             request, token, relationship, prompt, values=values,
-            answer_id=_new_answer_id(), status=409, message=message,
+            answer_id=_new_answer_id(), status=409, message=refused.message,
         )  # fmt: skip
     except (WorkflowUpdateRPCTimeoutOrCancelledError, RPCError):
         return again(503, message=NOT_CONFIRMED_MESSAGE, message_title=NOT_CONFIRMED_TITLE)

@@ -1,0 +1,1 @@
+"""Benchmarks behind `twoway bench` (see docs/performance.md)."""

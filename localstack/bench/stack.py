@@ -1,0 +1,197 @@
+"""Throughput and latency of relationships against bare workflows, side by side, in one run.
+
+Both run on the same dev server (SQLite file in WAL mode, as `twoway up` runs it) and the same
+in-process worker, so the ratios say what twoway's own work costs on top of Temporal's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from pydantic import BaseModel
+from temporalio.client import Client, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+
+from domain.commands import AnswerPrompt
+from domain.prompts import ConsentAnswer
+from localstack.bench.workflows import NoopWorkflow
+from localstack.binaries import temporal_cli
+from services.pairs import PairRequest, RelationshipHandle, start_relationship
+from store.database import Pool
+from twoway.codec import Keyring
+from twoway.converter import build_data_converter
+from worker import twoway_worker
+from workflows.relationship import RelationshipWorkflow
+from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
+
+CONCURRENCY = 20
+SQLITE_PRAGMAS = ["--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"]
+
+
+class LatencyFigures(BaseModel):
+    per_second: float
+    p50_ms: float
+    p99_ms: float
+
+
+class StackFigures(BaseModel):
+    workflows: int
+    concurrency: int
+    relationship_starts_per_second: float
+    noop_starts_per_second: float
+    start_ratio_to_noop: float
+    prompt_answers: LatencyFigures
+    bare_updates: LatencyFigures
+    answer_latency_ratio_to_bare_update: float
+
+
+async def _bounded(calls: list[Callable[[], Awaitable[float]]]) -> tuple[float, list[float]]:
+    """Run the calls CONCURRENCY at a time; wall seconds and each call's latency."""
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def one(call: Callable[[], Awaitable[float]]) -> float:
+        async with gate:
+            return await call()
+
+    began = time.perf_counter()
+    latencies = await asyncio.gather(*(one(call) for call in calls))
+    return time.perf_counter() - began, list(latencies)
+
+
+def _timed(action: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[float]]:
+    async def call() -> float:
+        began = time.perf_counter()
+        await action()
+        return time.perf_counter() - began
+
+    return call
+
+
+def _figures(seconds: float, latencies: list[float]) -> LatencyFigures:
+    ordered = sorted(latencies)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return LatencyFigures(
+        per_second=round(len(latencies) / seconds, 1),
+        p50_ms=round(statistics.median(ordered) * 1000, 1),
+        p99_ms=round(p99 * 1000, 1),
+    )
+
+
+async def _start_relationships(
+    client: Client, task_queue: str, count: int
+) -> tuple[float, dict[int, RelationshipHandle]]:
+    """Pair n has mentor `m{n}`, which its consent answer must name."""
+    handles: dict[int, RelationshipHandle] = {}
+
+    async def start(n: int) -> None:
+        request = PairRequest(
+            programme_id="bench",
+            mentor_id=f"m{n}",
+            mentee_id=f"s{n}",
+            coordinator_id="bench-coordinator",
+            owner_id="bench-owner",
+        )
+        handles[n] = await start_relationship(client, request, task_queue=task_queue)
+
+    seconds, _ = await _bounded([_timed(functools.partial(start, n)) for n in range(count)])
+    return seconds, handles
+
+
+async def _start_noops(
+    client: Client, task_queue: str, count: int
+) -> tuple[float, list[WorkflowHandle[NoopWorkflow, None]]]:
+    handles: list[WorkflowHandle[NoopWorkflow, None]] = []
+
+    async def start(n: int) -> None:
+        handles.append(
+            await client.start_workflow(
+                NoopWorkflow.run, id=f"noop-{task_queue}-{n}", task_queue=task_queue
+            )
+        )
+
+    seconds, _ = await _bounded([_timed(functools.partial(start, n)) for n in range(count)])
+    return seconds, handles
+
+
+async def _wait_until_recorded(pool: Pool, count: int, within_seconds: float = 120) -> None:
+    """Every relationship has recorded its start: its first activities are behind it."""
+    deadline = time.monotonic() + within_seconds
+    while time.monotonic() < deadline:
+        recorded = await pool.fetchval("SELECT count(*) FROM relationships")
+        if recorded >= count:
+            return
+        await asyncio.sleep(0.2)
+    raise TimeoutError(f"relationships not recorded within {within_seconds:.0f}s")
+
+
+async def _ping(handle: WorkflowHandle[NoopWorkflow, None]) -> int:
+    return await handle.execute_update(NoopWorkflow.ping, 1)
+
+
+def _consent(handle: RelationshipHandle, n: int) -> Callable[[], Awaitable[object]]:
+    command = AnswerPrompt(
+        answer_id="bench-consent",
+        prompt_id="consent:mentor",
+        respondent_id=f"m{n}",
+        answer=ConsentAnswer(decision="accept"),
+    )
+    return lambda: handle.execute_update(RelationshipWorkflow.answer_prompt, command)
+
+
+async def measure_stack(pool: Pool, count: int) -> StackFigures:
+    with tempfile.TemporaryDirectory() as home:
+        env = await WorkflowEnvironment.start_local(
+            data_converter=build_data_converter(Keyring.generate("bench")),
+            dev_server_existing_path=str(temporal_cli()),
+            dev_server_database_filename=str(Path(home) / "temporal.db"),
+            dev_server_extra_args=SQLITE_PRAGMAS,
+            search_attributes=ALL_SEARCH_ATTRIBUTES,
+        )
+        try:
+            return await _measure(env.client, pool, count)
+        finally:
+            await env.shutdown()
+
+
+async def _measure(client: Client, pool: Pool, count: int) -> StackFigures:
+    task_queue = f"bench-{uuid.uuid4()}"
+    async with twoway_worker(
+        client,
+        pool,
+        task_queue,
+        max_cached_workflows=2 * count + 10,
+        extra_workflows=[NoopWorkflow],
+    ):
+        # Each kind is measured on its own, after its workflows settled, so neither measurement
+        # pays for the other's start-up work.
+        noop_seconds, noops = await _start_noops(client, task_queue, count)
+        for noop in noops:
+            await noop.query(NoopWorkflow.ping_count)
+        bare = await _bounded([_timed(functools.partial(_ping, h)) for h in noops])
+        rel_seconds, relationships = await _start_relationships(client, task_queue, count)
+        await _wait_until_recorded(pool, count)
+        answers = await _bounded([_timed(_consent(h, n)) for n, h in relationships.items()])
+        for noop in noops:
+            await noop.signal(NoopWorkflow.finish)
+        for relationship in relationships.values():
+            await relationship.terminate(reason="benchmark finished")
+    answer_figures, bare_figures = _figures(*answers), _figures(*bare)
+    return StackFigures(
+        workflows=count,
+        concurrency=CONCURRENCY,
+        relationship_starts_per_second=round(count / rel_seconds, 1),
+        noop_starts_per_second=round(count / noop_seconds, 1),
+        start_ratio_to_noop=round(noop_seconds / rel_seconds, 2),
+        prompt_answers=answer_figures,
+        bare_updates=bare_figures,
+        answer_latency_ratio_to_bare_update=round(
+            answer_figures.p50_ms / max(bare_figures.p50_ms, 0.001), 2
+        ),
+    )

@@ -1,0 +1,109 @@
+"""Answering a prompt: the one flow behind the web inbox and `twoway answer`.
+
+Applying an answer is patient: a burst can keep the worker busy for longer than the server waits
+in one update call.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from pydantic import ValidationError
+from temporalio.client import (
+    Client,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.commands import AnswerPrompt
+from domain.prompts import Prompt
+from services.errors import InvalidRequestError, RefusedError, refusal_of
+from services.pairs import RelationshipHandle, relationship_handle
+from workflows.relationship import RelationshipWorkflow
+from workflows.relationship_io import AnswerReceipt
+
+# How long one answer keeps trying before the person is asked to send it again.
+ANSWER_PATIENCE_SECONDS = 120.0
+
+
+async def apply_answer(
+    handle: RelationshipHandle, command: AnswerPrompt, *, within: float = ANSWER_PATIENCE_SECONDS
+) -> AnswerReceipt:
+    """Runs the update, sending it again while the server times out waiting for the worker.
+
+    The update id is the answer id: a call sent again attaches to the update already in
+    flight, and the workflow dedupes by answer id as well, so the answer applies once.
+    Past ``within`` seconds the last WorkflowUpdateRPCTimeoutOrCancelledError is raised.
+    """
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            return await handle.execute_update(
+                RelationshipWorkflow.answer_prompt, command, id=command.answer_id
+            )
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            if time.monotonic() >= deadline:
+                raise
+
+
+async def submit_answer(handle: RelationshipHandle, command: AnswerPrompt) -> AnswerReceipt:
+    """Apply a built answer; a rule's refusal (from the update validator) is a RefusedError.
+
+    WorkflowUpdateRPCTimeoutOrCancelledError still means "not confirmed yet": the caller asks the
+    person to send the same answer again, which applies once.
+    """
+    try:
+        return await apply_answer(handle, command)
+    except WorkflowUpdateFailedError as failure:
+        raise refusal_of(failure, "The relationship refused this answer.") from None
+
+
+def answer_command(
+    prompt: Prompt, person_id: str, data: dict[str, Any], answer_id: str
+) -> AnswerPrompt:
+    """The command for ``data`` answering ``prompt``; the answer's kind is the prompt's."""
+    payload = {
+        "answer_id": answer_id,
+        "prompt_id": prompt.prompt_id,
+        "respondent_id": person_id,
+        "answer": {"kind": prompt.kind.value, **data},
+    }
+    try:
+        return AnswerPrompt.model_validate(payload)
+    except ValidationError as error:
+        raise InvalidRequestError(answer_problems(error)) from None
+
+
+def answer_problems(error: ValidationError) -> list[tuple[str, str]]:
+    found = []
+    for item in error.errors(include_input=False, include_url=False):
+        # Drop the envelope and the union tag so the path reads like the answer file.
+        location = [str(part) for part in item["loc"]]
+        if location[:1] == ["answer"]:
+            location = location[2:]
+        found.append((".".join(location) or "answer", item["msg"]))
+    return found
+
+
+async def answer_prompt(
+    client: Client,
+    relationship_id: str,
+    prompt_id: str,
+    person_id: str,
+    data: dict[str, Any],
+    answer_id: str,
+) -> AnswerReceipt:
+    """Answer one open prompt of a relationship by ids, as `twoway answer` does."""
+    handle = relationship_handle(client, relationship_id)
+    try:
+        state = await handle.query(RelationshipWorkflow.state)
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            raise InvalidRequestError([("relationship", "no relationship has this id")]) from None
+        raise
+    prompt = state.prompts.get(prompt_id)
+    if prompt is None:
+        raise RefusedError("unknown_prompt", f"the relationship has no prompt {prompt_id!r}")
+    return await submit_answer(handle, answer_command(prompt, person_id, data, answer_id))

@@ -1,0 +1,59 @@
+"""Starting a relationship and finding one: what HR systems (REST API), the CLI, the demo and the
+simulation all do, idempotent by programme and pair.
+
+The workflow id is derived from the programme and the two employee ids through a hash (see
+``workflows.relationship_io.relationship_id``), so a repeated start from an HR feed finds the same
+workflow, and the id itself reveals nobody.
+"""
+
+from __future__ import annotations
+
+from temporalio.client import Client, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from workflows import search_attributes as attrs
+from workflows.relationship import RelationshipWorkflow
+from workflows.relationship_io import (
+    PairRequest,
+    RelationshipInput,
+    RelationshipOutcome,
+    relationship_id,
+    start_command,
+)
+
+RelationshipHandle = WorkflowHandle[RelationshipWorkflow, RelationshipOutcome]
+
+__all__ = [
+    "PairRequest",
+    "RelationshipHandle",
+    "relationship_handle",
+    "relationship_id",
+    "start_relationship",
+]
+
+
+def relationship_handle(client: Client, relationship_id: str) -> RelationshipHandle:
+    """A typed handle, so updates and queries are checked against the workflow's own methods."""
+    return client.get_workflow_handle_for(RelationshipWorkflow.run, relationship_id)
+
+
+async def start_relationship(
+    client: Client, request: PairRequest, *, task_queue: str
+) -> RelationshipHandle:
+    """Start the pair's workflow, or return the one already started for it."""
+    start = start_command(request)
+    try:
+        return await client.start_workflow(
+            RelationshipWorkflow.run,
+            RelationshipInput(start=start),
+            id=start.relationship_id,
+            task_queue=task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            # A finished pair is not restarted by a replayed HR event: renewal is explicit.
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            search_attributes=attrs.initial_search_attributes(request.programme_id),
+            static_summary=f"Mentoring relationship in programme {request.programme_id}",
+        )
+    except WorkflowAlreadyStartedError:
+        return client.get_workflow_handle_for(RelationshipWorkflow.run, start.relationship_id)

@@ -1,0 +1,129 @@
+"""What the CLI and the HR API both do to a programme: create, import, match, review, read.
+
+One place for each operation, so `twoway programme ...` and `/api/v1/programmes/...` cannot drift
+apart (the same workflow id, the same reuse policy, the same roster rules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from domain.programme import Override, Programme, Proposal
+from roster.importer import ImportReport, import_roster
+from roster.parse import ParsedRoster, parse_bytes, parse_csv, parse_json
+from services.errors import refusal_of
+from store.database import Connection
+from workflows.programme import ProgramWorkflow
+from workflows.programme_io import (
+    MatchReview,
+    ProgrammeInput,
+    ProgrammeOutcome,
+    ProgrammeStatus,
+    ReviewReceipt,
+    StartMatching,
+    programme_workflow_id,
+)
+
+ProgrammeHandle = WorkflowHandle[ProgramWorkflow, ProgrammeOutcome]
+RosterFormat = Literal["csv", "json"]
+_REFUSED = "The programme refused this request."
+
+
+def programme_handle(client: Client, programme_id: str) -> ProgrammeHandle:
+    return client.get_workflow_handle_for(ProgramWorkflow.run, programme_workflow_id(programme_id))
+
+
+async def create_programme(
+    client: Client, task_queue: str, programme: Programme, *, match_now: bool = False
+) -> bool:
+    """Start the programme's workflow; False when one of that id already exists (or existed).
+
+    REJECT_DUPLICATE: a programme that has closed is not silently started again under its old
+    id, so creating stays idempotent for the programme's whole life and after it.
+    """
+    try:
+        await client.start_workflow(
+            ProgramWorkflow.run,
+            ProgrammeInput(programme=programme, match_immediately=match_now),
+            id=programme_workflow_id(programme.programme_id),
+            task_queue=task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            static_summary=f"Mentoring programme {programme.programme_id}",
+        )
+    except WorkflowAlreadyStartedError:
+        return False
+    return True
+
+
+def parse_roster(content: str | bytes, kind: RosterFormat) -> ParsedRoster:
+    """Bytes as uploaded (the encoding is checked and reported per line) or text already read."""
+    if isinstance(content, bytes):
+        return parse_bytes(content, is_json=kind == "json")
+    return parse_json(content) if kind == "json" else parse_csv(content)
+
+
+def refused(parsed: ParsedRoster, *, skip_invalid: bool) -> ImportReport | None:
+    """The report of a roster refused whole, or None when it may be imported."""
+    if not parsed.issues or skip_invalid:
+        return None
+    ordered = sorted(parsed.issues, key=lambda issue: (issue.line, issue.field))
+    return ImportReport(imported=False, issues=tuple(ordered))
+
+
+async def enrol_roster(
+    conn: Connection, programme_id: str, parsed: ParsedRoster, *, skip_invalid: bool
+) -> ImportReport:
+    """Import the roster; with problems and without `skip_invalid` nothing is written at all."""
+    refusal = refused(parsed, skip_invalid=skip_invalid)
+    if refusal is not None:
+        return refusal
+    return await import_roster(conn, programme_id, parsed, skip_invalid=skip_invalid)
+
+
+async def start_matching(handle: ProgrammeHandle, request_id: str) -> ProgrammeStatus:
+    """Run the matching now; a programme that cannot match now raises a RefusedError."""
+    try:
+        return await handle.execute_update(
+            ProgramWorkflow.start_matching, StartMatching(request_id=request_id)
+        )
+    except WorkflowUpdateFailedError as failure:
+        raise refusal_of(failure, _REFUSED) from None
+
+
+async def current_proposal(handle: ProgrammeHandle) -> Proposal | None:
+    return await handle.query(ProgramWorkflow.proposal)
+
+
+async def review_proposal(
+    handle: ProgrammeHandle,
+    *,
+    review_id: str,
+    proposal_version: int,
+    overrides: Sequence[Override],
+    approve: bool,
+) -> ReviewReceipt:
+    """Send the coordinator's review; a stale version or a bad override raises a RefusedError
+    (its code says which: the programme workflow's error types)."""
+    review = MatchReview(
+        review_id=review_id,
+        proposal_version=proposal_version,
+        overrides=list(overrides),
+        approve=approve,
+    )
+    try:
+        # By name: mypy cannot match an async update method against the typed overloads.
+        receipt: ReviewReceipt = await handle.execute_update(
+            "review_matches", review, result_type=ReviewReceipt
+        )
+    except WorkflowUpdateFailedError as failure:
+        raise refusal_of(failure, _REFUSED) from None
+    return receipt
+
+
+async def programme_status(handle: ProgrammeHandle) -> ProgrammeStatus:
+    return await handle.query(ProgramWorkflow.status)
