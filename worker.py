@@ -7,8 +7,9 @@ Started by `twoway up` locally, or as the `worker` service of docker-compose (sc
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 
 import asyncpg
@@ -20,6 +21,7 @@ from activities.relationship_activities import relationship_activities
 from store.personal_data import Sealer
 from twoway.bootstrap import open_runtime
 from twoway.converter import sealer_from_settings
+from twoway.heartbeat import beat_while_reachable, heartbeat_at
 from twoway.logging import configure_logging, get_logger
 from twoway.settings import Settings, load_settings
 from twoway.temporal_client import sandbox_runner
@@ -78,9 +80,27 @@ async def run_worker(settings: Settings) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         log.info("worker started", task_queue=settings.task_queue, namespace=settings.namespace)
-        async with worker:
+        async with worker, _heartbeat(settings, await runtime.client()):
             await stop.wait()
             log.info("worker stopping")
+
+
+@contextlib.asynccontextmanager
+async def _heartbeat(settings: Settings, client: Client) -> AsyncIterator[None]:
+    """Beat while the Temporal frontend answers the worker's client (see twoway/heartbeat.py)."""
+    heartbeat = heartbeat_at(settings.heartbeat_file)
+    if heartbeat is None:
+        yield
+        return
+    beating = asyncio.create_task(
+        beat_while_reachable(
+            heartbeat, settings.heartbeat_interval_seconds, client.service_client.check_health
+        )
+    )
+    try:
+        yield
+    finally:
+        beating.cancel()
 
 
 def main() -> None:

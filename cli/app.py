@@ -10,6 +10,7 @@ import asyncio
 import os
 import sys
 import traceback
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -25,6 +26,7 @@ from cli.prompts import answer, prompts
 from cli.report import report_command
 from cli.runtime import ExitCode, command_settings, console, fail
 from cli.simulate import simulate_command
+from cli.staff import staff_app
 from localstack.demo import run_demo
 from localstack.ports import PortInUseError
 from localstack.processes import ComponentFailedError
@@ -33,6 +35,7 @@ from localstack.stack_state import StackLockedError
 from localstack.status import collect_status
 from store.migrations import apply_migrations
 from twoway.bootstrap import DatabaseNotConfiguredError, configured_database_url, open_runtime
+from twoway.heartbeat import Heartbeat
 from twoway.settings import Settings, load_settings
 
 # Who each group of commands is for, in the order `twoway --help` lists them.
@@ -132,12 +135,29 @@ def dispatch(
     dispatcher_main(["--once"] if once else [])
 
 
+def healthcheck(
+    file: Annotated[Path, typer.Option("--file", help="The process's TWOWAY_HEARTBEAT_FILE.")],
+    max_age: Annotated[
+        float, typer.Option("--max-age", min=1, help="Healthy while younger than this (s).")
+    ] = 60.0,
+) -> None:
+    """Exit 0 while a worker's or dispatcher's heartbeat file is fresh (container health check)."""
+    age = Heartbeat(file).age_seconds()
+    if age is None:
+        raise fail("twoway healthcheck:", f"no heartbeat yet at {file}", ExitCode.UNAVAILABLE)
+    if age > max_age:
+        message = f"last heartbeat {age:.0f} s ago (more than {max_age:.0f} s)"
+        raise fail("twoway healthcheck:", message, ExitCode.UNAVAILABLE)
+    console.print(f"healthy: last heartbeat {age:.0f} s ago")
+
+
 # Registered here, in the order `twoway --help` shows its groups.
 app.command(rich_help_panel=RUN)(up)
 app.command(rich_help_panel=RUN)(demo)
 app.command(rich_help_panel=RUN)(status)
 app.add_typer(programme_app, name="programme", rich_help_panel=HR)
 app.add_typer(pair_app, name="pair", rich_help_panel=HR)
+app.add_typer(staff_app, name="staff", rich_help_panel=HR)
 app.command("report", rich_help_panel=HR)(report_command)
 app.command("simulate", rich_help_panel=HR)(simulate_command)
 app.command("prompts", rich_help_panel=PARTICIPANTS)(prompts)
@@ -146,6 +166,7 @@ app.command(rich_help_panel=OPERATORS)(worker)
 app.command(rich_help_panel=OPERATORS)(web)
 app.command(rich_help_panel=OPERATORS)(dispatch)
 app.command(rich_help_panel=OPERATORS)(migrate)
+app.command(rich_help_panel=OPERATORS)(healthcheck)
 app.add_typer(projections_app, name="projections", rich_help_panel=OPERATORS)
 app.command("erase", rich_help_panel=OPERATORS)(erase_command)
 app.add_typer(mail_app, name="mail", rich_help_panel=DEVELOPERS)

@@ -17,6 +17,8 @@ from domain.prompts import PromptKind
 PRIVATE_KEYS = frozenset({"private_note"})
 PRIVATE_KEYS_BY_TEMPLATE: Mapping[str, frozenset[str]] = {
     "match_declined": frozenset({"reason"}),
+    # The old address routes the notice; the mail itself need not repeat it.
+    "email_changed": frozenset({"deliver_to"}),
 }
 
 PROMPT_SUBJECTS: Mapping[PromptKind, str] = {
@@ -43,6 +45,7 @@ TEMPLATE_SUBJECTS: Mapping[str, str] = {
     "proposal_expired": "A proposed mentoring match expired",
     "mode_mutual": "Your mentoring is now mutual: learning goes both ways",
     "relationship_paused": "Your mentoring relationship is paused",
+    "email_changed": "The e-mail address of your mentoring programme was changed",
     "relationship_resumed": "Your mentoring relationship has resumed",
     "term_extended": "Your mentoring term was extended",
     "recognition_granted": "Thank you for mentoring: your recognition",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import signal
 import uuid
 from collections.abc import Callable
@@ -36,14 +37,15 @@ import asyncpg
 from delivery.email import EmailRenderer, SmtpMailer, build_message, message_id_for
 from delivery.errors import DeliveryError
 from delivery.invites import invite_for
-from delivery.links import LinkSigner, inbox_url, signer_from_settings
+from delivery.links import LinkSigner, case_url, inbox_url, signer_from_settings, staff_url
 from delivery.webhook import WebhookPoster, chat_payload
 from delivery.working_hours import DEFERRED_ROLES, next_send_time
 from store import outbox_claims as claims
 from store.database import Connection, Pool
 from store.outbox_claims import ClaimedRow
-from store.people import Person, get_person
+from store.people import EMAIL_CHANGED_TEMPLATE, Person, get_person
 from twoway.bootstrap import open_runtime
+from twoway.heartbeat import Heartbeat, heartbeat_at
 from twoway.logging import configure_logging, get_logger
 from twoway.settings import Settings, load_settings
 
@@ -52,6 +54,9 @@ log = get_logger(__name__)
 # The store itself is unwell: stop the batch, leases bring the rows back later.
 _STORE_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
 CHAT_ROLES = frozenset({"coordinator", "owner"})
+# Mail that must not carry an inbox link: the address change notice goes to an address that no
+# longer owns the person's inbox.
+NO_LINK_TEMPLATES = frozenset({EMAIL_CHANGED_TEMPLATE})
 Outcome = Literal["delivered", "deferred", "retrying", "failed", "lost"]
 
 
@@ -121,7 +126,9 @@ class Dispatcher:
         policy: DispatchPolicy | None = None,
         clock: Callable[[], datetime] = utc_now,
         renderer: EmailRenderer | None = None,
+        heartbeat: Heartbeat | None = None,
     ) -> None:
+        self._heartbeat = heartbeat
         self._pool = pool
         self._mailer = mailer
         self._identity = identity
@@ -155,6 +162,9 @@ class Dispatcher:
                 # The database may be restarting; the supervisor should not see this as death.
                 log.warning("dispatch_batch_failed", error=type(error).__name__)
                 report = DispatchReport()
+            else:
+                if self._heartbeat is not None:
+                    self._heartbeat.beat()  # PostgreSQL answered this round
             if report.claimed >= self._policy.batch_size:
                 continue
             with contextlib.suppress(TimeoutError):
@@ -181,6 +191,7 @@ class Dispatcher:
         if person is None:
             # The roster may not be imported yet: retry with backoff rather than drop it.
             raise DeliveryError("unknown_recipient", permanent=False)
+        person = _addressed(person, row)
         if row.recipient_role in DEFERRED_ROLES:
             send_at = next_send_time(now, person)
             if send_at > now:
@@ -214,7 +225,9 @@ class Dispatcher:
         self, conn: Connection, row: ClaimedRow, person: Person, now: datetime
     ) -> EmailMessage:
         identity = self._identity
-        link = inbox_url(identity.links_base_url, identity.signer.make(person.person_id, now))
+        link = ""
+        if row.template not in NO_LINK_TEMPLATES:
+            link = _link_for(identity, row, person.person_id, now)
         rendered = self._renderer.render(row.template, row.data, person, link)
         invite = await invite_for(
             conn, row, organizer=identity.organizer_email, attendee=person.email, now=now
@@ -264,7 +277,42 @@ class Dispatcher:
         return "lost"
 
 
+def _addressed(person: Person, row: ClaimedRow) -> Person:
+    """The person as this row's mail must reach them: a notice of an address change goes to the
+    address it replaced (so the person hears of it), everything else to the current one."""
+    old_address = row.data.get("deliver_to")
+    if row.template == EMAIL_CHANGED_TEMPLATE and isinstance(old_address, str):
+        return dataclasses.replace(person, email=old_address)
+    return person
+
+
 # -- process entry point ----------------------------------------------------------------------
+
+
+# Mails that open or escalate a case lead the staff member straight to it in their workspace.
+CASE_TEMPLATES = frozenset({"escalation_opened", "escalation_overdue"})
+
+
+def _link_for(identity: MailIdentity, row: ClaimedRow, person_id: str, now: datetime) -> str:
+    """Participants get their inbox; coordinators and owners their workspace (or the case)."""
+    if row.recipient_role not in CHAT_ROLES:
+        return inbox_url(identity.links_base_url, identity.signer.make(person_id, now))
+    token = identity.signer.for_staff().make(person_id, now)
+    escalation_key = _escalation_key(row)
+    if row.template in CASE_TEMPLATES and escalation_key is not None:
+        return case_url(identity.links_base_url, token, escalation_key)
+    return staff_url(identity.links_base_url, token)
+
+
+def _escalation_key(row: ClaimedRow) -> str | None:
+    """The case a message is about: the escalation activity names its key; the relationship's
+    own messages name the escalation within the relationship."""
+    key, escalation_id = row.data.get("escalation_key"), row.data.get("escalation_id")
+    if isinstance(key, str):
+        return key
+    if isinstance(escalation_id, str) and row.relationship_id is not None:
+        return f"{row.relationship_id}:{escalation_id}"
+    return None
 
 
 def dispatcher_from_settings(
@@ -291,7 +339,14 @@ def dispatcher_from_settings(
         links_base_url=settings.links_base_url,
         signer=signer or signer_from_settings(settings),
     )
-    return Dispatcher(pool, mailer=mailer, identity=identity, chat=chat, policy=policy)
+    return Dispatcher(
+        pool,
+        mailer=mailer,
+        identity=identity,
+        chat=chat,
+        policy=policy,
+        heartbeat=heartbeat_at(settings.heartbeat_file),
+    )
 
 
 async def serve(settings: Settings, *, once: bool = False) -> None:

@@ -60,7 +60,14 @@ class EmailRenderer:
     def __init__(self) -> None:
         self._env = jinja2.Environment(
             loader=jinja2.PackageLoader("delivery", "templates"),
-            autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",)),
+            # Everything but the plain-text parts escapes, shared macros (`_prompts.j2`) included:
+            # names, notes and goals in a mail are what people typed.
+            autoescape=jinja2.select_autoescape(
+                enabled_extensions=("html.j2",),
+                disabled_extensions=("txt.j2",),
+                default_for_string=True,
+                default=True,
+            ),
             # Templates may name data a given notification lacks; render it as empty, not crash.
             undefined=jinja2.ChainableUndefined,
             trim_blocks=True,

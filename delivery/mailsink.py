@@ -65,7 +65,7 @@ class MailStore:
         # Without an id the content itself is the identity: the same bytes are one message.
         identity = message_id or f"sha256:{hashlib.sha256(raw).hexdigest()}"
         name = f"{hashlib.sha256(identity.encode()).hexdigest()[:40]}.eml"
-        self.messages.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._make_private_dirs()
         if not self._publish(raw, self.messages / name):
             return None
         entry = {
@@ -77,9 +77,18 @@ class MailStore:
         }
         with self._lock:
             number = len(self._read_index()) + 1
-            with self.index.open("a", encoding="utf-8") as handle:
+            # Owner-only like the messages: the index names every recipient and subject.
+            descriptor = os.open(self.index, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            os.fchmod(descriptor, 0o600)
+            with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
                 handle.write(json.dumps(entry) + "\n")
         return StoredMail(number=number, **entry)
+
+    def _make_private_dirs(self) -> None:
+        for directory in (self.root, self.messages):
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # mkdir's mode is only used when it creates the directory; an older one is narrowed.
+            directory.chmod(0o700)
 
     def _publish(self, raw: bytes, target: Path) -> bool:
         descriptor, temporary = tempfile.mkstemp(dir=self.messages, suffix=".part")

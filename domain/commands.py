@@ -36,7 +36,12 @@ class Tick(DomainModel):
     type: Literal["tick"] = "tick"
 
 
-class OpenEscalation(DomainModel):
+class CoordinatorCommandBase(DomainModel):
+    # Who acted (a coordinator, the owner or an operator); None in commands sent before it existed.
+    actor: Identifier | None = None
+
+
+class OpenEscalation(CoordinatorCommandBase):
     type: Literal["open_escalation"] = "open_escalation"
     reason: ReasonCode = "coordinator_concern"
     severity: Severity = Severity.MEDIUM
@@ -46,7 +51,7 @@ class OpenEscalation(DomainModel):
 Resolution = Literal["continue", "amend_contract", "pause", "end_without_fault", "rematch"]
 
 
-class ResolveEscalation(DomainModel):
+class ResolveEscalation(CoordinatorCommandBase):
     type: Literal["resolve_escalation"] = "resolve_escalation"
     resolution: Resolution
     # None resolves the escalation that is open (there is at most one).
@@ -54,7 +59,7 @@ class ResolveEscalation(DomainModel):
     note: LongText | None = None
 
 
-class InvolvePartners(DomainModel):
+class InvolvePartners(CoordinatorCommandBase):
     """The coordinator brings both people into the mediation of the open escalation.
 
     Until then neither person's page, timeline or mail changes, so the one who raised a
@@ -66,22 +71,22 @@ class InvolvePartners(DomainModel):
     escalation_id: str | None = None
 
 
-class PauseRelationship(DomainModel):
+class PauseRelationship(CoordinatorCommandBase):
     type: Literal["pause_relationship"] = "pause_relationship"
     reason: ReasonCode = "coordinator_decision"
 
 
-class ResumeRelationship(DomainModel):
+class ResumeRelationship(CoordinatorCommandBase):
     type: Literal["resume_relationship"] = "resume_relationship"
 
 
-class EndRelationship(DomainModel):
+class EndRelationship(CoordinatorCommandBase):
     type: Literal["end_relationship"] = "end_relationship"
     reason: ReasonCode = "coordinator_decision"
     rematch_requested: bool = False
 
 
-class ExtendTerm(DomainModel):
+class ExtendTerm(CoordinatorCommandBase):
     type: Literal["extend_term"] = "extend_term"
     new_term_end: AwareDatetime
 

@@ -76,6 +76,7 @@ def resolve_escalation(d: Decision, command: ResolveEscalation) -> None:
             escalation_id=escalation.escalation_id,
             resolution=command.resolution,
             note=command.note,
+            actor=command.actor,
         )
     )
     _apply_resolution(d, command)
@@ -137,7 +138,10 @@ def extend_term(d: Decision, command: ExtendTerm) -> None:
         )
     d.emit(
         TermExtended(
-            occurred_at=d.now, previous_term_end=state.term_end, term_end=command.new_term_end
+            occurred_at=d.now,
+            previous_term_end=state.term_end,
+            term_end=command.new_term_end,
+            actor=command.actor,
         )
     )
     # Meetings and check-ins that did not fit the old term may fit the new one.

@@ -266,6 +266,8 @@ class EscalationResolved(EventBase):
         "relationship_ended",
     ]
     note: LongText | None = None
+    # The staff member who resolved it; None for the system and for events recorded before.
+    actor: Identifier | None = None
 
 
 # -- mutual evolution -------------------------------------------------------------------------
@@ -322,6 +324,7 @@ class TermExtended(EventBase):
     type: Literal["term_extended"] = "term_extended"
     previous_term_end: AwareDatetime
     term_end: AwareDatetime
+    actor: Identifier | None = None
 
 
 # -- closing ----------------------------------------------------------------------------------

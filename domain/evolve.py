@@ -359,6 +359,7 @@ def _escalation_resolved(state: RelationshipState, e: EscalationResolved) -> Rel
         status=EscalationStatus.RESOLVED,
         resolution=e.resolution,
         resolved_at=e.occurred_at,
+        resolved_by=e.actor,
     )
     # Mediation is over: go back to where it started (or, if paused, resume there later).
     if state.phase == Phase.MEDIATION:

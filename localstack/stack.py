@@ -35,7 +35,7 @@ from localstack.stack_state import (
 )
 from store.database import create_pool
 from store.migrations import apply_migrations
-from twoway.credentials import operator_token_from_settings
+from twoway.credentials import credentials_from_settings
 from twoway.settings import Settings
 from workflows.search_attributes import cli_flags
 
@@ -65,9 +65,13 @@ async def _log_mentions(log_file: Path, marker: str) -> bool:
 
 
 def local_ui_codec_endpoint(settings: Settings) -> str:
-    """The value for ``temporal server start-dev --ui-codec-endpoint`` (token made on first use):
-    the web app's codec route, reached with the operator token in its path."""
-    return f"http://127.0.0.1:{settings.web_port}/codec/{operator_token_from_settings(settings)}"
+    """The value for ``temporal server start-dev --ui-codec-endpoint`` (token made on first use).
+
+    It is visible on the server's command line, so it carries the decode-only capability, never
+    the operator token.
+    """
+    capability = credentials_from_settings(settings).ui_codec_capability
+    return f"http://127.0.0.1:{settings.web_port}/codec/{capability}"
 
 
 def temporal_dev_server_argv(settings: Settings) -> list[str]:

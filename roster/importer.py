@@ -16,11 +16,16 @@ from domain.matching.model import Candidate
 from roster.model import RosterEntry
 from roster.parse import ParsedRoster, RosterIssue
 from store.database import Connection
+from store.people import emails_of, record_email_change
 
 
 @cache
 def load_sql(name: str) -> str:
     return files("roster").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+
+
+# Who changed an address when the roster came from the command line (an operator at the host).
+CLI_IMPORT = "roster import (command line)"
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,12 @@ class ImportReport:
 
 
 async def import_roster(
-    conn: Connection, programme_id: str, parsed: ParsedRoster, *, skip_invalid: bool = False
+    conn: Connection,
+    programme_id: str,
+    parsed: ParsedRoster,
+    *,
+    skip_invalid: bool = False,
+    changed_by: str = CLI_IMPORT,
 ) -> ImportReport:
     """Enrol the roster's people in the programme; see the module docstring for bad files."""
     issues = tuple(sorted(parsed.issues, key=lambda i: (i.line, i.field)))
@@ -45,7 +55,10 @@ async def import_roster(
     bad = parsed.bad_lines
     entries = [entry for line, entry in parsed.entries if line not in bad]
     async with conn.transaction():
+        addresses_before = await emails_of(conn, [entry.employee_id for entry in entries])
         changed_people = await _upsert_people(conn, entries)
+        # A changed address is confirmed to the old one, naming who changed it.
+        await confirm_email_changes(conn, addresses_before, entries, changed_by)
         changed_lines = await _upsert_reporting_lines(conn, entries)
         changed_enrolments = await _upsert_enrolments(conn, programme_id, entries)
     added = {pid for pid, inserted in changed_enrolments.items() if inserted}
@@ -63,6 +76,18 @@ async def import_roster(
 
 def _read_as(parsed: ParsedRoster) -> tuple[tuple[str, str], ...]:
     return tuple(parsed.columns_read_as.items())
+
+
+async def confirm_email_changes(
+    conn: Connection,
+    addresses_before: dict[str, str],
+    entries: list[RosterEntry],
+    changed_by: str,
+) -> None:
+    for entry in entries:
+        before = addresses_before.get(entry.employee_id)
+        if before is not None and before.casefold() != entry.email.casefold():
+            await record_email_change(conn, entry.employee_id, before, changed_by)
 
 
 async def _upsert_people(conn: Connection, entries: list[RosterEntry]) -> dict[str, bool]:

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from domain.base import Identifier
+from domain.display_names import checked_display_name
 from domain.matching.model import Candidate, RolePreference, Tag
 from store.people import Person
 
@@ -79,6 +80,11 @@ class RosterEntry(BaseModel):
         if any(isinstance(text, str) and "\x00" in text for text in texts):
             raise ValueError("must not contain NUL characters")
         return value
+
+    @field_validator("display_name")
+    @classmethod
+    def _fits_a_mail_header(cls, value: str) -> str:
+        return checked_display_name(value)
 
     @field_validator("time_zone")
     @classmethod

@@ -14,7 +14,7 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from domain.programme import Override, Programme, Proposal
-from roster.importer import ImportReport, import_roster
+from roster.importer import CLI_IMPORT, ImportReport, import_roster
 from roster.parse import ParsedRoster, parse_bytes, parse_csv, parse_json
 from services.errors import refusal_of
 from store.database import Connection
@@ -76,13 +76,20 @@ def refused(parsed: ParsedRoster, *, skip_invalid: bool) -> ImportReport | None:
 
 
 async def enrol_roster(
-    conn: Connection, programme_id: str, parsed: ParsedRoster, *, skip_invalid: bool
+    conn: Connection,
+    programme_id: str,
+    parsed: ParsedRoster,
+    *,
+    skip_invalid: bool,
+    changed_by: str = CLI_IMPORT,
 ) -> ImportReport:
     """Import the roster; with problems and without `skip_invalid` nothing is written at all."""
     refusal = refused(parsed, skip_invalid=skip_invalid)
     if refusal is not None:
         return refusal
-    return await import_roster(conn, programme_id, parsed, skip_invalid=skip_invalid)
+    return await import_roster(
+        conn, programme_id, parsed, skip_invalid=skip_invalid, changed_by=changed_by
+    )
 
 
 async def start_matching(handle: ProgrammeHandle, request_id: str) -> ProgrammeStatus:

@@ -6,11 +6,15 @@ person up at send time, so a changed address or time zone applies to messages al
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import datetime, time
 
 from store.database import Connection
+from store.outbox import OutboxMessage, enqueue
 from store.sql_files import load_sql
+
+EMAIL_CHANGED_TEMPLATE = "email_changed"
 
 WEEKDAYS = (1, 2, 3, 4, 5)
 
@@ -50,3 +54,53 @@ async def get_person(conn: Connection, person_id: str) -> Person | None:
     values = dict(record)
     values["working_days"] = tuple(values["working_days"])
     return Person(**values)
+
+
+async def replace_person(conn: Connection, person: Person, changed_by: str) -> bool:
+    """Create or replace ``person``; True when this changed their e-mail address.
+
+    Whoever controls the address receives the person's next inbox link, so a change records who
+    made it (``changed_by``, an API key id) and queues a notice to the *old* address, in the same
+    transaction: the person hears of it even when the change was not theirs.
+    """
+    async with conn.transaction():
+        before = await conn.fetchval(load_sql("lock_person_email"), person.person_id)
+        await upsert_person(conn, person)
+        if before is None or before.casefold() == person.email.casefold():
+            return False
+        await record_email_change(conn, person.person_id, before, changed_by)
+    return True
+
+
+async def emails_of(conn: Connection, person_ids: list[str]) -> dict[str, str]:
+    """Current addresses of those of ``person_ids`` in the directory, locked until commit."""
+    rows = await conn.fetch(load_sql("lock_people_emails"), person_ids)
+    return {row["person_id"]: row["email"] for row in rows}
+
+
+async def record_email_change(
+    conn: Connection, person_id: str, old_email: str, changed_by: str
+) -> None:
+    """After an address change: who made it, and a notice to the old address (in the outbox)."""
+    changed_at: datetime = await conn.fetchval(
+        load_sql("record_email_change"), person_id, changed_by
+    )
+    await enqueue(conn, _email_change_notice(person_id, old_email, changed_by, changed_at))
+
+
+def _email_change_notice(
+    person_id: str, old_email: str, changed_by: str, changed_at: datetime
+) -> OutboxMessage:
+    return OutboxMessage(
+        idempotency_key=f"person:{person_id}:email-changed:{uuid.uuid4().hex}",
+        relationship_id=None,
+        recipient_id=person_id,
+        # Not "participant": a notice about one's own address is not held for working hours.
+        recipient_role="person",
+        template=EMAIL_CHANGED_TEMPLATE,
+        data={
+            "deliver_to": old_email,
+            "changed_by": changed_by,
+            "changed_at": changed_at.isoformat(),
+        },
+    )

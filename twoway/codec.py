@@ -13,12 +13,16 @@ from __future__ import annotations
 import base64
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
+
+from twoway.logging import get_logger
+from twoway.secret_files import create_secret_file
 
 ENCODING = b"binary/encrypted"
 _NONCE_BYTES = 12
@@ -34,7 +38,8 @@ class Keyring:
     """The key that encrypts (`current_id`) and every key that may still decrypt."""
 
     current_id: str
-    keys: Mapping[str, bytes]
+    # Raw key material never appears in a repr, a log line or a traceback.
+    keys: Mapping[str, bytes] = field(repr=False)
 
     def __post_init__(self) -> None:
         if self.current_id not in self.keys:
@@ -71,31 +76,41 @@ class Keyring:
 
 def load_or_create_local_keyring(key_file: Path) -> Keyring:
     """Local mode: one key generated on first use, kept with owner-only permissions."""
-    if key_file.exists():
-        return Keyring.parse(key_file.read_text())
-    key_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    keyring = Keyring.generate()
-    # Written whole to a private temporary file, then linked into place: two processes starting
-    # at once on a fresh home agree on one key, and neither ever reads a half-written file.
-    draft = key_file.with_name(f".{key_file.name}.{os.getpid()}")
-    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(keyring.render())
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        create_secret_file(key_file, Keyring.generate().render())
     try:
-        os.link(draft, key_file)
-    except FileExistsError:
         return Keyring.parse(key_file.read_text())
-    finally:
-        draft.unlink()
-    return keyring
+    except KeyringError as error:
+        raise KeyringError(f"key file {key_file}: {error}") from None
+
+
+# What a refused payload becomes: no payload converter knows this encoding, so the handler that
+# receives it fails ("Unknown payload encoding refused/...") with the reason in its message, and
+# an update carrying it is rejected before it reaches the relationship's history.
+REFUSED_NOT_ENCRYPTED = b"refused/not-encrypted-with-a-twoway-key"
+REFUSED_UNKNOWN_KEY = b"refused/encrypted-with-an-unknown-key"
+REFUSED_TAMPERED = b"refused/ciphertext-does-not-authenticate"
+
+log = get_logger(__name__)
 
 
 class EncryptionCodec(PayloadCodec):
-    """Encrypts whole payloads; the key id rides in the metadata so keys can rotate."""
+    """Encrypts whole payloads; the key id rides in the metadata so keys can rotate.
 
-    def __init__(self, keyring: Keyring) -> None:
+    On decode, a payload that is not encrypted with a key of the keyring is refused (turned into
+    a payload nothing can convert) rather than passed through: whoever can reach Temporal without
+    the key could otherwise answer prompts or end relationships in a participant's name. Refusing
+    by substitution rather than by raising keeps one bad update from failing the workflow task
+    (which Temporal would retry, blocking the relationship) while still rejecting that update.
+    ``refuse_unencrypted=False`` is for the codec server only, which shows payloads to an
+    operator and never acts on them.
+    """
+
+    def __init__(self, keyring: Keyring, *, refuse_unencrypted: bool = True) -> None:
         self._keyring = keyring
         self._ciphers = {key_id: AESGCM(key) for key_id, key in keyring.keys.items()}
+        self._refuse_unencrypted = refuse_unencrypted
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         return [self._encrypt(payload) for payload in payloads]
@@ -115,13 +130,28 @@ class EncryptionCodec(PayloadCodec):
 
     def _decrypt(self, payload: Payload) -> Payload:
         if payload.metadata.get("encoding") != ENCODING:
-            # Legacy or foreign payloads written before encryption was on still decode.
-            return payload
-        key_id = payload.metadata["encryption-key-id"].decode()
+            if not self._refuse_unencrypted:
+                return payload
+            return _refused(REFUSED_NOT_ENCRYPTED)
+        key_id = payload.metadata.get("encryption-key-id", b"").decode(errors="replace")
         cipher = self._ciphers.get(key_id)
         if cipher is None:
-            raise KeyringError(f"payload was encrypted with unknown key id {key_id!r}")
+            if not self._refuse_unencrypted:
+                raise KeyringError(f"payload was encrypted with unknown key id {key_id!r}")
+            return _refused(REFUSED_UNKNOWN_KEY)
         nonce, sealed = payload.data[:_NONCE_BYTES], payload.data[_NONCE_BYTES:]
+        try:
+            plain = cipher.decrypt(nonce, sealed, key_id.encode())
+        except InvalidTag:
+            if not self._refuse_unencrypted:
+                raise
+            return _refused(REFUSED_TAMPERED)
         decrypted = Payload()
-        decrypted.ParseFromString(cipher.decrypt(nonce, sealed, key_id.encode()))
+        decrypted.ParseFromString(plain)
         return decrypted
+
+
+def _refused(reason: bytes) -> Payload:
+    # The reason only: the payload itself may hold a forged answer with personal text.
+    log.warning("payload_refused", reason=reason.decode())
+    return Payload(metadata={"encoding": reason})

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from twoway.secret_files import SecretFileError, load_or_create_secret
 from twoway.settings import Settings
 
 _HASH_PREFIX = "sha256:"
 _KEY_PREFIX = "tw_"
+_UI_CODEC_PURPOSE = b"twoway-ui-codec-capability"
 
 
 class CredentialConfigError(ValueError):
@@ -55,17 +56,10 @@ def parse_key_hashes(spec: str) -> frozenset[str]:
 
 def load_or_create_secret_file(path: Path, make: str) -> str:
     """Local mode: the file's content, or ``make`` written once with owner-only permissions."""
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        # Another process created it first: use theirs so every process agrees.
-        return path.read_text().strip()
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(make + "\n")
-    return make
+        return load_or_create_secret(path, make)
+    except SecretFileError as error:
+        raise CredentialConfigError(str(error)) from None
 
 
 @dataclass(frozen=True)
@@ -83,6 +77,20 @@ class Credentials:
 
     def operator_token_is_valid(self, presented: str) -> bool:
         return hmac.compare_digest(presented.encode(), self.operator_token.encode())
+
+    @property
+    def ui_codec_capability(self) -> str:
+        """The path secret of ``/codec/{capability}/decode``, for a UI that sends no credentials.
+
+        Derived from the operator token but not it: it travels on the Temporal dev server's
+        command line (which any local user can read), and only decodes payloads, which that
+        unauthenticated loopback UI shows anyway; it opens no report and no sign-in.
+        """
+        mac = hmac.new(self.operator_token.encode(), _UI_CODEC_PURPOSE, hashlib.sha256)
+        return mac.hexdigest()
+
+    def ui_codec_capability_is_valid(self, presented: str) -> bool:
+        return hmac.compare_digest(presented.encode(), self.ui_codec_capability.encode())
 
 
 def operator_token_from_settings(settings: Settings) -> str:

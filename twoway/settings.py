@@ -6,7 +6,7 @@ from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,6 +27,17 @@ class Settings(BaseSettings):
     temporal_address: str | None = Field(
         default=None, description="host:port of an external Temporal frontend."
     )
+    temporal_tls_cert_file: Path | None = Field(
+        default=None,
+        description="Client certificate (PEM) for mutual TLS to an external Temporal frontend.",
+    )
+    temporal_tls_key_file: Path | None = Field(
+        default=None, description="Private key (PEM) of temporal_tls_cert_file."
+    )
+    temporal_tls_ca_file: Path | None = Field(
+        default=None,
+        description="CA (PEM) of the Temporal frontend's certificate; system CAs if unset.",
+    )
     database_url: str | None = Field(default=None, description="External PostgreSQL URL.")
     namespace: str = "default"
     task_queue: str = "twoway-relationships"
@@ -43,6 +54,14 @@ class Settings(BaseSettings):
         description="Workflows kept in worker memory; ~150 KiB each. Size to open relationships.",
     )
     log_level: str = "INFO"
+    heartbeat_file: Path | None = Field(
+        default=None,
+        description=(
+            "Worker and dispatcher touch this file after each round that reached their service;"
+            " `twoway healthcheck --file` reads it (container health checks)."
+        ),
+    )
+    heartbeat_interval_seconds: float = Field(default=10.0, gt=0)
     # -- delivery (e-mail, calendar, chat) ------------------------------------------------------
     smtp_host: str = Field(default="127.0.0.1", description="SMTP relay the dispatcher sends to.")
     smtp_username: str | None = None
@@ -88,6 +107,23 @@ class Settings(BaseSettings):
         default=None,
         description="Comma-separated origins of the Temporal UI allowed to call the codec (CORS).",
     )
+
+    @field_validator("ui_origin")
+    @classmethod
+    def _exact_origins_only(cls, value: str | None) -> str | None:
+        # The codec answers with credentials (the operator cookie): a wildcard or "null" origin
+        # would let any page the operator visits read decoded payloads.
+        if value is None:
+            return None
+        for origin in (item.strip() for item in value.split(",")):
+            if "*" in origin or origin.lower() == "null":
+                raise ValueError(
+                    "TWOWAY_UI_ORIGIN must list exact origins (e.g. https://temporal.example.org);"
+                    f" {origin!r} would let any web page use the operator's codec session"
+                )
+            if origin and not origin.startswith(("http://", "https://")):
+                raise ValueError(f"TWOWAY_UI_ORIGIN entry {origin!r} is not an http(s) origin")
+        return value
 
     @cached_property
     def home_dir(self) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
+from temporalio.service import TLSConfig
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from twoway.converter import data_converter_from_settings
@@ -35,9 +36,25 @@ async def register_search_attributes(client: Client) -> None:
     )
 
 
+def tls_config(settings: Settings) -> TLSConfig | bool:
+    """Mutual TLS when a client certificate is configured (docs/security.md); else plain."""
+    cert, key = settings.temporal_tls_cert_file, settings.temporal_tls_key_file
+    if cert is None and key is None and settings.temporal_tls_ca_file is None:
+        return False
+    if (cert is None) != (key is None):
+        raise ValueError("TWOWAY_TEMPORAL_TLS_CERT_FILE and _KEY_FILE must be set together")
+    ca = settings.temporal_tls_ca_file
+    return TLSConfig(
+        server_root_ca_cert=ca.read_bytes() if ca else None,
+        client_cert=cert.read_bytes() if cert else None,
+        client_private_key=key.read_bytes() if key else None,
+    )
+
+
 async def connect_client(settings: Settings) -> Client:
     return await Client.connect(
         settings.temporal_target,
         namespace=settings.namespace,
         data_converter=data_converter_from_settings(settings),
+        tls=tls_config(settings),
     )

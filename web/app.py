@@ -16,10 +16,12 @@ from twoway.logging import get_logger
 from twoway.settings import Settings
 from web.api import api_router
 from web.codec import codec_app
+from web.gate import RequestGate
 from web.inbox import inbox_router
 from web.problems import install_problem_handlers
 from web.report_page import report_router
 from web.services import WebServices
+from web.staff import front_router, staff_router
 from web.temporal_errors import install_temporal_handlers
 
 log = get_logger(__name__)
@@ -33,7 +35,11 @@ _INBOX_POLICY = (
 
 async def build_services(runtime: Runtime) -> WebServices:
     settings = runtime.settings
+    # Every secret first: an empty or short one stops the start, naming its file, before any
+    # connection is made.
     credentials = credentials_from_settings(settings)
+    signer = runtime.signer()
+    keyring = keyring_from_settings(settings)
     if settings.api_key_hashes is None:
         # The path only; the key itself stays in the file for its owner to read.
         log.info("local_api_key", file=str(settings.api_key_file))
@@ -41,9 +47,11 @@ async def build_services(runtime: Runtime) -> WebServices:
         settings=settings,
         client=await runtime.client(),
         pool=await runtime.pool(),
-        signer=runtime.signer(),
+        signer=signer,
         credentials=credentials,
-        codec=EncryptionCodec(keyring_from_settings(settings)),
+        # The codec server shows payloads to operators and acts on none: it decodes plaintext
+        # payloads (e.g. a terminate reason typed in the UI) as they are.
+        codec=EncryptionCodec(keyring, refuse_unencrypted=False),
         sealer=sealer_from_settings(settings),
     )
 
@@ -51,7 +59,7 @@ async def build_services(runtime: Runtime) -> WebServices:
 def loggable_path(path: str) -> str:
     """The path with secrets masked: inbox paths carry link tokens, local codec paths a token."""
     parts = path.split("/")
-    if len(parts) > 2 and parts[1] == "inbox":
+    if len(parts) > 2 and parts[1] in ("inbox", "staff"):
         parts[2] = "{token}"
     if len(parts) == 4 and parts[1] == "codec" and parts[3] in ("encode", "decode"):
         parts[2] = "{token}"
@@ -66,7 +74,7 @@ async def _headers_and_log(
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     path = request.url.path
-    if path.startswith("/inbox") or path.startswith("/codec"):
+    if path.startswith(("/inbox", "/codec", "/staff")):
         # Personal pages and decoded payloads: never cached, never framed.
         response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("Content-Security-Policy", _INBOX_POLICY)
@@ -109,6 +117,8 @@ def create_app(settings: Settings, *, services: WebServices | None = None) -> Fa
     )
     install_problem_handlers(app)
     install_temporal_handlers(app)
+    # Added first so it runs inside the logging middleware: refusals are logged and get headers.
+    app.add_middleware(RequestGate)
     app.middleware("http")(_headers_and_log)
 
     @app.get("/healthz", include_in_schema=False)
@@ -119,6 +129,8 @@ def create_app(settings: Settings, *, services: WebServices | None = None) -> Fa
     app.include_router(api_router)
     app.include_router(report_router)
     app.include_router(inbox_router)
+    app.include_router(staff_router)
+    app.include_router(front_router)
     app.mount("/codec", codec)
     if services is not None:
         app.state.services = services

@@ -1,8 +1,8 @@
 """`GET /programmes/{id}/report`: the offline programme report page, for coordinators.
 
 Who may read it: an operator (the codec's operator token as a bearer token, or the
-`twoway_operator_reports` cookie that `/codec/login` sets for `/programmes`), or an HR system
-with its API key.
+`twoway_operator_reports` session cookie that `/codec/login` sets for `/programmes`), or an
+HR system with its API key.
 The page shows exactly the figures `GET /api/v1/programmes/{id}/report` gives the API key, with
 the same minimum group size, so accepting the key widens nothing.
 """
@@ -21,6 +21,7 @@ from web.api.auth import bearer
 from web.api.programme_lookup import ProgrammeIdPath, existing_programme
 from web.api.programme_models import MinGroupSizeQuery
 from web.codec.app import REPORTS_COOKIE
+from web.operator_sessions import session_is_open
 from web.problems import PROBLEM_RESPONSES, ProblemError
 from web.services import WebServices, get_services
 
@@ -32,7 +33,7 @@ REPORT_POLICY = (
 )
 
 
-def require_report_reader(
+async def require_report_reader(
     request: Request,
     services: Services,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
@@ -42,7 +43,9 @@ def require_report_reader(
         presented = credentials.credentials
         if known.operator_token_is_valid(presented) or known.api_key_is_valid(presented):
             return
-    elif known.operator_token_is_valid(request.cookies.get(REPORTS_COOKIE, "")):
+    elif await session_is_open(
+        services.pool, request.cookies.get(REPORTS_COOKIE, ""), services.clock()
+    ):
         return
     raise ProblemError(
         401,

@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.programme import (
         PairRecord,
         PairStatus,
+        Programme,
         ProgrammePhase,
         ProgrammeRuleError,
         Proposal,
@@ -475,6 +476,10 @@ class ProgramWorkflow:
     @workflow.query(name="proposal", description="The proposal awaiting review (ids and scores).")
     def proposal(self) -> Proposal | None:
         return self._proposal
+
+    @workflow.query(name="definition", description="The programme as defined (roles, policy).")
+    def definition(self) -> Programme:
+        return self._programme
 
     @workflow.query(name="pairs", description="Every approved pair and where it stands.")
     def pairs(self) -> list[PairRecord]:

@@ -35,16 +35,21 @@ class RunningStack:
     output: Path
 
 
+PORT_SETTINGS = ("TWOWAY_TEMPORAL_PORT", "TWOWAY_UI_PORT", "TWOWAY_WEB_PORT", "TWOWAY_SMTP_PORT")
+# A port found free can be taken by another process before the stack binds it; the stack then
+# stops at once naming the setting, and the test picks new ports.
+PORT_ATTEMPTS = 3
+
+
 def stack_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TWOWAY_")}
-    env.update(
-        TWOWAY_HOME=str(home),
-        TWOWAY_TEMPORAL_PORT=str(free_port()),
-        TWOWAY_UI_PORT=str(free_port()),
-        TWOWAY_WEB_PORT=str(free_port()),
-        TWOWAY_SMTP_PORT=str(free_port()),
-    )
+    env["TWOWAY_HOME"] = str(home)
+    choose_ports(env)
     return env
+
+
+def choose_ports(env: dict[str, str]) -> None:
+    env.update({setting: str(free_port()) for setting in PORT_SETTINGS})
 
 
 def start_in_background(
@@ -74,14 +79,20 @@ def wait_for_line(
 
 
 def start_stack(env: dict[str, str]) -> RunningStack:
+    """`twoway up` with `env` until its ready line; new ports (written into `env`) when one was
+    taken between choosing and binding it."""
     output = Path(env["TWOWAY_HOME"]).parent / "up.log"
-    process = start_in_background([TWOWAY, "up"], env, output)
-    line = wait_for_line(process, output, "twoway ready", READY_TIMEOUT)
-    if line is not None:
-        return RunningStack(process, line, env, output)
-    # SIGINT, not SIGKILL: the supervisor then stops what it had started.
-    process.send_signal(signal.SIGINT)
-    process.wait(timeout=STOP_TIMEOUT)
+    for _attempt in range(PORT_ATTEMPTS):
+        process = start_in_background([TWOWAY, "up"], env, output)
+        line = wait_for_line(process, output, "twoway ready", READY_TIMEOUT)
+        if line is not None:
+            return RunningStack(process, line, env, output)
+        # SIGINT, not SIGKILL: the supervisor then stops what it had started.
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=STOP_TIMEOUT)
+        if "already in use" not in output.read_text(errors="replace"):
+            break
+        choose_ports(env)
     raise AssertionError("stack never became ready:\n" + output.read_text(errors="replace"))
 
 

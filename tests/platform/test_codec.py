@@ -13,7 +13,14 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from twoway.codec import EncryptionCodec, Keyring, KeyringError, load_or_create_local_keyring
+from twoway.codec import (
+    REFUSED_NOT_ENCRYPTED,
+    REFUSED_UNKNOWN_KEY,
+    EncryptionCodec,
+    Keyring,
+    KeyringError,
+    load_or_create_local_keyring,
+)
 
 SECRET_NOTE = "my-manager-keeps-interrupting-me-4711"
 
@@ -53,15 +60,22 @@ async def test_rotated_keyring_still_decodes_payloads_of_the_old_key() -> None:
     assert encoded_with_new.metadata["encryption-key-id"] == b"k2"
 
 
-async def test_payload_of_an_unknown_key_is_refused_with_its_key_id() -> None:
+async def test_unknown_key_is_refused_by_the_worker_and_named_by_the_codec_server() -> None:
     [encoded] = await EncryptionCodec(Keyring.generate("gone")).encode([plain(b"x")])
+    [refused] = await EncryptionCodec(Keyring.generate("k9")).decode([encoded])
+    assert refused.metadata["encoding"] == REFUSED_UNKNOWN_KEY
+    assert refused.data == b""
     with pytest.raises(KeyringError, match="gone"):
-        await EncryptionCodec(Keyring.generate("k9")).decode([encoded])
+        await EncryptionCodec(Keyring.generate("k9"), refuse_unencrypted=False).decode([encoded])
 
 
-async def test_unencrypted_legacy_payload_decodes_unchanged() -> None:
+async def test_unencrypted_payload_is_refused_but_shown_as_is_by_the_codec_server() -> None:
     legacy = plain(b'{"text": "written before encryption"}')
-    [decoded] = await EncryptionCodec(Keyring.generate()).decode([legacy])
+    [refused] = await EncryptionCodec(Keyring.generate()).decode([legacy])
+    assert refused.metadata["encoding"] == REFUSED_NOT_ENCRYPTED
+    assert b"written before encryption" not in refused.SerializeToString()
+    lenient = EncryptionCodec(Keyring.generate(), refuse_unencrypted=False)
+    [decoded] = await lenient.decode([legacy])
     assert decoded == legacy
 
 

@@ -133,3 +133,44 @@ def test_links_the_dispatcher_signs_are_the_links_web_accepts(compose: dict[str,
     for name in ("TWOWAY_LINK_SECRET", "TWOWAY_PUBLIC_BASE_URL"):
         assert dispatcher[name] == web[name], f"{name} must be shared by web and dispatcher"
     assert ":?" in dispatcher["TWOWAY_LINK_SECRET"], "the link secret must never be defaulted"
+
+
+ONE_SHOT = {"migrate", "temporal-search-attributes"}
+
+
+def test_every_long_running_service_has_a_health_check_and_restarts(
+    compose: dict[str, Any],
+) -> None:
+    for name, service in services(compose).items():
+        if name in ONE_SHOT:
+            continue
+        assert "healthcheck" in service, f"{name} has no health check"
+        assert service.get("restart") == "unless-stopped", f"{name} is not restarted"
+
+
+def test_only_the_web_app_is_published_beyond_loopback(compose: dict[str, Any]) -> None:
+    for name, service in services(compose).items():
+        for port in service.get("ports", []):
+            if name != "web":
+                assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port}"
+    assert "ports" not in services(compose)["temporal"]
+
+
+def test_each_part_logs_in_to_postgresql_with_a_role_of_its_own(compose: dict[str, Any]) -> None:
+    every = services(compose)
+    assert every["temporal"]["environment"]["POSTGRES_USER"] == "temporal"
+    assert "//twoway_owner:" in every["migrate"]["environment"]["TWOWAY_DATABASE_URL"]
+    for name in ("worker", "web", "dispatcher"):
+        assert "//twoway_app:" in every[name]["environment"]["TWOWAY_DATABASE_URL"], name
+    mounts = every["postgresql"]["volumes"]
+    assert "./deploy/postgres/init-roles.sh:/docker-entrypoint-initdb.d/10-roles.sh:ro" in mounts
+
+
+def test_worker_and_dispatcher_health_checks_read_the_heartbeat_they_write(
+    compose: dict[str, Any],
+) -> None:
+    for name in ("worker", "dispatcher"):
+        service = services(compose)[name]
+        check = service["healthcheck"]["test"]
+        assert check[1:4] == ["twoway", "healthcheck", "--file"], name
+        assert check[4] == service["environment"]["TWOWAY_HEARTBEAT_FILE"], name

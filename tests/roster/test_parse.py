@@ -73,7 +73,7 @@ def test_quoted_multiline_cells_keep_later_line_numbers_right() -> None:
     text = "\n".join(
         [
             header,
-            'a-1,"Ann\nMulti",ann@example.org,IT,UTC,en,2,mentor',
+            'a-1,Ann,ann@example.org,"IT\nOperations",UTC,en,2,mentor',
             "a-2,Bo,not-an-email,IT,UTC,en,2,mentor",
         ]
     )

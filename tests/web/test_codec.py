@@ -8,7 +8,9 @@ from temporalio.api.common.v1 import Payload, Payloads
 
 from tests.fixtures.temporal import TEST_KEYRING
 from tests.web.conftest import OPERATOR_TOKEN
+from tests.web.stack import ThreadedStack
 from twoway.codec import ENCODING, EncryptionCodec
+from twoway.credentials import credentials_from_settings
 
 UI_ORIGIN = "http://127.0.0.1:8233"
 
@@ -54,14 +56,20 @@ async def test_decoding_needs_operator_authentication(anonymous: httpx.AsyncClie
     assert wrong_capability.status_code == 401
 
 
-async def test_the_local_ui_uses_the_token_in_the_endpoint_path(
-    anonymous: httpx.AsyncClient,
+async def test_the_local_ui_uses_the_decode_capability_in_the_endpoint_path(
+    anonymous: httpx.AsyncClient, web_stack: ThreadedStack
 ) -> None:
+    capability = credentials_from_settings(web_stack.settings).ui_codec_capability
     response = await anonymous.post(
-        f"/codec/{OPERATOR_TOKEN}/decode", json=await encrypted_body("via path")
+        f"/codec/{capability}/decode", json=await encrypted_body("via path")
     )
     assert response.status_code == 200
     assert payloads_of(response)[0].data == b'"via path"'
+    # The operator token itself is not a path capability: it must never need to be in a URL.
+    by_token = await anonymous.post(
+        f"/codec/{OPERATOR_TOKEN}/decode", json=await encrypted_body("via path")
+    )
+    assert by_token.status_code == 401
 
 
 async def test_a_signed_in_browser_decodes_with_its_cookie(anonymous: httpx.AsyncClient) -> None:

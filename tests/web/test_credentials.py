@@ -55,10 +55,14 @@ def test_a_malformed_digest_list_is_refused_at_start(spec: str) -> None:
         parse_key_hashes(spec)
 
 
-def test_the_local_ui_codec_endpoint_carries_the_operator_token(tmp_path: Path) -> None:
+def test_the_local_ui_codec_endpoint_carries_a_decode_capability_not_the_token(
+    tmp_path: Path,
+) -> None:
     settings = local_settings(tmp_path)
     endpoint = local_ui_codec_endpoint(settings)
     token = settings.operator_token_file.read_text().strip()
-    assert endpoint == f"http://127.0.0.1:18080/codec/{token}"
+    credentials = credentials_from_settings(settings)
+    assert endpoint == f"http://127.0.0.1:18080/codec/{credentials.ui_codec_capability}"
+    assert token not in endpoint
     assert stat.S_IMODE(settings.operator_token_file.stat().st_mode) == 0o600
-    assert credentials_from_settings(settings).operator_token_is_valid(token)
+    assert credentials.operator_token_is_valid(token)

@@ -9,6 +9,7 @@ import httpx
 from temporalio.client import Client
 
 from delivery.links import LinkSigner
+from tests.web.conftest import wait_for
 from tests.web.pairs import MENTEE, MENTOR, phase_of, start_pair
 
 
@@ -110,9 +111,15 @@ async def test_a_decline_reason_is_shown_to_its_author_only(
         data={"decision": "decline", "reason": "a private reason"},
     )
     assert declined.status_code == 200, declined.text
-    own = await anonymous.get(f"{mentor_inbox}/relationships/{relationship_id}")
+    page = f"{mentor_inbox}/relationships/{relationship_id}"
+
+    async def own_reason_shown() -> bool:
+        # The timeline is read from the event store, which the workflow writes just after it
+        # applied the answer.
+        return "a private reason" in (await anonymous.get(page)).text
+
+    await wait_for(own_reason_shown, within=30, what="the decline reason on its author's page")
     partner = await anonymous.get(f"{inbox(link_signer, MENTEE)}/relationships/{relationship_id}")
-    assert "a private reason" in own.text
     assert "mentor declined the match" in partner.text
     assert "a private reason" not in partner.text
 

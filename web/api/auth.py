@@ -42,3 +42,8 @@ async def api_key_digest(
     if credentials is None:
         raise _unauthorised("Send `Authorization: Bearer <API key>`.")
     return hash_api_key(credentials.credentials)
+
+
+def api_key_id(digest: str) -> str:
+    """A short name of a key, safe to store and show: the first hex digits of its digest."""
+    return f"api-key:{digest.removeprefix('sha256:')[:12]}"

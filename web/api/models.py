@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from domain.base import Identifier
+from domain.display_names import checked_display_name
 from domain.state import Mode
 
 # The relationship id is `rel-{programme}-{20 hex}` and must itself fit an Identifier (64).
@@ -140,6 +141,11 @@ class PersonBody(ApiModel):
     working_hours_end: time = time(17, 30)
     working_days: list[Weekday] = Field(default=[1, 2, 3, 4, 5], min_length=1, max_length=7)
     locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = "en"
+
+    @field_validator("display_name")
+    @classmethod
+    def _fits_a_mail_header(cls, value: str) -> str:
+        return checked_display_name(value)
 
     @field_validator("time_zone")
     @classmethod

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from store.people import Person, get_person, upsert_person
+from store.people import Person, get_person, replace_person
+from web.api.auth import api_key_digest, api_key_id
 from web.api.models import (
     PERSON_ID_PATTERN,
     PersonBody,
@@ -38,7 +39,12 @@ def _out(person: Person) -> PersonOut:
 
 
 @router.put("/people/{person_id}", tags=["people"], summary="Create or replace a directory entry")
-async def put_person(person_id: PersonIdPath, body: PersonBody, services: Services) -> PersonOut:
+async def put_person(
+    person_id: PersonIdPath,
+    body: PersonBody,
+    services: Services,
+    key_digest: Annotated[str, Depends(api_key_digest)],
+) -> PersonOut:
     person = Person(
         person_id=person_id,
         display_name=body.display_name,
@@ -50,7 +56,8 @@ async def put_person(person_id: PersonIdPath, body: PersonBody, services: Servic
         locale=body.locale,
     )
     async with services.pool.acquire() as conn:
-        await upsert_person(conn, person)
+        # A changed address is confirmed to the old one, naming the key that changed it.
+        await replace_person(conn, person, changed_by=api_key_id(key_digest))
     return _out(person)
 
 

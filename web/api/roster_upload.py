@@ -13,6 +13,7 @@ from roster.importer import ImportReport
 from roster.parse import ParsedRoster, RosterIssue
 from services import programmes
 from services.programmes import RosterFormat
+from web.api.auth import api_key_id
 from web.api.programme_models import MAX_ROSTER_BYTES, RosterImported
 from web.idempotency import Answer, fingerprint, idempotent
 from web.problems import FieldProblem, ProblemError
@@ -141,7 +142,12 @@ def _refusal(parsed: ParsedRoster, report: ImportReport | None) -> ProblemError:
 
 
 async def _import(
-    services: WebServices, programme_id: str, data: bytes, kind: RosterFormat, skip_invalid: bool
+    services: WebServices,
+    programme_id: str,
+    data: bytes,
+    kind: RosterFormat,
+    skip_invalid: bool,
+    changed_by: str,
 ) -> Answer:
     # Validating a large roster takes a while: off the event loop, other requests go on.
     parsed = await asyncio.to_thread(programmes.parse_roster, data, kind)
@@ -151,7 +157,7 @@ async def _import(
         raise _refusal(parsed, None)
     async with services.pool.acquire() as conn:
         report = await programmes.enrol_roster(
-            conn, programme_id, parsed, skip_invalid=skip_invalid
+            conn, programme_id, parsed, skip_invalid=skip_invalid, changed_by=changed_by
         )
     if not report.imported:
         raise _refusal(parsed, report)
@@ -186,5 +192,7 @@ async def import_uploaded_roster(
             f"{kind} skip_invalid={skip_invalid}",
             data,
         ),
-        produce=lambda: _import(services, programme_id, data, kind, skip_invalid),
+        produce=lambda: _import(
+            services, programme_id, data, kind, skip_invalid, api_key_id(owner)
+        ),
     )

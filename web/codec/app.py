@@ -3,9 +3,11 @@
 Three ways in, because the callers differ in what they can send:
 
 * ``Authorization: Bearer <operator token>``: the `temporal` CLI (``--codec-auth``) and scripts;
-* a cookie set by ``/codec/login``: a Temporal UI configured to include credentials;
-* ``/codec/{operator token}/decode``: the local dev server's UI, which can send neither. The UI
-  is itself unauthenticated on 127.0.0.1, so whoever can load it could read the token anyway.
+* a session cookie set by ``/codec/login`` (a random session id, never the token; ended by
+  ``POST /codec/logout``): a Temporal UI configured to include credentials;
+* ``/codec/{capability}/decode``: the local dev server's UI, which can send neither. The
+  capability is derived from the operator token but is not it, and decodes payloads only: the
+  UI is itself unauthenticated on 127.0.0.1, so whoever can load it sees those payloads anyway.
 
 The server stores only ciphertext; decoded payloads exist only in the operator's browser.
 """
@@ -24,6 +26,12 @@ from temporalio.api.common.v1 import Payloads
 
 from twoway.codec import KeyringError
 from twoway.settings import Settings
+from web.operator_sessions import (
+    SESSION_LIFETIME,
+    close_session,
+    open_session,
+    session_is_open,
+)
 from web.problems import ProblemError, install_problem_handlers
 from web.services import WebServices, get_services
 
@@ -43,18 +51,17 @@ def _unauthorised() -> ProblemError:
     )
 
 
-def require_operator(
+async def require_operator(
     request: Request,
     services: Services,
     authorization: Annotated[str | None, Header()] = None,
 ) -> None:
-    presented = None
     if authorization is not None and authorization.lower().startswith("bearer "):
-        presented = authorization[7:].strip()
-    elif COOKIE in request.cookies:
-        presented = request.cookies[COOKIE]
-    if presented is None or not services.credentials.operator_token_is_valid(presented):
-        raise _unauthorised()
+        if services.credentials.operator_token_is_valid(authorization[7:].strip()):
+            return
+    elif await session_is_open(services.pool, request.cookies.get(COOKIE, ""), services.clock()):
+        return
+    raise _unauthorised()
 
 
 async def _payloads(request: Request) -> Payloads:
@@ -86,7 +93,7 @@ async def _convert(request: Request, services: WebServices, decode: bool) -> dic
 
 
 def _capability(token: str, services: WebServices) -> None:
-    if not services.credentials.operator_token_is_valid(token):
+    if not services.credentials.ui_codec_capability_is_valid(token):
         raise _unauthorised()
 
 
@@ -121,19 +128,30 @@ def _routes(app: FastAPI) -> None:
     ) -> Response:
         if not services.credentials.operator_token_is_valid(token):
             return HTMLResponse(_LOGIN_PAGE.format(message=_REFUSED_NOTICE), status_code=401)
+        session_id = await open_session(services.pool, services.clock())
         response = RedirectResponse("/codec/login/done", status_code=303)
         # One cookie per operator area, each scoped to its path: no other page ever sees the
-        # token (and one name per path keeps clients that index cookies by name working).
+        # session (and one name per path keeps clients that index cookies by name working).
         for name, path in COOKIE_PATHS.items():
             response.set_cookie(
                 name,
-                token,
+                session_id,
                 httponly=True,
                 samesite="strict",
                 secure=request.url.scheme == "https",
                 path=path,
-                max_age=12 * 3600,
+                max_age=int(SESSION_LIFETIME.total_seconds()),
             )
+        return response
+
+    @app.post("/logout", response_class=HTMLResponse)
+    async def logout(request: Request, services: Services) -> Response:
+        session_id = request.cookies.get(COOKIE, "")
+        if session_id:
+            await close_session(services.pool, session_id, services.clock())
+        response = HTMLResponse(_SIGNED_OUT_PAGE)
+        for name, path in COOKIE_PATHS.items():
+            response.delete_cookie(name, path=path, httponly=True, samesite="strict")
         return response
 
     @app.get("/login/done", response_class=HTMLResponse)
@@ -153,6 +171,11 @@ _DONE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>twoway codec: signed in</title></head><body><main><h1>Signed in</h1>
 <p>The Temporal UI in this browser can now decode payloads, and programme reports
 (/programmes/ID/report) open, for 12 hours.</p>
+<form method="post" action="/codec/logout"><button type="submit">Sign out</button></form>
+</main></body></html>"""
+_SIGNED_OUT_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>twoway codec: signed out</title></head><body><main><h1>Signed out</h1>
+<p>This browser can no longer decode payloads or open programme reports.</p>
 </main></body></html>"""
 
 

@@ -33,15 +33,14 @@ from web.inbox.forms import form_for
 from web.inbox.listing import inbox_listing
 from web.inbox.parse import parse_form
 from web.inbox.prefill import contract_shown, initial_values, slot_counts
-from web.inbox.rendering import install_filters
+from web.inbox.rendering import inbox_environment
 from web.inbox.timeline import personal_timeline
 from web.services import WebServices, get_services
 from workflows.relationship_io import AnswerReceipt
 
 log = get_logger(__name__)
 router = APIRouter(prefix="/inbox", include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parents[1] / "templates")
-install_filters(templates.env)
+templates = Jinja2Templates(env=inbox_environment(Path(__file__).parents[1] / "templates"))
 Services = Annotated[WebServices, Depends(get_services)]
 _ANSWER_ID = re.compile(r"^web-[0-9a-f]{32}$")
 NUL_MESSAGE = "This text contains a NUL character, which cannot be stored."
@@ -175,13 +174,17 @@ async def prompt_form(
 async def submit_answer(
     request: Request, token: str, relationship_id: str, prompt_id: str, services: Services
 ) -> HTMLResponse:
+    try:
+        # The link first: a body is read only for someone holding a valid link.
+        person_id = await person_from_token(services, token)
+    except RefusedError as refusal:
+        return _refused(request, refusal)
     submitted = await request.form()
     values = {key: value for key, value in submitted.items() if isinstance(value, str)}
     answer_id = values.pop("answer_id", "")
     if not _ANSWER_ID.match(answer_id):
         answer_id = _new_answer_id()
     try:
-        person_id = await person_from_token(services, token)
         relationship = await relationship_of(services, person_id, relationship_id)
         resent = _resent_answer(relationship, person_id, prompt_id, answer_id)
         if resent is not None:

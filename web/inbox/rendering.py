@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemLoader
 
 from domain.state import RelationshipState
 from domain.views import participant_phase
@@ -63,3 +64,15 @@ def install_filters(env: Environment) -> None:
         field_label=field_label,
     )
     env.globals["yes_no"] = YES_NO
+
+
+def inbox_environment(directory: Path) -> Environment:
+    """The inbox's Jinja environment: every template escapes what it renders.
+
+    Built here rather than by ``Jinja2Templates(directory=...)``, whose environment escapes only
+    templates named ``.html``/``.htm``/``.xml`` and so would render ``*.html.j2`` raw: a partner's
+    contract text would become markup in the other partner's page.
+    """
+    env = Environment(loader=FileSystemLoader(directory), autoescape=True)
+    install_filters(env)
+    return env

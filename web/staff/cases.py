@@ -1,0 +1,171 @@
+"""Escalation cases as staff read them: the open list, and one case with its pair's story."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from temporalio.client import WorkflowQueryFailedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.state import Escalation, Meeting, MeetingStatus, RelationshipState
+from starter import RelationshipHandle, relationship_handle
+from web.services import WebServices
+from web.sql_files import load_sql
+from web.staff.access import NOTHING_HERE, StaffRefusedError, StaffViewer
+from web.staff.audit import AuditEntry, audit_stream, audit_trail
+from workflows.relationship import RelationshipWorkflow
+
+BUSY = "The service is busy or restarting. Please try again in a minute."
+# What each resolution the domain knows means, and what the pair will notice of it.
+RESOLUTIONS: dict[str, tuple[str, str]] = {
+    "continue": (
+        "Continue",
+        "The pair carries on where they were; questions held back during the case are asked again.",
+    ),
+    "amend_contract": (
+        "Amend the contract",
+        "Both are asked to agree a revised contract before meetings go on.",
+    ),
+    "pause": (
+        "Pause",
+        "The pair is told the relationship is paused; reminders stop until it resumes.",
+    ),
+    "end_without_fault": (
+        "End without fault",
+        "The relationship ends early; neither person is blamed and no new match is sought.",
+    ),
+    "rematch": (
+        "Rematch",
+        "The relationship ends early and the programme looks for a new partner for both.",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary:
+    escalation_key: str
+    relationship_id: str
+    programme_id: str
+    reason_codes: list[str]
+    severity: str
+    level: int
+    assigned_to: str
+    respond_by: datetime
+    opened_at: datetime
+    status: str
+
+    def open_for(self, now: datetime) -> timedelta:
+        return now - self.opened_at
+
+    def is_late(self, now: datetime) -> bool:
+        return now > self.respond_by
+
+
+@dataclass(frozen=True, slots=True)
+class HealthChange:
+    at: datetime
+    level: str
+    previous_level: str | None
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class Case:
+    escalation_key: str
+    handle: RelationshipHandle
+    state: RelationshipState
+    escalation: Escalation
+    health_history: list[HealthChange]
+    audit: list[AuditEntry]
+
+    @property
+    def held(self) -> list[Meeting]:
+        return [m for m in self.state.meetings if m.status == MeetingStatus.HELD]
+
+    @property
+    def missed(self) -> list[Meeting]:
+        return [m for m in self.state.meetings if m.status == MeetingStatus.MISSED]
+
+
+def split_key(escalation_key: str) -> tuple[str, str]:
+    """``relationship_id:escalation_id``; relationship ids never contain a colon."""
+    relationship_id, _, escalation_id = escalation_key.partition(":")
+    if not relationship_id or not escalation_id:
+        raise StaffRefusedError(404, NOTHING_HERE)
+    return relationship_id, escalation_id
+
+
+async def open_cases(services: WebServices, viewer: StaffViewer) -> list[CaseSummary]:
+    async with services.pool.acquire() as conn:
+        rows = await conn.fetch(load_sql("staff_open_cases"), viewer.programme_filter)
+    return [CaseSummary(**dict(row)) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """The last thing staff did on a case, so colleagues do not pick up the same one."""
+
+    actor: str
+    action: str
+    at: datetime
+
+
+async def case_standing(services: WebServices, cases: list[CaseSummary]) -> dict[str, Standing]:
+    streams = sorted({audit_stream(case.relationship_id) for case in cases})
+    async with services.pool.acquire() as conn:
+        rows = await conn.fetch(load_sql("staff_case_standing"), streams)
+    return {
+        f"{row['stream_id'].removeprefix('staff:')}:{row['escalation_id']}": Standing(
+            actor=row["actor"], action=row["action"], at=row["occurred_at"]
+        )
+        for row in rows
+    }
+
+
+async def relationship_for_staff(
+    services: WebServices, viewer: StaffViewer, relationship_id: str
+) -> tuple[RelationshipHandle, RelationshipState]:
+    handle = relationship_handle(services.client, relationship_id)
+    try:
+        state = await handle.query(RelationshipWorkflow.state)
+    except RPCError as error:
+        if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
+            raise StaffRefusedError(404, NOTHING_HERE) from None
+        raise
+    except WorkflowQueryFailedError:
+        raise StaffRefusedError(503, BUSY) from None
+    if not viewer.sees(state.programme_id):
+        # The same answer as an unknown id: no programme's cases leak to another's staff.
+        raise StaffRefusedError(404, NOTHING_HERE)
+    return handle, state
+
+
+async def read_case(services: WebServices, viewer: StaffViewer, escalation_key: str) -> Case:
+    relationship_id, escalation_id = split_key(escalation_key)
+    handle, state = await relationship_for_staff(services, viewer, relationship_id)
+    escalation = next((e for e in state.escalations if e.escalation_id == escalation_id), None)
+    if escalation is None:
+        raise StaffRefusedError(404, NOTHING_HERE)
+    return Case(
+        escalation_key=escalation_key,
+        handle=handle,
+        state=state,
+        escalation=escalation,
+        health_history=await health_history(services, relationship_id),
+        audit=await audit_trail(services.pool, relationship_id),
+    )
+
+
+async def health_history(services: WebServices, relationship_id: str) -> list[HealthChange]:
+    async with services.pool.acquire() as conn:
+        rows = await conn.fetch(load_sql("staff_health_history"), relationship_id)
+    return [
+        HealthChange(
+            at=row["occurred_at"],
+            level=row["level"],
+            previous_level=row["previous_level"],
+            reasons=[str(reason.get("detail") or reason.get("code")) for reason in row["reasons"]],
+        )
+        for row in rows
+    ]
