@@ -18,7 +18,9 @@ from temporalio.worker import PollerBehaviorAutoscaling, Worker
 
 from activities.programme_activities import programme_activities
 from activities.relationship_activities import relationship_activities
+from store.personal_data import Sealer
 from twoway.bootstrap import open_runtime
+from twoway.converter import sealer_from_settings
 from twoway.heartbeat import beat_while_reachable, heartbeat_at
 from twoway.logging import configure_logging, get_logger
 from twoway.settings import Settings, load_settings
@@ -38,6 +40,7 @@ def twoway_worker(
     *,
     max_cached_workflows: int = DEFAULT_CACHED_WORKFLOWS,
     extra_workflows: Sequence[type] = (),
+    sealer: Sealer | None = None,
 ) -> Worker:
     """The one worker configuration: every workflow, every activity, the shared sandbox.
 
@@ -48,7 +51,7 @@ def twoway_worker(
         client,
         task_queue=task_queue,
         workflows=[*ALL_WORKFLOWS, *extra_workflows],
-        activities=[*relationship_activities(pool), *programme_activities(pool)],
+        activities=[*relationship_activities(pool, sealer), *programme_activities(pool)],
         workflow_runner=sandbox_runner(),
         max_cached_workflows=max_cached_workflows,
         # One poller for new workflow tasks is the SDK default; autoscaling lifts throughput
@@ -61,7 +64,11 @@ def twoway_worker(
 
 def build_worker(client: Client, pool: asyncpg.Pool, settings: Settings) -> Worker:
     return twoway_worker(
-        client, pool, settings.task_queue, max_cached_workflows=settings.max_cached_workflows
+        client,
+        pool,
+        settings.task_queue,
+        max_cached_workflows=settings.max_cached_workflows,
+        sealer=sealer_from_settings(settings),
     )
 
 

@@ -39,11 +39,14 @@ from store.database import Connection, Pool
 from store.escalations import NewEscalation, OverdueChange
 from store.event_store import NewEvent
 from store.outbox import OutboxMessage
+from store.personal_data import Sealer
 
 
 class RelationshipActivities:
-    def __init__(self, pool: Pool) -> None:
+    def __init__(self, pool: Pool, sealer: Sealer | None = None) -> None:
         self._pool = pool
+        # Seals personal values in the event store (crypto-shredding); None stores them plain.
+        self._sealer = sealer
 
     @activity.defn(name="record_events")
     async def record_events(self, request: RecordEventsInput) -> RecordEventsResult:
@@ -54,10 +57,12 @@ class RelationshipActivities:
             return RecordEventsResult(appended=0, already_recorded=0)
         events = [NewEvent(**e.model_dump()) for e in request.events]
         async with self._pool.acquire() as conn, conn.transaction():
+            if self._sealer is not None:
+                events = await self._sealer.seal_events(conn, request.stream_id, events)
             appended = await event_store.append_events(conn, request.stream_id, events)
             if appended < len(events):
                 await _reject_conflicting_history(conn, request.stream_id, events)
-            projected = await project_new_events(conn, request.stream_id)
+            projected = await project_new_events(conn, request.stream_id, self._sealer)
             messages = [OutboxMessage(**m.model_dump()) for m in request.notifications]
             messages += _escalation_notices(projected)
             queued = [await outbox.enqueue(conn, message) for message in messages]
@@ -122,9 +127,9 @@ def _check_notification(request: NotificationRequest) -> None:
     require_aware(request.not_before, "not_before")
 
 
-def relationship_activities(pool: Pool) -> list[Callable[..., Any]]:
+def relationship_activities(pool: Pool, sealer: Sealer | None = None) -> list[Callable[..., Any]]:
     """Every relationship activity bound to ``pool``, ready for ``Worker(activities=...)``."""
-    impl = RelationshipActivities(pool)
+    impl = RelationshipActivities(pool, sealer)
     return [
         impl.record_events,
         impl.open_escalation,

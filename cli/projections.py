@@ -14,7 +14,9 @@ from cli.runtime import ExitCode, cli_runtime, command_settings, console, fail
 from projections.rebuild import DEFAULT_BATCH_SIZE, RebuildResult, rebuild_read_models
 from projections.reports import DEFAULT_MIN_GROUP_SIZE, programme_report
 from store.database import Connection
+from store.personal_data import Sealer
 from twoway.bootstrap import DatabaseNotConfiguredError
+from twoway.converter import sealer_from_settings
 
 projections_app = typer.Typer(
     help="Read models projected from the event store.", no_args_is_help=True
@@ -39,7 +41,9 @@ def rebuild(
     ] = DEFAULT_BATCH_SIZE,
 ) -> None:
     """Empty every read table and rebuild it from the events, in one transaction."""
-    result = asyncio.run(_rebuild(batch_size))
+    # The deployment key unseals personal values; an erased person's stay unreadable.
+    sealer = sealer_from_settings(command_settings())
+    result = asyncio.run(_rebuild(batch_size, sealer))
     console.print(
         f"rebuilt {result.projected} relationship(s) from {result.events} event(s)"
         + (f"; skipped {result.skipped} stream(s) without a proposal" if result.skipped else "")
@@ -48,10 +52,15 @@ def rebuild(
             if result.erased_scrubbed
             else ""
         )
+        + (
+            f"; sealed the personal values of {result.events_sealed} older event(s)"
+            if result.events_sealed
+            else ""
+        )
     )
 
 
-async def _rebuild(batch_size: int) -> RebuildResult:
+async def _rebuild(batch_size: int, sealer: Sealer) -> RebuildResult:
     columns = (
         TextColumn("rebuilding read models"),
         BarColumn(),
@@ -66,7 +75,9 @@ async def _rebuild(batch_size: int) -> RebuildResult:
             def advance(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            return await rebuild_read_models(conn, batch_size=batch_size, progress=advance)
+            return await rebuild_read_models(
+                conn, batch_size=batch_size, progress=advance, sealer=sealer
+            )
 
 
 @projections_app.command("report")

@@ -59,6 +59,18 @@ class ResolveEscalation(CoordinatorCommandBase):
     note: LongText | None = None
 
 
+class InvolvePartners(CoordinatorCommandBase):
+    """The coordinator brings both people into the mediation of the open escalation.
+
+    Until then neither person's page, timeline or mail changes, so the one who raised a
+    concern cannot be told apart from the one who did not.
+    """
+
+    type: Literal["involve_partners"] = "involve_partners"
+    # None involves them in the escalation that is open (there is at most one).
+    escalation_id: str | None = None
+
+
 class PauseRelationship(CoordinatorCommandBase):
     type: Literal["pause_relationship"] = "pause_relationship"
     reason: ReasonCode = "coordinator_decision"
@@ -106,6 +118,7 @@ Command = Annotated[
     | Tick
     | OpenEscalation
     | ResolveEscalation
+    | InvolvePartners
     | PauseRelationship
     | ResumeRelationship
     | EndRelationship

@@ -3,6 +3,7 @@
 from domain.commands import (
     EndRelationship,
     ExtendTerm,
+    InvolvePartners,
     OpenEscalation,
     PauseRelationship,
     ResolveEscalation,
@@ -11,7 +12,7 @@ from domain.commands import (
 from domain.contract import ContractReason
 from domain.decision import Decision
 from domain.errors import DomainError, ErrorCode
-from domain.events import EscalationResolved, TermExtended
+from domain.events import EscalationResolved, PartnersInvolved, TermExtended
 from domain.state import Phase
 from domain.steps import (
     end_early,
@@ -33,6 +34,18 @@ def open_escalation_by_coordinator(d: Decision, command: OpenEscalation) -> None
     open_escalation(
         d, (command.reason,), command.severity, raised_by=d.state.coordinator_id, note=command.note
     )
+
+
+def involve_partners(d: Decision, command: InvolvePartners) -> None:
+    """Tell both people about the mediation (one neutral message each, never who raised it)."""
+    escalation = d.state.open_escalation
+    if escalation is None or command.escalation_id not in (None, escalation.escalation_id):
+        raise DomainError(ErrorCode.NO_OPEN_ESCALATION, "There is no such open escalation.")
+    if escalation.partners_involved:
+        raise DomainError(
+            ErrorCode.PARTNERS_ALREADY_INVOLVED, "Both people are already involved in it."
+        )
+    d.emit(PartnersInvolved(occurred_at=d.now, escalation_id=escalation.escalation_id))
 
 
 def _require_no_leave(d: Decision, action: str) -> None:

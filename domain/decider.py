@@ -7,6 +7,7 @@ from domain.commands import (
     Command,
     EndRelationship,
     ExtendTerm,
+    InvolvePartners,
     OpenEscalation,
     PauseRelationship,
     RecordLeaveEnded,
@@ -24,6 +25,7 @@ from domain.decide_contracting import answer_proposal, answer_review
 from domain.decide_coordinator import (
     end_by_coordinator,
     extend_term,
+    involve_partners,
     open_escalation_by_coordinator,
     pause_by_coordinator,
     resolve_escalation,
@@ -91,6 +93,8 @@ def _handle_command(d: Decision, command: Command) -> None:
             open_escalation_by_coordinator(d, command)
         case ResolveEscalation():
             resolve_escalation(d, command)
+        case InvolvePartners():
+            involve_partners(d, command)
         case PauseRelationship():
             pause_by_coordinator(d, command)
         case ResumeRelationship():

@@ -21,6 +21,7 @@ class ErrorCode(StrEnum):
     WRONG_PHASE = "wrong_phase"
     ESCALATION_ALREADY_OPEN = "escalation_already_open"
     NO_OPEN_ESCALATION = "no_open_escalation"
+    PARTNERS_ALREADY_INVOLVED = "partners_already_involved"
     PARTICIPANT_ON_LEAVE = "participant_on_leave"
     INVALID_TERM_END = "invalid_term_end"
 

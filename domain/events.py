@@ -240,6 +240,13 @@ class EscalationOpened(EventBase):
     private_note: LongText | None = None
 
 
+class PartnersInvolved(EventBase):
+    """The coordinator told both people about the mediation; from now on they see it."""
+
+    type: Literal["partners_involved"] = "partners_involved"
+    escalation_id: str
+
+
 class EscalationOverdue(EventBase):
     type: Literal["escalation_overdue"] = "escalation_overdue"
     escalation_id: str
@@ -394,6 +401,7 @@ Event = Annotated[
     | EscalationOpened
     | EscalationOverdue
     | EscalationResolved
+    | PartnersInvolved
     | MutualProposed
     | MutualDeclined
     | ModeBecameMutual

@@ -42,6 +42,7 @@ from domain.events import (
     OnboardingStarted,
     ParticipantLeaveEnded,
     ParticipantLeaveStarted,
+    PartnersInvolved,
     PromptClosed,
     PromptExpired,
     PromptIssued,
@@ -368,6 +369,10 @@ def _escalation_resolved(state: RelationshipState, e: EscalationResolved) -> Rel
     return state.model_copy(update={"mediation_from": None})
 
 
+def _partners_involved(state: RelationshipState, e: PartnersInvolved) -> RelationshipState:
+    return _with_escalation(state, e.escalation_id, partners_involved=True)
+
+
 # -- mutual -----------------------------------------------------------------------------------
 
 
@@ -496,6 +501,7 @@ _HANDLERS: dict[type[EventBase], Callable[[RelationshipState, Any], Relationship
     EscalationOpened: _escalation_opened,
     EscalationOverdue: _escalation_overdue,
     EscalationResolved: _escalation_resolved,
+    PartnersInvolved: _partners_involved,
     MutualProposed: _mutual_proposed,
     MutualDeclined: _mutual_declined,
     ModeBecameMutual: _became_mutual,

@@ -16,7 +16,6 @@ from domain.base import DomainModel
 from domain.events import (
     CheckInSubmitted,
     ContractSigned,
-    EscalationOpened,
     EscalationOverdue,
     EscalationResolved,
     Event,
@@ -24,6 +23,7 @@ from domain.events import (
     MatchDeclined,
     MeetingReminderDue,
     ModeBecameMutual,
+    PartnersInvolved,
     PromptIssued,
     PromptReminderDue,
     ProposalExpired,
@@ -171,15 +171,17 @@ def _raised_by_label(state: RelationshipState, raised_by: str) -> str:
     return "coordinator" if raised_by == state.coordinator_id else raised_by
 
 
-def _escalation_opened(
-    _: RelationshipState, e: EscalationOpened, after: RelationshipState
+def _partners_involved(
+    _: RelationshipState, e: PartnersInvolved, after: RelationshipState
 ) -> list[NotificationIntent]:
-    # The coordinator's message is queued by the escalation activity, in the same transaction
-    # as the case it points to; only the participants' neutral notice is decided here.
-    if after.phase != Phase.MEDIATION:
-        return []
-    # Both people get the same neutral message: it never says who raised the concern.
+    # Nothing goes to the participants when a case opens (the coordinator's message is queued
+    # by the escalation activity): a "mediation started" mail in the minute of a check-in would
+    # name its author. Both get the same neutral message once the coordinator involves them.
     return _to_participants(after, f"{e.escalation_id}:opened", "mediation_started")
+
+
+def _involved(state: RelationshipState, escalation_id: str) -> bool:
+    return any(x.escalation_id == escalation_id and x.partners_involved for x in state.escalations)
 
 
 def _escalation_overdue(
@@ -206,6 +208,8 @@ def _escalation_resolved(
 ) -> list[NotificationIntent]:
     if before.phase != Phase.MEDIATION or e.resolution == "relationship_ended":
         return []
+    if not _involved(before, e.escalation_id):
+        return []  # they were never told of it; the outcome itself is what they notice
     return _to_participants(
         after,
         f"{e.escalation_id}:resolved",
@@ -385,7 +389,7 @@ _BUILDERS: dict[type, _Builder] = {
     PromptIssued: _prompt_issued,
     PromptReminderDue: _prompt_reminder,
     MeetingReminderDue: _meeting_reminder,
-    EscalationOpened: _escalation_opened,
+    PartnersInvolved: _partners_involved,
     EscalationOverdue: _escalation_overdue,
     EscalationResolved: _escalation_resolved,
     CheckInSubmitted: _checkin_submitted,

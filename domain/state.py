@@ -112,6 +112,9 @@ class Escalation(DomainModel):
     resolution: str | None = None
     resolved_at: AwareDatetime | None = None
     resolved_by: str | None = None
+    # False until the coordinator involves both people (`InvolvePartners`): before that,
+    # nothing a participant sees may change, or the partner could tell who raised it.
+    partners_involved: bool = False
 
 
 class Reflection(DomainModel):

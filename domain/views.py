@@ -26,6 +26,7 @@ from domain.events import (
     MeetingRescheduled,
     MeetingScheduled,
     ModeBecameMutual,
+    PartnersInvolved,
     PromptExpired,
     PromptIssued,
     PromptReminderDue,
@@ -45,6 +46,26 @@ def pending_prompts(state: RelationshipState, person_id: str | None = None) -> l
     """Open prompts, soonest deadline first; for one person when `person_id` is given."""
     prompts = [p for p in state.open_prompts if person_id is None or p.recipient_id == person_id]
     return sorted(prompts, key=lambda p: (p.due_at, p.prompt_id))
+
+
+def participant_phase(state: RelationshipState) -> Phase:
+    """The phase as the two people (and HR) see it.
+
+    A case opened from one person's check-in puts the relationship in mediation at once; shown
+    to the other, that change would name who raised it. So until the coordinator involves both
+    (`InvolvePartners`) they keep seeing the phase the mediation started from.
+    """
+    escalation = state.open_escalation
+    hidden = escalation is not None and not escalation.partners_involved
+    if hidden and state.phase == Phase.MEDIATION and state.mediation_from is not None:
+        return state.mediation_from
+    return state.phase
+
+
+def escalation_shown_to_participants(state: RelationshipState) -> bool:
+    """An open case the coordinator has told both people about."""
+    escalation = state.open_escalation
+    return escalation is not None and escalation.partners_involved
 
 
 def _when(moment: datetime) -> str:
@@ -97,6 +118,8 @@ def describe_event(state: RelationshipState, event: Event) -> str:
             text = f"{event.escalation_id} overdue, now level {event.level}"
         case EscalationResolved():
             text = f"{event.escalation_id} resolved: {event.resolution}"
+        case PartnersInvolved():
+            text = "the coordinator asked to talk with you both"
         case ModeBecameMutual():
             text = "learning now goes both ways (mutual mode)"
         case RelationshipPaused():
@@ -135,7 +158,8 @@ def _milestones(state: RelationshipState) -> list[tuple[datetime, str]]:
         found.append((contract.proposed_at, f"contract v{contract.version} {contract.status}"))
     for meeting in state.meetings:
         found.append((meeting.scheduled_at, f"meeting {meeting.number} {meeting.status}"))
-    for escalation in state.escalations:
+    # Cases the two people were never told of stay out: this timeline reaches HR.
+    for escalation in (e for e in state.escalations if e.partners_involved):
         found.append(
             (
                 escalation.opened_at,

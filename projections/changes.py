@@ -26,6 +26,7 @@ from domain.events import (
 from domain.prompts import Prompt
 from domain.schedule import next_due_at
 from domain.state import Meeting, RelationshipState
+from domain.views import participant_phase
 from projections.rows import (
     CheckInAnswerRow,
     ClosingReflectionRow,
@@ -123,6 +124,7 @@ def relationship_row(stream: ProjectedStream) -> RelationshipReadRow:
         term_number=state.term_number,
         end_reason=state.end_reason if state.is_terminal else None,
         ended_at=stream.ended_at,
+        participant_phase=participant_phase(state).value,
     )
 
 

@@ -12,11 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
+
 from domain.events import EVENT_ADAPTER, Event
 from projections.changes import project_events
 from projections.stream import ProjectedStream
 from projections.writer import EscalationNews, write_changes
 from store.database import Connection
+from store.personal_data import Sealer
 from store.sql_files import load_sql
 
 PROPOSAL_TYPE = "relationship_proposed"
@@ -35,22 +38,27 @@ class Projected:
     escalations: EscalationNews
 
 
-async def project_stream(conn: Connection, stream_id: str) -> int | None:
+async def project_stream(
+    conn: Connection, stream_id: str, sealer: Sealer | None = None
+) -> int | None:
     """Project the stream's unprojected events; returns the version the read tables reflect.
 
     None means the stream has nothing projectable: it does not (yet) start with a proposal.
-    Must run inside the caller's transaction.
+    Must run inside the caller's transaction. `sealer` reads the personal values of a store
+    that seals them (`store.personal_data`).
     """
-    projected = await project_new_events(conn, stream_id)
+    projected = await project_new_events(conn, stream_id, sealer)
     return None if projected is None else projected.version
 
 
-async def project_new_events(conn: Connection, stream_id: str) -> Projected | None:
+async def project_new_events(
+    conn: Connection, stream_id: str, sealer: Sealer | None = None
+) -> Projected | None:
     """`project_stream`, also telling which escalation cases this projection opened or raised."""
     await conn.execute(load_sql("lock_stream_projection"), stream_id)
     current = await load_projected(conn, stream_id)
     since = 0 if current is None else current.version
-    records = contiguous_after(since, await _records_after(conn, stream_id, since))
+    records = contiguous_after(since, await _records_after(conn, stream_id, since, sealer))
     if current is None and (not records or records[0].event_type != PROPOSAL_TYPE):
         return None
     if not records:
@@ -83,6 +91,21 @@ def parse_events(records: Sequence[StoredRecord]) -> list[Event]:
     return [EVENT_ADAPTER.validate_python(record.data) for record in records]
 
 
-async def _records_after(conn: Connection, stream_id: str, since: int) -> list[StoredRecord]:
+async def _records_after(
+    conn: Connection, stream_id: str, since: int, sealer: Sealer | None
+) -> list[StoredRecord]:
     rows = await conn.fetch(load_sql("select_events_after"), stream_id, since)
-    return [StoredRecord(r["stream_version"], r["event_type"], r["data"]) for r in rows]
+    return await unsealed_records(conn, rows, sealer)
+
+
+async def unsealed_records(
+    conn: Connection, rows: Sequence[asyncpg.Record], sealer: Sealer | None
+) -> list[StoredRecord]:
+    """Stored rows as records, with personal values unsealed (or marked erased)."""
+    datas = [r["data"] for r in rows]
+    if sealer is not None:
+        datas = await sealer.unseal_all(conn, datas)
+    return [
+        StoredRecord(r["stream_version"], r["event_type"], data)
+        for r, data in zip(rows, datas, strict=True)
+    ]

@@ -14,11 +14,17 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from projections.changes import Changes, project_events
-from projections.projector import PROPOSAL_TYPE, StoredRecord, contiguous_after, parse_events
+from projections.projector import (
+    PROPOSAL_TYPE,
+    contiguous_after,
+    parse_events,
+    unsealed_records,
+)
 from projections.stream import ProjectedStream
 from projections.writer import write_changes
 from store.database import Connection
 from store.erasure import scrub_erased_people
+from store.personal_data import Sealer
 from store.sql_files import load_sql
 
 DEFAULT_BATCH_SIZE = 200
@@ -36,6 +42,8 @@ class RebuildResult:
     skipped: int
     # People erased earlier whom the events named again, scrubbed before the commit.
     erased_scrubbed: int = 0
+    # Events written before sealing whose personal values were sealed by this rebuild.
+    events_sealed: int = 0
 
 
 async def rebuild_read_models(
@@ -43,14 +51,19 @@ async def rebuild_read_models(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
+    sealer: Sealer | None = None,
 ) -> RebuildResult:
+    """Every read table again from the events; an erased person's sealed values come back as
+    `erased` (their key is gone), so the rebuilt read model cannot name them."""
     async with conn.transaction():
+        # Events stored before sealing existed are sealed first (a no-op once they all are).
+        sealed = 0 if sealer is None else await sealer.seal_stored_events(conn)
         await conn.execute(load_sql("truncate_read_models"))
         stream_ids = [r["stream_id"] for r in await conn.fetch(load_sql("select_stream_ids"))]
         done = projected = events = 0
         for start in range(0, len(stream_ids), batch_size):
             batch = stream_ids[start : start + batch_size]
-            results = await _rebuild_batch(conn, batch)
+            results = await _rebuild_batch(conn, batch, sealer)
             projected += len(results)
             events += sum(stream.version for stream, _ in results)
             done += len(batch)
@@ -63,18 +76,17 @@ async def rebuild_read_models(
         events=events,
         skipped=len(stream_ids) - projected,
         erased_scrubbed=erased_scrubbed,
+        events_sealed=sealed,
     )
 
 
 async def _rebuild_batch(
-    conn: Connection, stream_ids: Sequence[str]
+    conn: Connection, stream_ids: Sequence[str], sealer: Sealer | None
 ) -> list[tuple[ProjectedStream, Changes]]:
     rows = await conn.fetch(load_sql("select_events_of_streams"), list(stream_ids))
     results: list[tuple[ProjectedStream, Changes]] = []
     for _, stream_rows in groupby(rows, key=lambda r: r["stream_id"]):
-        records = contiguous_after(
-            0, [StoredRecord(r["stream_version"], r["event_type"], r["data"]) for r in stream_rows]
-        )
+        records = contiguous_after(0, await unsealed_records(conn, list(stream_rows), sealer))
         # The live projector skips the same streams, so both sides agree on what exists.
         if records and records[0].event_type == PROPOSAL_TYPE:
             results.append(project_events(None, parse_events(records)))

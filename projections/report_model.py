@@ -54,9 +54,12 @@ class GroupReport(BaseModel):
 
     key: str
     # True when the group has fewer relationships than the minimum: nothing is shown, not even
-    # its size, since a small count is itself revealing.
+    # its size, since a small count is itself revealing. Also true for a group withheld only so
+    # that a small one cannot be computed as the programme minus the groups shown.
     suppressed: bool
     figures: GroupFigures | None
+    # Why a group is withheld: `small_group` or `complementary`; None when it is shown.
+    reason: str | None = None
 
 
 class ProgrammeReport(BaseModel):
@@ -91,6 +94,8 @@ class ScoreSums:
     relationship_id: str
     role: str
     respondent_id: str
+    # The moment the survey round of these answers closes (the end of their calendar month).
+    round_closes_at: datetime
     answers: int
     satisfaction_sum: float
     safety_sum: float
@@ -100,5 +105,6 @@ class ScoreSums:
 class GoalSums:
     relationship_id: str
     respondent_id: str
+    round_closes_at: datetime
     goals_rated: int
     goals_achieved: int

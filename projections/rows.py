@@ -26,6 +26,7 @@ class RelationshipReadRow:
     term_number: int
     end_reason: str | None
     ended_at: datetime | None
+    participant_phase: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,8 @@ _PAGE = """<!doctype html>
 <body>
 <h1>Programme report: {programme}</h1>
 <p class="note">Generated {generated}. Groups smaller than {min_group} relationships, and figures
-answered by fewer than {min_group} people, are withheld. Cohorts: {cohorts}.</p>
+answered by fewer than {min_group} people, are withheld; answers count once their survey round
+(a calendar month) has closed. Cohorts: {cohorts}.</p>
 {body}
 </body></html>
 """
@@ -169,7 +170,7 @@ def _cohort_table(cohorts: list[GroupReport]) -> str:
     for cohort in cohorts:
         f = cohort.figures
         if cohort.suppressed or f is None:
-            cells = "<td colspan='4'>withheld (small group)</td>"
+            cells = f"<td colspan='4'>withheld ({_withheld_because(cohort)})</td>"
         else:
             cells = (
                 f"<td>{f.relationships}</td><td>{_share(f.meeting_adherence)}</td>"
@@ -195,8 +196,14 @@ def _share(value: float | None) -> str:
 
 
 def _number(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}"
+    return "n/a" if value is None else f"{value:.1f}"
 
 
 def _pair(first: int, second: int) -> str:
     return f"{first} / {second}"
+
+
+def _withheld_because(group: GroupReport) -> str:
+    if group.reason == "complementary":
+        return "so that a small group cannot be worked out from the others"
+    return "small group"

@@ -20,6 +20,13 @@ def person_digest(person_id: str) -> str:
     return hashlib.sha256(person_id.encode()).hexdigest()
 
 
+async def is_erased(conn: Connection, person_id: str) -> bool:
+    found = await conn.fetchval(
+        "SELECT 1 FROM erasures WHERE person_digest = $1", person_digest(person_id)
+    )
+    return found is not None
+
+
 async def relationship_ids_of(conn: Connection, person_id: str) -> list[str]:
     rows = await conn.fetch(load_sql("select_relationship_ids_of_person"), person_id)
     return [row["relationship_id"] for row in rows]
@@ -28,12 +35,20 @@ async def relationship_ids_of(conn: Connection, person_id: str) -> list[str]:
 async def scrub_person(
     conn: Connection, person_id: str, relationship_ids: list[str]
 ) -> dict[str, int]:
-    """Deletes or pseudonymises every read-model row of the person; returns counts per kind."""
+    """Deletes or pseudonymises every read-model row of the person, and deletes their data key
+    (crypto-shredding: what the event store sealed with it is unreadable from now on); returns
+    counts per kind."""
     counts = await conn.fetchrow(
         load_sql("erase_person"), person_id, relationship_ids, ERASED_MARKER
     )
     assert counts is not None  # the statement always returns its one row of counts
-    return {key: int(value) for key, value in dict(counts).items() if value}
+    shredded = await conn.fetchval(
+        "DELETE FROM person_keys WHERE person_digest = $1 RETURNING 1", person_digest(person_id)
+    )
+    rows = {key: int(value) for key, value in dict(counts).items() if value}
+    if shredded is not None:
+        rows["data_key"] = 1
+    return rows
 
 
 async def scrub_erased_people(conn: Connection) -> int:

@@ -7,6 +7,7 @@ import dataclasses
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
 
+from store.personal_data import Sealer
 from twoway.codec import EncryptionCodec, Keyring, load_or_create_local_keyring
 from twoway.settings import Settings
 
@@ -24,6 +25,12 @@ def keyring_from_settings(settings: Settings) -> Keyring:
     if settings.encryption_keys is not None:
         return Keyring.parse(settings.encryption_keys.get_secret_value())
     return load_or_create_local_keyring(settings.key_file)
+
+
+def sealer_from_settings(settings: Settings) -> Sealer:
+    """Per-person keys for personal values in the event store, wrapped by the deployment key."""
+    keyring = keyring_from_settings(settings)
+    return Sealer(keyring.current_id, keyring.keys)
 
 
 def data_converter_from_settings(settings: Settings) -> DataConverter:

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request, Response
 
 from twoway.bootstrap import Runtime, open_runtime
 from twoway.codec import EncryptionCodec
-from twoway.converter import keyring_from_settings
+from twoway.converter import keyring_from_settings, sealer_from_settings
 from twoway.credentials import credentials_from_settings
 from twoway.logging import get_logger
 from twoway.settings import Settings
@@ -52,6 +52,7 @@ async def build_services(runtime: Runtime) -> WebServices:
         # The codec server shows payloads to operators and acts on none: it decodes plaintext
         # payloads (e.g. a terminate reason typed in the UI) as they are.
         codec=EncryptionCodec(keyring, refuse_unencrypted=False),
+        sealer=sealer_from_settings(settings),
     )
 
 

@@ -12,6 +12,7 @@ from temporalio.converter import PayloadCodec
 
 from delivery.links import LinkSigner
 from store.database import Pool
+from store.personal_data import Sealer
 from twoway.credentials import Credentials
 from twoway.settings import Settings
 
@@ -28,6 +29,8 @@ class WebServices:
     signer: LinkSigner = field(repr=False)
     credentials: Credentials = field(repr=False)
     codec: PayloadCodec = field(repr=False)
+    # Unseals personal values of the event store (timelines); None where nothing is sealed.
+    sealer: Sealer | None = field(default=None, repr=False)
     clock: Callable[[], datetime] = utc_now
 
 

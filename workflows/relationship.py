@@ -48,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
         validate_answer,
     )
     from domain.escalation_cases import OPENING_LEVEL, escalation_assignee, escalation_key
+    from domain.views import participant_phase
     from workflows import search_attributes as attrs
     from workflows.programme_io import RELATIONSHIP_CLOSED, RelationshipClosed
     from workflows.relationship_io import (
@@ -217,8 +218,11 @@ class RelationshipWorkflow:
         duplicate = is_duplicate_answer(self._state, command.answer_id)
         if not duplicate:
             self._execute_or_reject(command)
+        # The phase as the participants see it: a mediation they were not told of stays hidden.
         return AnswerReceipt(
-            prompt_id=command.prompt_id, duplicate=duplicate, phase=self._state.phase.value
+            prompt_id=command.prompt_id,
+            duplicate=duplicate,
+            phase=participant_phase(self._state).value,
         )
 
     @answer_prompt.validator
@@ -239,8 +243,9 @@ class RelationshipWorkflow:
     @workflow.update(
         name="coordinator_action",
         description=(
-            "Coordinator action: open_escalation, resolve_escalation (continue, amend_contract,"
-            " pause, end_without_fault, rematch), pause, resume, end, extend_term."
+            "Coordinator action: open_escalation, involve_partners (tell both people about the"
+            " open case; until then they see no change), resolve_escalation (continue,"
+            " amend_contract, pause, end_without_fault, rematch), pause, resume, end, extend_term."
         ),
     )
     def coordinator_action(self, command: CoordinatorCommand) -> CommandReceipt:

@@ -11,6 +11,7 @@ from domain.base import Identifier
 from domain.commands import (
     EndRelationship,
     ExtendTerm,
+    InvolvePartners,
     OpenEscalation,
     PauseRelationship,
     RecordLeaveEnded,
@@ -27,6 +28,7 @@ from domain.state import Mode, RelationshipState
 CoordinatorCommand = Annotated[
     OpenEscalation
     | ResolveEscalation
+    | InvolvePartners
     | PauseRelationship
     | ResumeRelationship
     | EndRelationship

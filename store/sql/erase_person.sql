@@ -24,6 +24,14 @@ replays_deleted AS (
     WHERE jsonb_path_exists(response_body, 'strict $.** ? (@ == $id)', jsonb_build_object('id', $1))
     RETURNING 1
 ),
+-- Coordinator and owner notices of those relationships keep no one's words (a tension note, a
+-- decline reason): the words of an erased person must not outlive them in a queued mail.
+notices_stripped AS (
+    UPDATE outbox SET data = data - 'private_note' - 'reason'
+    WHERE relationship_id = ANY($2::text[]) AND recipient_role IN ('coordinator', 'owner')
+      AND (data ? 'private_note' OR (template = 'match_declined' AND data ? 'reason'))
+    RETURNING 1
+),
 notes_blanked AS (
     UPDATE escalations SET private_note = NULL
     WHERE relationship_id = ANY($2::text[]) AND private_note IS NOT NULL
@@ -50,5 +58,6 @@ SELECT (SELECT count(*) FROM people_deleted)               AS people,
        (SELECT count(*) FROM reporting_deleted)            AS reporting_lines,
        (SELECT count(*) FROM replays_deleted)              AS api_replays,
        (SELECT count(*) FROM notes_blanked)                AS escalation_notes,
+       (SELECT count(*) FROM notices_stripped)             AS coordinator_notices,
        (SELECT count(*) FROM states_deleted)               AS projection_states,
        (SELECT count(*) FROM relationships_pseudonymised)  AS relationships_pseudonymised;

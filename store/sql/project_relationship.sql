@@ -4,9 +4,10 @@
 INSERT INTO relationships (
     relationship_id, programme_id, mentor_id, mentee_id, phase, mode, health,
     next_due_at, escalation_open, last_version, updated_at,
-    proposed_at, initial_mode, became_mutual_at, term_number, end_reason, ended_at
+    proposed_at, initial_mode, became_mutual_at, term_number, end_reason, ended_at,
+    participant_phase
 )
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 ON CONFLICT (relationship_id) DO UPDATE SET
     programme_id     = EXCLUDED.programme_id,
     mentor_id        = EXCLUDED.mentor_id,
@@ -23,5 +24,6 @@ ON CONFLICT (relationship_id) DO UPDATE SET
     became_mutual_at = EXCLUDED.became_mutual_at,
     term_number      = EXCLUDED.term_number,
     end_reason       = EXCLUDED.end_reason,
-    ended_at         = EXCLUDED.ended_at
+    ended_at         = EXCLUDED.ended_at,
+    participant_phase = EXCLUDED.participant_phase
 WHERE relationships.last_version <= EXCLUDED.last_version;

@@ -6,12 +6,14 @@ from domain import (
     DomainError,
     GoalDirection,
     HealthLevel,
+    InvolvePartners,
     Mode,
     MutualConsentAnswer,
     Phase,
     notifications_for,
 )
 from domain.events import EscalationOpened
+from domain.views import participant_phase
 from tests.domain.support import COORDINATOR, MENTEE, MENTOR, Pair, checkin, goal, types
 
 
@@ -44,11 +46,19 @@ def test_tension_flag_opens_an_escalation_without_revealing_who_raised_it() -> N
     assert opened.escalation_id == "escalation:1"
     assert pair.state.phase == Phase.MEDIATION
     assert opened.private_note == "I cannot speak freely"  # travels in the coordinator's case
-    intents = notifications_for(before, opened, pair.state)
+    # Nothing reaches either person yet, and both still see the phase they were in.
+    assert notifications_for(before, opened, pair.state) == []
+    assert participant_phase(pair.state) == Phase.ACTIVE
+
+    involving = pair.state
+    involved = pair.send(InvolvePartners())
+    assert participant_phase(pair.state) == Phase.MEDIATION
+    intents = notifications_for(involving, involved[0], pair.state)
     participants = [i for i in intents if i.recipient_role == "participant"]
     assert all(i.recipient_id != COORDINATOR for i in intents)
     assert {i.recipient_id for i in participants} == {MENTOR, MENTEE}
     for intent in participants:
+        assert intent.template == "mediation_started"
         assert "private_note" not in intent.data
         assert "raised_by" not in intent.data
         assert "I cannot speak freely" not in str(intent.data)

@@ -5,6 +5,7 @@ import pytest
 from domain import (
     DomainError,
     ErrorCode,
+    InvolvePartners,
     OpenEscalation,
     Phase,
     ResolveEscalation,
@@ -14,6 +15,7 @@ from domain import (
 from domain.commands import Resolution
 from domain.events import EscalationOverdue
 from domain.state import MeetingStatus
+from domain.views import participant_phase
 from tests.domain.support import COORDINATOR, Pair, types
 
 
@@ -145,3 +147,30 @@ def test_a_contract_cannot_be_amended_before_there_is_one() -> None:
     assert error.value.code == ErrorCode.WRONG_PHASE
     pair.send(ResolveEscalation(resolution="continue"))
     assert pair.prompt("onboarding:mentor:2").is_open
+
+
+def test_partners_are_involved_once_and_only_in_an_open_case() -> None:
+    pair = Pair()
+    pair.sign_contract(term=timedelta(hours=3))
+    with pytest.raises(DomainError) as nothing_open:
+        pair.send(InvolvePartners())
+    assert nothing_open.value.code == ErrorCode.NO_OPEN_ESCALATION
+
+    pair.send(OpenEscalation())
+    assert participant_phase(pair.state) == Phase.ACTIVE
+    pair.send(InvolvePartners())
+    assert participant_phase(pair.state) == Phase.MEDIATION
+    with pytest.raises(DomainError) as twice:
+        pair.send(InvolvePartners())
+    assert twice.value.code == ErrorCode.PARTNERS_ALREADY_INVOLVED
+
+
+def test_a_case_resolved_without_involving_them_sends_the_pair_nothing() -> None:
+    pair = pair_in_mediation()
+    before = pair.state
+
+    events = pair.send(ResolveEscalation(resolution="continue"))
+
+    intents = [i for e in events for i in notifications_for(before, e, pair.state)]
+    assert [i for i in intents if i.recipient_role == "participant"] == []
+    assert participant_phase(pair.state) == Phase.ACTIVE

@@ -54,4 +54,9 @@ async def test_report_command_prints_the_report_as_json(pg_pool: Pool, database_
 
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    assert report["programme"] == {"key": "programme", "suppressed": True, "figures": None}
+    assert report["programme"] == {
+        "key": "programme",
+        "suppressed": True,
+        "figures": None,
+        "reason": "small_group",
+    }

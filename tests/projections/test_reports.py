@@ -55,7 +55,7 @@ async def test_a_programme_of_six_pairs_shows_figures_and_one_of_four_shows_none
     assert all(cohort.suppressed and cohort.figures is None for cohort in small.cohorts)
 
 
-async def test_a_small_cohort_is_suppressed_inside_a_programme_that_is_shown(
+async def test_a_small_cohort_and_its_complement_are_withheld_inside_a_programme_shown(
     pg_pool: Pool,
 ) -> None:
     await _completed_pairs(pg_pool, "prog-1", 6)
@@ -66,11 +66,12 @@ async def test_a_small_cohort_is_suppressed_inside_a_programme_that_is_shown(
 
     assert report.programme.figures is not None
     assert report.programme.figures.relationships == 8
-    assert [(c.key, c.suppressed) for c in report.cohorts] == [
-        ("2025-Q1", False),
-        ("2025-Q2", True),
+    # The programme minus 2025-Q1 would be 2025-Q2, so 2025-Q1 is withheld with it.
+    assert [(c.key, c.suppressed, c.reason) for c in report.cohorts] == [
+        ("2025-Q1", True, "complementary"),
+        ("2025-Q2", True, "small_group"),
     ]
-    assert report.cohorts[1].figures is None
+    assert all(c.figures is None for c in report.cohorts)
 
 
 async def test_answer_figures_are_withheld_when_too_few_people_answered(pg_pool: Pool) -> None:

@@ -41,6 +41,7 @@ from simulation.driver import answer_id, situation
 from simulation.personas import Persona, answer_for
 from store.database import Pool
 from store.people import Person, upsert_person
+from store.personal_data import Sealer
 from tests.e2e.test_local_stack import (
     READY_TIMEOUT,
     STOP_TIMEOUT,
@@ -49,6 +50,7 @@ from tests.e2e.test_local_stack import (
     start_stack,
     stop_stack,
 )
+from twoway.converter import sealer_from_settings
 from twoway.settings import Settings
 from twoway.temporal_client import connect_client, sandbox_runner
 from workflows import ALL_WORKFLOWS
@@ -192,7 +194,14 @@ async def connect_stack(running: RunningStack) -> LiveStack:
     )
     state = json.loads((home / "run" / "stack.json").read_text())
     client = await connect_client(settings)
+    # The stack seals personal values in its event store with the key kept in its home.
+    _current_unsealer[:] = [sealer_from_settings(settings)]
     return LiveStack(running, home, settings, client, state["database_url"])
+
+
+# How to read the personal values the stack under test sealed (`store.personal_data`); the fault
+# tests run one stack at a time.
+_current_unsealer: list[Sealer] = []
 
 
 # -- participants -------------------------------------------------------------------------------
@@ -343,12 +352,16 @@ async def poll_until(check: Callable[[], Awaitable[bool]], within: float, what: 
 
 
 async def stored_stream(pool: Pool, stream_id: str) -> list[tuple[int, str, dict[str, object]]]:
-    rows = await pool.fetch(
-        "SELECT stream_version, event_type, data FROM events"
-        " WHERE stream_id = $1 ORDER BY stream_version",
-        stream_id,
-    )
-    return [(r["stream_version"], r["event_type"], r["data"]) for r in rows]
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT stream_version, event_type, data FROM events"
+            " WHERE stream_id = $1 ORDER BY stream_version",
+            stream_id,
+        )
+        datas = [r["data"] for r in rows]
+        for sealer in _current_unsealer:
+            datas = await sealer.unseal_all(conn, datas)
+    return [(r["stream_version"], r["event_type"], d) for r, d in zip(rows, datas, strict=True)]
 
 
 def fold(stream: list[tuple[int, str, dict[str, object]]]) -> ProjectedStream:

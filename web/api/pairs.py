@@ -12,6 +12,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.pair_rules import start_problems
 from domain.state import MeetingStatus, RelationshipState
+from domain.views import escalation_shown_to_participants, participant_phase
 from services.pairs import (
     PairRequest,
     relationship_handle,
@@ -115,7 +116,8 @@ def _status(state: RelationshipState, workflow_status: str) -> PairStatus:
         mentor_id=state.mentor_id,
         mentee_id=state.mentee_id,
         workflow_status=workflow_status,
-        phase=state.phase.value,
+        # As the two people see it: a case they were not told of would point at its raiser.
+        phase=participant_phase(state).value,
         mode=state.mode.value,
         health=state.health.level.value,
         health_reasons=list(state.health.reason_codes),
@@ -124,7 +126,7 @@ def _status(state: RelationshipState, workflow_status: str) -> PairStatus:
         contract_version_in_force=state.contract_in_force,
         meetings_held=sum(1 for m in meetings if m.status == MeetingStatus.HELD),
         meetings_missed=sum(1 for m in meetings if m.status == MeetingStatus.MISSED),
-        escalation_open=state.escalation_open,
+        escalation_open=escalation_shown_to_participants(state),
         awaiting_response_from=list(state.awaiting_response_from),
         open_prompts=[
             PromptSummary(

@@ -15,6 +15,7 @@ from delivery.links import LinkTokenError
 from domain.prompts import Prompt
 from domain.state import RelationshipState
 from services.pairs import RelationshipHandle, relationship_handle
+from store.erasure import is_erased
 from web.services import WebServices
 from workflows.relationship import RelationshipWorkflow
 
@@ -29,11 +30,19 @@ class RefusedError(Exception):
         self.message = message
 
 
-def person_from_token(services: WebServices, token: str) -> str:
+ERASED = "This link no longer works."
+
+
+async def person_from_token(services: WebServices, token: str) -> str:
     try:
-        return services.signer.verify(token, services.clock())
+        person_id = services.signer.verify(token, services.clock())
     except LinkTokenError as error:
         raise RefusedError(403, str(error)) from None
+    # An erased person's unexpired link must not open what is left of their relationships.
+    async with services.pool.acquire() as conn:
+        if await is_erased(conn, person_id):
+            raise RefusedError(403, ERASED)
+    return person_id
 
 
 @dataclass(frozen=True)

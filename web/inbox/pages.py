@@ -17,6 +17,7 @@ from temporalio.service import RPCError
 from domain.commands import AnswerPrompt
 from domain.prompts import Prompt, PromptKind
 from domain.validation import is_duplicate_answer
+from domain.views import participant_phase
 from services import answers
 from services.errors import RefusedError as AnswerRefusedError
 from twoway.logging import get_logger
@@ -78,7 +79,7 @@ def _unavailable(request: Request, error: RPCError) -> HTMLResponse:
 @router.get("/{token}", response_class=HTMLResponse)
 async def inbox(request: Request, token: str, services: Services) -> HTMLResponse:
     try:
-        person_id = person_from_token(services, token)
+        person_id = await person_from_token(services, token)
         listing = await inbox_listing(services, person_id)
     except RefusedError as refusal:
         return _refused(request, refusal)
@@ -93,14 +94,14 @@ async def relationship_page(
     request: Request, token: str, relationship_id: str, services: Services
 ) -> HTMLResponse:
     try:
-        person_id = person_from_token(services, token)
+        person_id = await person_from_token(services, token)
         relationship = await relationship_of(services, person_id, relationship_id)
     except RefusedError as refusal:
         return _refused(request, refusal)
     except RPCError as error:
         return _unavailable(request, error)
     state = relationship.state
-    entries = await personal_timeline(services.pool, state, person_id)
+    entries = await personal_timeline(services.pool, state, person_id, services.sealer)
     context = {
         "token": token,
         "state": state,
@@ -114,7 +115,7 @@ async def relationship_page(
 async def _prompt_context(
     services: WebServices, token: str, relationship_id: str, prompt_id: str
 ) -> tuple[str, Relationship, Prompt]:
-    person_id = person_from_token(services, token)
+    person_id = await person_from_token(services, token)
     relationship = await relationship_of(services, person_id, relationship_id)
     return person_id, relationship, open_prompt_of(relationship, person_id, prompt_id)
 
@@ -175,7 +176,7 @@ async def submit_answer(
 ) -> HTMLResponse:
     try:
         # The link first: a body is read only for someone holding a valid link.
-        person_id = person_from_token(services, token)
+        person_id = await person_from_token(services, token)
     except RefusedError as refusal:
         return _refused(request, refusal)
     submitted = await request.form()
@@ -188,7 +189,9 @@ async def submit_answer(
         resent = _resent_answer(relationship, person_id, prompt_id, answer_id)
         if resent is not None:
             receipt = AnswerReceipt(
-                prompt_id=prompt_id, duplicate=True, phase=relationship.state.phase.value
+                prompt_id=prompt_id,
+                duplicate=True,
+                phase=participant_phase(relationship.state).value,
             )
             return _answered_page(request, token, relationship, resent, receipt)
         prompt = open_prompt_of(relationship, person_id, prompt_id)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
+from domain.state import RelationshipState
+from domain.views import participant_phase
 from web.inbox.forms import CHOICE_LABELS, AnswerForm, Choice, element_id, humanise, labels_by_name
 from web.inbox.parse import format_duration
 
@@ -37,6 +39,11 @@ def phase(value: str) -> str:
     return PHASES.get(value, humanise(value))
 
 
+def seen_phase(state: RelationshipState) -> str:
+    """The phase as the two people see it (`domain.views.participant_phase`), in words."""
+    return phase(participant_phase(state).value)
+
+
 def choice(value: object) -> str:
     text = str(getattr(value, "value", value))
     return CHOICE_LABELS.get(text, humanise(text))
@@ -51,6 +58,7 @@ def install_filters(env: Environment) -> None:
         when=when,
         duration=duration,
         phase=phase,
+        seen_phase=seen_phase,
         choice=choice,
         field_id=element_id,
         field_label=field_label,

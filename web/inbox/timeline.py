@@ -25,6 +25,7 @@ from domain.state import RelationshipState
 from domain.views import describe_event
 from store.database import Pool
 from store.event_store import read_stream
+from store.personal_data import Sealer
 
 # Bookkeeping the person has no use for, or facts derived from someone else's private answers.
 HIDDEN_TYPES = frozenset(
@@ -78,27 +79,36 @@ def _own_answer(event: Event, person_id: str) -> list[str]:
     return []
 
 
+def _partners_checkin(event: Event, person_id: str) -> bool:
+    # When the partner answered is theirs alone: to the minute, next to a mediation, it would
+    # name who raised a concern. The round itself shows (its prompts), not who finished when.
+    return isinstance(event, CheckInSubmitted) and event.respondent_id != person_id
+
+
 def entries_for(
     state: RelationshipState, events: list[Event], person_id: str
 ) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     for event in events:
         own = _own_answer(event, person_id)
-        if event.type in HIDDEN_TYPES and not own:
+        if (event.type in HIDDEN_TYPES and not own) or _partners_checkin(event, person_id):
             continue
         entries.append(TimelineEntry(line=describe_event(state, event), own_answer=own))
     return entries
 
 
 async def personal_timeline(
-    pool: Pool, state: RelationshipState, person_id: str
+    pool: Pool, state: RelationshipState, person_id: str, sealer: Sealer | None = None
 ) -> list[TimelineEntry]:
     async with pool.acquire() as conn:
         stored = await read_stream(conn, state.relationship_id)
+        datas = [row.data for row in stored]
+        if sealer is not None:
+            datas = await sealer.unseal_all(conn, datas)
     events: list[Event] = []
-    for row in stored:
+    for data in datas:
         try:
-            events.append(EVENT_ADAPTER.validate_python(row.data))
+            events.append(EVENT_ADAPTER.validate_python(data))
         except ValidationError:
             # An event of a newer schema than this web process knows: skip, never fail the page.
             continue

@@ -1,0 +1,278 @@
+"""Crypto-shredding of personal values in the event store.
+
+Each person has a data key (`person_keys`, wrapped by the deployment key). Before events are
+appended, every personal value in them is sealed with the key of the person it belongs to:
+
+- a participant's id, wherever it appears (`mentor_id`, `respondent_id`, a prompt's recipient...);
+- the words a participant wrote (`PERSONAL_TEXT` fields of an event they authored: check-in notes,
+  meeting logs, reflections, a decline reason, contract and goal texts they proposed).
+
+Readers unseal with the same keys. Erasure deletes the person's key (`store.erasure`): from then
+on their values read as `ERASED_ID` / `ERASED_TEXT`, in the live store, in any backup of it, and
+in every read model rebuilt from it, without rewriting the append-only table.
+
+Sealing is deterministic (the nonce is derived from the key and the value, as in AES-SIV): a
+retried append seals to the same bytes, so the event store still recognises a replayed batch.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from store.database import Connection
+from store.erasure import ERASED_MARKER, person_digest
+from store.event_store import NewEvent
+
+SEALED = "sealed:v1:"
+ERASED_ID = ERASED_MARKER
+ERASED_TEXT = "[erased]"
+# Free text a participant writes; sealed with the key of the event's author.
+PERSONAL_TEXT = frozenset(
+    {
+        "private_note",
+        "learned",
+        "taught",
+        "hopes_to_teach",
+        "hopes_to_learn",
+        "description",
+        "success_measure",
+        "focus_area",
+        "confidentiality_terms",
+    }
+)
+# `reason` is free text only where a person gives one; elsewhere it is a machine code.
+PERSONAL_TEXT_OF_TYPE = {"match_declined": frozenset({"reason"})}
+# The fields that name an event's author, in the order they are looked for.
+AUTHOR_FIELDS = (
+    "respondent_id",
+    "participant_id",
+    "proposed_by",
+    "raised_by",
+    "requested_by",
+    "declined_by",
+    "consented_by",
+)
+_PROPOSAL = "relationship_proposed"
+_STREAMS_SQL = "SELECT DISTINCT stream_id FROM events ORDER BY stream_id"
+_STREAM_SQL = (
+    "SELECT stream_version, event_type, occurred_at, data FROM events"
+    " WHERE stream_id = $1 ORDER BY stream_version"
+)
+_RESEAL_SQL = "UPDATE events SET data = $3 WHERE stream_id = $1 AND stream_version = $2"
+_NONCE = 12
+
+
+class PersonalDataError(RuntimeError):
+    """A person's key exists but cannot be unwrapped: the deployment key is not the one it was
+    wrapped with. Refusing is safer than reading the values as erased."""
+
+
+@dataclass(frozen=True)
+class _Key:
+    digest: str
+    cipher: AESGCM
+    raw: bytes
+
+
+class Sealer:
+    """Seals and unseals personal values with per-person keys wrapped by the deployment key."""
+
+    def __init__(self, current_id: str, keys: Mapping[str, bytes]) -> None:
+        self._current_id = current_id
+        self._wrappers = {key_id: AESGCM(key) for key_id, key in keys.items()}
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    async def _key(self, conn: Connection, digest: str, *, create: bool) -> _Key | None:
+        row = await conn.fetchrow(
+            "SELECT wrapping_key_id, wrapped_key FROM person_keys WHERE person_digest = $1",
+            digest,
+        )
+        if row is None and create:
+            await conn.execute(
+                "INSERT INTO person_keys (person_digest, wrapping_key_id, wrapped_key)"
+                " VALUES ($1, $2, $3) ON CONFLICT (person_digest) DO NOTHING",
+                digest,
+                self._current_id,
+                self._wrap(digest, AESGCM.generate_key(bit_length=256)),
+            )
+            return await self._key(conn, digest, create=False)
+        if row is None:
+            return None
+        raw = self._unwrap(digest, row["wrapping_key_id"], bytes(row["wrapped_key"]))
+        return _Key(digest, AESGCM(raw), raw)
+
+    def _wrap(self, digest: str, raw: bytes) -> bytes:
+        nonce = os.urandom(_NONCE)
+        return nonce + self._wrappers[self._current_id].encrypt(nonce, raw, digest.encode())
+
+    def _unwrap(self, digest: str, key_id: str, wrapped: bytes) -> bytes:
+        wrapper = self._wrappers.get(key_id)
+        if wrapper is None:
+            raise PersonalDataError(f"a person key is wrapped by unknown key id {key_id!r}")
+        try:
+            return wrapper.decrypt(wrapped[:_NONCE], wrapped[_NONCE:], digest.encode())
+        except InvalidTag as error:
+            raise PersonalDataError(
+                "a person key does not unwrap with the deployment key"
+            ) from error
+
+    # -- events -------------------------------------------------------------------------------
+
+    async def seal_events(
+        self, conn: Connection, stream_id: str, events: Sequence[NewEvent]
+    ) -> list[NewEvent]:
+        """`events` with every personal value sealed; the stream's two people get keys."""
+        people = await self._participants(conn, stream_id, events)
+        keys = {pid: await self._key(conn, person_digest(pid), create=True) for pid in people}
+        known = {pid: key for pid, key in keys.items() if key is not None}
+        return [replace(e, data=_seal_event(e.data, known)) for e in events]
+
+    async def unseal(self, conn: Connection, data: dict[str, Any]) -> dict[str, Any]:
+        """One stored event's data with its personal values readable (or marked erased)."""
+        digests = set(_sealed_digests(data))
+        keys = {d: await self._key(conn, d, create=False) for d in digests}
+        unsealed: dict[str, Any] = _unseal(data, keys)
+        return unsealed
+
+    async def unseal_all(
+        self, conn: Connection, datas: Iterable[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        cache: dict[str, _Key | None] = {}
+        result = []
+        for data in datas:
+            for digest in _sealed_digests(data):
+                if digest not in cache:
+                    cache[digest] = await self._key(conn, digest, create=False)
+            result.append(_unseal(data, cache))
+        return result
+
+    async def seal_stored_events(self, conn: Connection) -> int:
+        """One-off for a store written before sealing: seal its plain personal values in place.
+
+        The only rewrite the append-only table ever gets (its guard trigger is lifted for this
+        transaction): values already sealed stay as they are, so running it again changes
+        nothing. People erased before sealing existed get a key that is deleted at once, so
+        their values end up unreadable like everyone else's. Returns how many events changed.
+        """
+        updates: list[tuple[str, int, dict[str, Any]]] = []
+        for stream_id in [r["stream_id"] for r in await conn.fetch(_STREAMS_SQL)]:
+            rows = await conn.fetch(_STREAM_SQL, stream_id)
+            plain = [
+                NewEvent(r["stream_version"], r["event_type"], 0, r["occurred_at"], r["data"])
+                for r in rows
+            ]
+            for before, after in zip(
+                plain, await self.seal_events(conn, stream_id, plain), strict=True
+            ):
+                if after.data != before.data:
+                    updates.append((stream_id, before.stream_version, after.data))
+        if updates:
+            # Only the schema owner may lift the guard: a store with older events is sealed by a
+            # rebuild run with the owner's role (`twoway migrate`'s), once.
+            await conn.execute("ALTER TABLE events DISABLE TRIGGER events_reject_update_delete")
+            await conn.executemany(_RESEAL_SQL, updates)
+            await conn.execute("ALTER TABLE events ENABLE TRIGGER events_reject_update_delete")
+        await conn.execute(
+            "DELETE FROM person_keys WHERE person_digest IN (SELECT person_digest FROM erasures)"
+        )
+        return len(updates)
+
+    async def _participants(
+        self, conn: Connection, stream_id: str, events: Sequence[NewEvent]
+    ) -> list[str]:
+        for event in events:
+            if event.event_type == _PROPOSAL:
+                proposal = await self.unseal(conn, event.data)
+                ids = (proposal["mentor_id"], proposal["mentee_id"])
+                return [pid for pid in ids if pid != ERASED_ID]
+        stored = await conn.fetchval(
+            "SELECT data FROM events WHERE stream_id = $1 AND event_type = $2"
+            " ORDER BY stream_version LIMIT 1",
+            stream_id,
+            _PROPOSAL,
+        )
+        if stored is None:
+            return []
+        proposal = await self.unseal(conn, stored)
+        return [p for p in (proposal["mentor_id"], proposal["mentee_id"]) if p != ERASED_ID]
+
+
+def masked(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with every sealed value read as erased, without any key: for readers that need
+    none of the personal values (a calendar series needs dates and the cadence only)."""
+    result: dict[str, Any] = _unseal(data, {})
+    return result
+
+
+def _seal_event(data: dict[str, Any], keys: Mapping[str, _Key]) -> dict[str, Any]:
+    author = next((data[f] for f in AUTHOR_FIELDS if data.get(f) in keys), None)
+    text = PERSONAL_TEXT | PERSONAL_TEXT_OF_TYPE.get(str(data.get("type")), frozenset())
+    sealed: dict[str, Any] = _seal(data, keys, keys.get(author) if author else None, text)
+    return sealed
+
+
+def _seal(value: Any, keys: Mapping[str, _Key], author: _Key | None, text: frozenset[str]) -> Any:
+    if isinstance(value, dict):
+        return {
+            name: _seal_text(item, author)
+            if name in text and _plain(item) and author is not None
+            else _seal(item, keys, author, text)
+            for name, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_seal(item, keys, author, text) for item in value]
+    if isinstance(value, str) and value in keys:
+        return _token("i", keys[value], value)
+    return value
+
+
+def _plain(value: Any) -> bool:
+    return isinstance(value, str) and bool(value) and not value.startswith(SEALED)
+
+
+def _seal_text(text: str, author: _Key) -> str:
+    return _token("t", author, text)
+
+
+def _token(kind: str, key: _Key, plain: str) -> str:
+    # Deterministic: the same value sealed twice gives the same token (see the module doc).
+    nonce = hmac.new(key.raw, plain.encode(), hashlib.sha256).digest()[:_NONCE]
+    sealed = key.cipher.encrypt(nonce, plain.encode(), key.digest.encode())
+    body = base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
+    return f"{SEALED}{kind}:{key.digest}:{body}"
+
+
+def _sealed_digests(value: Any) -> Iterable[str]:
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _sealed_digests(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _sealed_digests(item)
+    elif isinstance(value, str) and value.startswith(SEALED):
+        yield value[len(SEALED) :].split(":", 2)[1]
+
+
+def _unseal(value: Any, keys: Mapping[str, _Key | None]) -> Any:
+    if isinstance(value, dict):
+        return {name: _unseal(item, keys) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_unseal(item, keys) for item in value]
+    if isinstance(value, str) and value.startswith(SEALED):
+        kind, digest, body = value[len(SEALED) :].split(":", 2)
+        key = keys.get(digest)
+        if key is None:
+            return ERASED_ID if kind == "i" else ERASED_TEXT
+        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        return key.cipher.decrypt(raw[:_NONCE], raw[_NONCE:], digest.encode()).decode()
+    return value

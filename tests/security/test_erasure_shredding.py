@@ -1,0 +1,292 @@
+"""Threat: a person who was erased stays readable: in the event store, in the coordinator's
+queued notices, in a rebuilt read model, or through the link in their last e-mail.
+
+Real stack (dev server, worker sealing with the deployment key, PostgreSQL, the web app). The
+erased mentor wrote words the store keeps (briefing hopes, a check-in note to the coordinator);
+after `erase_person`, no table and no file of the mail sink holds their words or their id in the
+clear, a rebuild shows them as erased, and their link opens nothing. The partner's own words
+stay readable with the deployment key.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formataddr
+from pathlib import Path
+
+import httpx
+from temporalio.client import Client
+
+from delivery.links import LinkSigner
+from delivery.mailsink import MailStore
+from domain.commands import AnswerPrompt
+from domain.policy import RelationshipPolicy
+from domain.prompts import (
+    Answer,
+    ConsentAnswer,
+    ContractProposalAnswer,
+    ContractReviewAnswer,
+    OnboardingAnswer,
+)
+from projections.rebuild import rebuild_read_models
+from services.erasure import erase_person
+from starter import PairRequest, start_relationship
+from store.database import Pool
+from store.erasure import person_digest
+from store.people import Person, upsert_person
+from store.personal_data import Sealer
+from tests.domain.support import checkin, terms
+from tests.fixtures.temporal import TEST_KEYRING
+from tests.projections.builders import NamedPair, record
+from tests.web.conftest import (  # noqa: F401  (fixtures of the real web stack)
+    client,
+    link_signer,
+    wait_for,
+    web_database_url,
+    web_pool,
+    web_settings,
+    web_stack,
+)
+from tests.web.stack import ThreadedStack
+from twoway.converter import sealer_from_settings
+from twoway.settings import Settings
+from workflows.relationship import RelationshipWorkflow
+
+CHECKIN_SOON = RelationshipPolicy.demo().model_copy(
+    update={
+        "checkin_interval": timedelta(seconds=3),
+        "checkin_response_window": timedelta(hours=2),
+        "prompt_reminder_lead": timedelta(minutes=30),
+        "coordinator_response_deadline": timedelta(hours=2),
+        "owner_response_deadline": timedelta(hours=2),
+        "default_cadence": timedelta(days=1),
+        "default_term_length": timedelta(days=30),
+    }
+)
+HOPES = "Teach Grandmaster Quillon's spreadsheet tricks"
+NOTE = "Quillon keeps belittling my ideas in front of others"
+PARTNER_HOPES = "Learn about Zephyrine's onboarding journey"
+
+
+def _person(role: str) -> Person:
+    tag = uuid.uuid4().hex[:8]
+    return Person(
+        person_id=f"emp-{role}-{tag}",
+        display_name=f"Shreddable {role.title()} {tag}",
+        email=f"{role}-{tag}@example.test",
+    )
+
+
+async def _answer(
+    temporal: Client, relationship_id: str, prompt_id: str, person: str, given: Answer
+) -> None:
+    await temporal.get_workflow_handle_for(
+        RelationshipWorkflow.run, relationship_id
+    ).execute_update(
+        RelationshipWorkflow.answer_prompt,
+        AnswerPrompt(
+            answer_id=f"test-{uuid.uuid4().hex}",
+            prompt_id=prompt_id,
+            respondent_id=person,
+            answer=given,
+        ),
+    )
+
+
+def _briefed(hopes_to_teach: str = "", hopes_to_learn: str = "") -> OnboardingAnswer:
+    return OnboardingAnswer(
+        understands_roles=True,
+        understands_responsibilities=True,
+        commits_to_rapport=True,
+        accepts_confidentiality=True,
+        hopes_to_teach=hopes_to_teach,
+        hopes_to_learn=hopes_to_learn,
+    )
+
+
+async def _pair_where_the_mentor_wrote(
+    temporal: Client, pool: Pool, task_queue: str, mentor: Person, mentee: Person
+) -> str:
+    request = PairRequest(
+        programme_id=f"p{uuid.uuid4().hex[:10]}",
+        mentor_id=mentor.person_id,
+        mentee_id=mentee.person_id,
+        coordinator_id="coord-1",
+        owner_id="owner-1",
+        policy=CHECKIN_SOON,
+    )
+    rid = (await start_relationship(temporal, request, task_queue=task_queue)).id
+    for role, person in (("mentor", mentor), ("mentee", mentee)):
+        await _answer(
+            temporal, rid, f"consent:{role}", person.person_id, ConsentAnswer(decision="accept")
+        )
+    await _answer(temporal, rid, "onboarding:mentor", mentor.person_id, _briefed(HOPES))
+    await _answer(
+        temporal, rid, "onboarding:mentee", mentee.person_id, _briefed(hopes_to_learn=PARTNER_HOPES)
+    )
+    agreed = terms(datetime.now(UTC), cadence=timedelta(days=1), term=timedelta(days=30))
+    await _answer(
+        temporal,
+        rid,
+        "contract:v1:propose:mentor",
+        mentor.person_id,
+        ContractProposalAnswer(terms=agreed),
+    )
+    await _answer(
+        temporal,
+        rid,
+        "contract:v1:review:mentee",
+        mentee.person_id,
+        ContractReviewAnswer(decision="accept"),
+    )
+
+    async def checkin_open() -> bool:
+        found = await pool.fetchval(
+            "SELECT 1 FROM pending_prompts WHERE relationship_id = $1 AND prompt_id = $2",
+            rid,
+            "checkin:1:mentor",
+        )
+        return found is not None
+
+    await wait_for(checkin_open, within=60, what="the mentor's first check-in")
+    await _answer(
+        temporal, rid, "checkin:1:mentor", mentor.person_id, checkin(2, tension=True, note=NOTE)
+    )
+
+    async def escalated() -> bool:
+        found = await pool.fetchval("SELECT 1 FROM escalations WHERE relationship_id = $1", rid)
+        return found is not None
+
+    await wait_for(escalated, within=30, what="the coordinator's case")
+    return rid
+
+
+async def _tables_holding(pool: Pool, needle: str) -> list[str]:
+    """Every table of the database whose rows, as text, contain `needle`."""
+    tables = await pool.fetch(
+        "SELECT table_name FROM information_schema.tables"
+        " WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name"
+    )
+    holding = []
+    for row in tables:
+        name = row["table_name"]
+        hits = await pool.fetchval(
+            f'SELECT count(*) FROM "{name}" AS t WHERE strpos(t::text, $1) > 0', needle
+        )
+        if hits:
+            holding.append(name)
+    return holding
+
+
+def _mail_files_holding(store: MailStore, needle: str) -> list[str]:
+    files = [store.index, *store.messages.iterdir()] if store.root.exists() else []
+    return [f.name for f in files if f.exists() and needle.encode() in f.read_bytes()]
+
+
+def _mail_to(person: Person, body: str) -> bytes:
+    message = EmailMessage()
+    message["Message-ID"] = f"<{uuid.uuid4().hex}@twoway.test>"
+    message["From"] = "twoway <twoway@localhost>"
+    message["To"] = formataddr((person.display_name, person.email))
+    message["Subject"] = "Your check-in"
+    message.set_content(body)
+    return bytes(message)
+
+
+async def test_after_erasure_no_table_and_no_mail_holds_the_persons_words_or_id(
+    web_stack: ThreadedStack,  # noqa: F811
+    web_pool: Pool,  # noqa: F811
+    client: Client,  # noqa: F811
+    link_signer: LinkSigner,  # noqa: F811
+    web_settings: Settings,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    mentor, mentee = _person("mentor"), _person("mentee")
+    for person in (mentor, mentee):
+        async with web_pool.acquire() as conn:
+            await upsert_person(conn, person)
+    rid = await _pair_where_the_mentor_wrote(
+        client, web_pool, web_stack.settings.task_queue, mentor, mentee
+    )
+    mail = MailStore(tmp_path / "mail")
+    mail.save(_mail_to(mentor, f"Hello {mentor.display_name}, your link for {mentor.person_id}"))
+    mail.save(_mail_to(mentee, "Hello, your partner answered"))
+    token = link_signer.make(mentor.person_id, datetime.now(UTC))
+    async with httpx.AsyncClient(base_url=web_stack.base_url) as browser:
+        assert (await browser.get(f"/inbox/{token}/relationships/{rid}")).status_code == 200
+
+        async with web_pool.acquire() as conn:
+            await erase_person(conn, client, mail, mentor.person_id)
+
+        for needle in (mentor.person_id, HOPES, NOTE, mentor.email):
+            assert await _tables_holding(web_pool, needle) == [], f"{needle!r} is still readable"
+            assert _mail_files_holding(mail, needle) == [], f"{needle!r} is still in the mail sink"
+
+        # Their last e-mail's link opens nothing any more.
+        for path in (f"/inbox/{token}", f"/inbox/{token}/relationships/{rid}"):
+            refused = await browser.get(path)
+            assert refused.status_code == 403
+            assert "no longer works" in refused.text
+
+    # A rebuild with the deployment key reads the erased values as erased, and still nothing else.
+    sealer = sealer_from_settings(web_settings)
+    async with web_pool.acquire() as conn:
+        await rebuild_read_models(conn, sealer=sealer)
+        mentor_after = await conn.fetchval(
+            "SELECT mentor_id FROM relationships WHERE relationship_id = $1", rid
+        )
+        stored = await conn.fetch("SELECT data FROM events WHERE stream_id = $1", rid)
+        readable = await sealer.unseal_all(conn, [row["data"] for row in stored])
+    assert mentor_after == "erased"
+    for needle in (mentor.person_id, HOPES, NOTE):
+        assert await _tables_holding(web_pool, needle) == []
+        assert needle not in str(readable)
+    # The partner's own words and id are still there for whoever holds the deployment key.
+    assert PARTNER_HOPES in str(readable)
+    assert mentee.person_id in str(readable)
+    assert "[erased]" in str(readable)
+
+
+async def test_personal_values_in_the_event_store_are_never_stored_in_the_clear(
+    web_stack: ThreadedStack,  # noqa: F811
+    web_pool: Pool,  # noqa: F811
+    client: Client,  # noqa: F811
+) -> None:
+    mentor, mentee = _person("mentor"), _person("mentee")
+    rid = await _pair_where_the_mentor_wrote(
+        client, web_pool, web_stack.settings.task_queue, mentor, mentee
+    )
+    stored = await web_pool.fetch("SELECT data::text AS data FROM events WHERE stream_id = $1", rid)
+    assert stored
+    for needle in (mentor.person_id, mentee.person_id, HOPES, NOTE, PARTNER_HOPES):
+        assert not any(needle in row["data"] for row in stored), f"{needle!r} stored in the clear"
+
+
+async def test_a_rebuild_seals_events_stored_before_sealing_and_shreds_people_erased_earlier(
+    pg_pool: Pool,
+) -> None:
+    pair = NamedPair(1, "prog-before-sealing")
+    pair.run_to_completion()
+    await record(pg_pool, pair.relationship_id, pair.events, 1)  # plain, as older releases did
+    mentor, mentee = pair.state.mentor_id, pair.state.mentee_id
+    # Erased by an older release: read model scrubbed, events left as they were.
+    await pg_pool.execute("INSERT INTO erasures (person_digest) VALUES ($1)", person_digest(mentor))
+    assert await _tables_holding(pg_pool, mentor) != []
+
+    sealer = Sealer(TEST_KEYRING.current_id, TEST_KEYRING.keys)
+    async with pg_pool.acquire() as conn:
+        first = await rebuild_read_models(conn, sealer=sealer)
+        again = await rebuild_read_models(conn, sealer=sealer)
+        stored = await conn.fetch(
+            "SELECT data FROM events WHERE stream_id = $1", pair.relationship_id
+        )
+        readable = await sealer.unseal_all(conn, [row["data"] for row in stored])
+
+    assert first.events_sealed > 0
+    assert again.events_sealed == 0
+    assert await _tables_holding(pg_pool, mentor) == []
+    assert "events" not in await _tables_holding(pg_pool, mentee)
+    assert mentee in str(readable)
+    assert mentor not in str(readable)
