@@ -4,9 +4,9 @@ Handlers only record facts; every decision (what follows from what) lives in the
 replaying stored events can never take a different path.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, assert_never
 
 from domain.assessment import HealthAssessment
 from domain.contract import ContractStatus, ContractVersion
@@ -24,7 +24,6 @@ from domain.events import (
     EscalationOverdue,
     EscalationResolved,
     Event,
-    EventBase,
     HealthAssessed,
     ManagerChangeRecorded,
     MatchAccepted,
@@ -74,8 +73,7 @@ from domain.state import (
 
 
 def evolve(state: RelationshipState, event: Event) -> RelationshipState:
-    handler = _HANDLERS[type(event)]
-    return handler(state, event).model_copy(update={"last_event_at": event.occurred_at})
+    return _apply(state, event).model_copy(update={"last_event_at": event.occurred_at})
 
 
 def apply_all(state: RelationshipState, events: Iterable[Event]) -> RelationshipState:
@@ -413,10 +411,6 @@ def _leave_ended(state: RelationshipState, e: ParticipantLeaveEnded) -> Relation
     return state.model_copy(update={"on_leave": on_leave})
 
 
-def _unchanged(state: RelationshipState, _: EventBase) -> RelationshipState:
-    return state
-
-
 def _term_extended(state: RelationshipState, e: TermExtended) -> RelationshipState:
     return state.model_copy(update={"term_end": e.term_end})
 
@@ -467,49 +461,92 @@ def _ended_early(state: RelationshipState, e: RelationshipEndedEarly) -> Relatio
     return _ended(state, Phase.ENDED_EARLY, e.reason, e.rematch_requested)
 
 
-_HANDLERS: dict[type[EventBase], Callable[[RelationshipState, Any], RelationshipState]] = {
-    RelationshipProposed: _proposed,
-    MatchAccepted: _accepted,
-    MatchDeclined: _declined,
-    ProposalExpired: _proposal_expired,
-    PromptIssued: _prompt_issued,
-    PromptReminderDue: _prompt_reminded,
-    PromptClosed: _prompt_closed,
-    PromptExpired: _prompt_expired,
-    OnboardingStarted: _onboarding_started,
-    BriefingAcknowledged: _briefed,
-    ContractingStarted: _contracting_started,
-    ContractProposed: _contract_proposed,
-    ContractCounterProposed: _contract_countered,
-    ContractSigned: _contract_signed,
-    MeetingScheduled: _meeting_scheduled,
-    MeetingReminderDue: _meeting_reminded,
-    MeetingHeld: _meeting_held,
-    MeetingMissed: _meeting_missed,
-    MeetingCancelled: _meeting_cancelled,
-    MeetingRescheduled: _meeting_rescheduled,
-    CheckInScheduled: _checkin_scheduled,
-    CheckInRoundOpened: _checkin_opened,
-    CheckInSubmitted: _checkin_submitted,
-    HealthAssessed: _health_assessed,
-    EscalationOpened: _escalation_opened,
-    EscalationOverdue: _escalation_overdue,
-    EscalationResolved: _escalation_resolved,
-    MutualProposed: _mutual_proposed,
-    MutualDeclined: _mutual_declined,
-    ModeBecameMutual: _became_mutual,
-    RelationshipPaused: _paused,
-    RelationshipResumed: _resumed,
-    ParticipantLeaveStarted: _leave_started,
-    ParticipantLeaveEnded: _leave_ended,
-    TermExtended: _term_extended,
-    ClosingStarted: _closing_started,
-    ReflectionSubmitted: _reflected,
-    RecognitionGranted: _recognised,
-    TermRenewed: _renewed,
-    RelationshipCompleted: _completed,
-    RelationshipEndedEarly: _ended_early,
-    # Kept for the record and the read model; they change nothing the decider reads.
-    MeetingLogSubmitted: _unchanged,
-    ManagerChangeRecorded: _unchanged,
-}
+def _apply(state: RelationshipState, event: Event) -> RelationshipState:
+    match event:
+        case RelationshipProposed():
+            return _proposed(state, event)
+        case MatchAccepted():
+            return _accepted(state, event)
+        case MatchDeclined():
+            return _declined(state, event)
+        case ProposalExpired():
+            return _proposal_expired(state, event)
+        case PromptIssued():
+            return _prompt_issued(state, event)
+        case PromptReminderDue():
+            return _prompt_reminded(state, event)
+        case PromptClosed():
+            return _prompt_closed(state, event)
+        case PromptExpired():
+            return _prompt_expired(state, event)
+        case OnboardingStarted():
+            return _onboarding_started(state, event)
+        case BriefingAcknowledged():
+            return _briefed(state, event)
+        case ContractingStarted():
+            return _contracting_started(state, event)
+        case ContractProposed():
+            return _contract_proposed(state, event)
+        case ContractCounterProposed():
+            return _contract_countered(state, event)
+        case ContractSigned():
+            return _contract_signed(state, event)
+        case MeetingScheduled():
+            return _meeting_scheduled(state, event)
+        case MeetingReminderDue():
+            return _meeting_reminded(state, event)
+        case MeetingHeld():
+            return _meeting_held(state, event)
+        case MeetingMissed():
+            return _meeting_missed(state, event)
+        case MeetingCancelled():
+            return _meeting_cancelled(state, event)
+        case MeetingRescheduled():
+            return _meeting_rescheduled(state, event)
+        case CheckInScheduled():
+            return _checkin_scheduled(state, event)
+        case CheckInRoundOpened():
+            return _checkin_opened(state, event)
+        case CheckInSubmitted():
+            return _checkin_submitted(state, event)
+        case HealthAssessed():
+            return _health_assessed(state, event)
+        case EscalationOpened():
+            return _escalation_opened(state, event)
+        case EscalationOverdue():
+            return _escalation_overdue(state, event)
+        case EscalationResolved():
+            return _escalation_resolved(state, event)
+        case MutualProposed():
+            return _mutual_proposed(state, event)
+        case MutualDeclined():
+            return _mutual_declined(state, event)
+        case ModeBecameMutual():
+            return _became_mutual(state, event)
+        case RelationshipPaused():
+            return _paused(state, event)
+        case RelationshipResumed():
+            return _resumed(state, event)
+        case ParticipantLeaveStarted():
+            return _leave_started(state, event)
+        case ParticipantLeaveEnded():
+            return _leave_ended(state, event)
+        case TermExtended():
+            return _term_extended(state, event)
+        case ClosingStarted():
+            return _closing_started(state, event)
+        case ReflectionSubmitted():
+            return _reflected(state, event)
+        case RecognitionGranted():
+            return _recognised(state, event)
+        case TermRenewed():
+            return _renewed(state, event)
+        case RelationshipCompleted():
+            return _completed(state, event)
+        case RelationshipEndedEarly():
+            return _ended_early(state, event)
+        case MeetingLogSubmitted() | ManagerChangeRecorded():
+            # Kept for the record and the read model; they change nothing the decider reads.
+            return state
+        case _:
+            assert_never(event)

@@ -5,34 +5,58 @@ PostgreSQL; keys come from business data only, so a replay or a continue-as-new 
 twice. Private text (decline reasons, tension notes) goes to the coordinator and nobody else.
 """
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal, assert_never
 
 from pydantic import Field
 
 from domain.assessment import HealthLevel
 from domain.base import DomainModel
 from domain.events import (
+    BriefingAcknowledged,
+    CheckInRoundOpened,
+    CheckInScheduled,
     CheckInSubmitted,
+    ClosingStarted,
+    ContractCounterProposed,
+    ContractingStarted,
+    ContractProposed,
     ContractSigned,
     EscalationOpened,
     EscalationOverdue,
     EscalationResolved,
     Event,
     HealthAssessed,
+    ManagerChangeRecorded,
+    MatchAccepted,
     MatchDeclined,
+    MeetingCancelled,
+    MeetingHeld,
+    MeetingLogSubmitted,
+    MeetingMissed,
     MeetingReminderDue,
+    MeetingRescheduled,
+    MeetingScheduled,
     ModeBecameMutual,
+    MutualDeclined,
+    MutualProposed,
+    OnboardingStarted,
+    ParticipantLeaveEnded,
+    ParticipantLeaveStarted,
+    PromptClosed,
+    PromptExpired,
     PromptIssued,
     PromptReminderDue,
     ProposalExpired,
     RecognitionGranted,
+    ReflectionSubmitted,
     RelationshipCompleted,
     RelationshipEndedEarly,
     RelationshipPaused,
+    RelationshipProposed,
     RelationshipResumed,
     TermExtended,
+    TermRenewed,
 )
 from domain.state import Phase, RelationshipState
 
@@ -51,8 +75,7 @@ class NotificationIntent(DomainModel):
 def notifications_for(
     before: RelationshipState, event: Event, after: RelationshipState
 ) -> list[NotificationIntent]:
-    builder = _BUILDERS.get(type(event))
-    return [] if builder is None else builder(before, event, after)
+    return _build(before, event, after)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -380,24 +403,74 @@ def _ended_early(
     ]
 
 
-_Builder = Callable[[RelationshipState, Any, RelationshipState], list[NotificationIntent]]
-_BUILDERS: dict[type, _Builder] = {
-    PromptIssued: _prompt_issued,
-    PromptReminderDue: _prompt_reminder,
-    MeetingReminderDue: _meeting_reminder,
-    EscalationOpened: _escalation_opened,
-    EscalationOverdue: _escalation_overdue,
-    EscalationResolved: _escalation_resolved,
-    CheckInSubmitted: _checkin_submitted,
-    HealthAssessed: _health_assessed,
-    MatchDeclined: _match_declined,
-    ProposalExpired: _proposal_expired,
-    ContractSigned: _contract_signed,
-    ModeBecameMutual: _became_mutual,
-    RelationshipPaused: _paused,
-    RelationshipResumed: _resumed,
-    TermExtended: _term_extended,
-    RecognitionGranted: _recognised,
-    RelationshipCompleted: _completed,
-    RelationshipEndedEarly: _ended_early,
-}
+def _build(
+    before: RelationshipState, event: Event, after: RelationshipState
+) -> list[NotificationIntent]:
+    match event:
+        case PromptIssued():
+            return _prompt_issued(before, event, after)
+        case PromptReminderDue():
+            return _prompt_reminder(before, event, after)
+        case MeetingReminderDue():
+            return _meeting_reminder(before, event, after)
+        case EscalationOpened():
+            return _escalation_opened(before, event, after)
+        case EscalationOverdue():
+            return _escalation_overdue(before, event, after)
+        case EscalationResolved():
+            return _escalation_resolved(before, event, after)
+        case CheckInSubmitted():
+            return _checkin_submitted(before, event, after)
+        case HealthAssessed():
+            return _health_assessed(before, event, after)
+        case MatchDeclined():
+            return _match_declined(before, event, after)
+        case ProposalExpired():
+            return _proposal_expired(before, event, after)
+        case ContractSigned():
+            return _contract_signed(before, event, after)
+        case ModeBecameMutual():
+            return _became_mutual(before, event, after)
+        case RelationshipPaused():
+            return _paused(before, event, after)
+        case RelationshipResumed():
+            return _resumed(before, event, after)
+        case TermExtended():
+            return _term_extended(before, event, after)
+        case RecognitionGranted():
+            return _recognised(before, event, after)
+        case RelationshipCompleted():
+            return _completed(before, event, after)
+        case RelationshipEndedEarly():
+            return _ended_early(before, event, after)
+        # Facts nobody needs a message about (prompts and the schedule carry their own).
+        case (
+            RelationshipProposed()
+            | MatchAccepted()
+            | PromptClosed()
+            | PromptExpired()
+            | OnboardingStarted()
+            | BriefingAcknowledged()
+            | ContractingStarted()
+            | ContractProposed()
+            | ContractCounterProposed()
+            | MeetingScheduled()
+            | MeetingLogSubmitted()
+            | MeetingHeld()
+            | MeetingMissed()
+            | MeetingRescheduled()
+            | MeetingCancelled()
+            | CheckInScheduled()
+            | CheckInRoundOpened()
+            | MutualProposed()
+            | MutualDeclined()
+            | ParticipantLeaveStarted()
+            | ParticipantLeaveEnded()
+            | ManagerChangeRecorded()
+            | ClosingStarted()
+            | ReflectionSubmitted()
+            | TermRenewed()
+        ):
+            return []
+        case _:
+            assert_never(event)
