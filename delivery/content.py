@@ -44,6 +44,7 @@ TEMPLATE_SUBJECTS: Mapping[str, str] = {
     "mode_mutual": "Your mentoring is now mutual: learning goes both ways",
     "relationship_paused": "Your mentoring relationship is paused",
     "relationship_resumed": "Your mentoring relationship has resumed",
+    "pause_reminder": "A mentoring relationship is still paused: resume or end it",
     "term_extended": "Your mentoring term was extended",
     "recognition_granted": "Thank you for mentoring: your recognition",
     "relationship_completed": "Your mentoring relationship is complete",

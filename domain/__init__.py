@@ -68,6 +68,7 @@ from domain.events import (
     OnboardingStarted,
     ParticipantLeaveEnded,
     ParticipantLeaveStarted,
+    PauseReminderDue,
     PromptClosed,
     PromptExpired,
     PromptIssued,
@@ -85,6 +86,7 @@ from domain.events import (
 )
 from domain.evolve import apply_all, evolve
 from domain.health import assess_health
+from domain.liveness import escalation_bound, silent_end_bound
 from domain.notifications import NotificationIntent, notifications_for
 from domain.policy import HealthThresholds, RelationshipPolicy
 from domain.prompts import (
@@ -179,6 +181,7 @@ __all__ = [
     "ParticipantLeaveEnded",
     "ParticipantLeaveStarted",
     "PauseRelationship",
+    "PauseReminderDue",
     "Phase",
     "Prompt",
     "PromptClosed",
@@ -215,6 +218,7 @@ __all__ = [
     "assess_health",
     "decide",
     "describe_event",
+    "escalation_bound",
     "evolve",
     "initial_state",
     "is_duplicate_answer",
@@ -222,6 +226,7 @@ __all__ = [
     "notifications_for",
     "operator_summary",
     "pending_prompts",
+    "silent_end_bound",
     "timeline",
     "validate_answer",
 ]

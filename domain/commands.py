@@ -80,9 +80,18 @@ class RecordParticipantLeft(DomainModel):
 
 
 class RecordManagerChange(DomainModel):
+    """A fact from HR: who the participant reports to now.
+
+    twoway looks up the managers above the new manager in its own reporting lines; the
+    relationship then decides whether one of the pair now sits above the other.
+    """
+
     type: Literal["record_manager_change"] = "record_manager_change"
     participant_id: Identifier
-    reporting_line_conflict: bool
+    new_manager_id: Identifier | None = None
+    managers_above_new_manager: tuple[Identifier, ...] = Field(default=(), max_length=100)
+    # Only in signals recorded before the new manager was carried (they replay unchanged).
+    reporting_line_conflict: bool | None = None
 
 
 class RecordLeaveStarted(DomainModel):

@@ -308,7 +308,19 @@ class ParticipantLeaveEnded(EventBase):
 class ManagerChangeRecorded(EventBase):
     type: Literal["manager_change_recorded"] = "manager_change_recorded"
     participant_id: Identifier
+    # None only in events recorded before HR events carried the new manager.
+    new_manager_id: Identifier | None = None
+    # Decided by twoway from its own reporting lines (the whole chain), not by the HR feed.
     reporting_line_conflict: bool
+
+
+class PauseReminderDue(EventBase):
+    """A pause has lasted another reminder interval: the coordinator is asked to act."""
+
+    type: Literal["pause_reminder_due"] = "pause_reminder_due"
+    reminder_number: int
+    paused_at: AwareDatetime
+    pause_ends_at: AwareDatetime
 
 
 class TermExtended(EventBase):
@@ -360,6 +372,8 @@ class RelationshipEndedEarly(EventBase):
     type: Literal["relationship_ended_early"] = "relationship_ended_early"
     reason: ReasonCode
     rematch_requested: bool = False
+    # Set when one person left the organisation: only the partner who stays is rematched.
+    left_participant_id: Identifier | None = None
 
 
 Event = Annotated[
@@ -399,6 +413,7 @@ Event = Annotated[
     | ParticipantLeaveStarted
     | ParticipantLeaveEnded
     | ManagerChangeRecorded
+    | PauseReminderDue
     | TermExtended
     | ClosingStarted
     | ReflectionSubmitted

@@ -41,6 +41,7 @@ from domain.events import (
     OnboardingStarted,
     ParticipantLeaveEnded,
     ParticipantLeaveStarted,
+    PauseReminderDue,
     PromptClosed,
     PromptExpired,
     PromptIssued,
@@ -114,14 +115,22 @@ def _with_escalation(
     return state.model_copy(update={"escalations": escalations})
 
 
-def _ended(state: RelationshipState, phase: Phase, reason: str, rematch: bool) -> RelationshipState:
+def _ended(
+    state: RelationshipState,
+    phase: Phase,
+    reason: str,
+    rematch: bool,
+    left_participant_id: str | None = None,
+) -> RelationshipState:
     return state.model_copy(
         update={
             "phase": phase,
             "end_reason": reason,
             "rematch_requested": rematch,
+            "left_participant_id": left_participant_id,
             "next_checkin_at": None,
             "paused_from": None,
+            "paused_at": None,
             "mediation_from": None,
         }
     )
@@ -201,6 +210,7 @@ def _contracting_started(state: RelationshipState, e: ContractingStarted) -> Rel
             "contracting_reason": e.reason,
             "paused_from": None,
             "pause_reason": None,
+            "paused_at": None,
             "mediation_from": None,
             "next_checkin_at": None,
             "checkin_anchor": None,
@@ -390,6 +400,8 @@ def _paused(state: RelationshipState, e: RelationshipPaused) -> RelationshipStat
             "phase": Phase.PAUSED,
             "paused_from": e.paused_from,
             "pause_reason": e.reason,
+            "paused_at": e.occurred_at,
+            "pause_reminders_sent": 0,
             "next_checkin_at": None,
             "checkin_anchor": None,
         }
@@ -398,8 +410,17 @@ def _paused(state: RelationshipState, e: RelationshipPaused) -> RelationshipStat
 
 def _resumed(state: RelationshipState, e: RelationshipResumed) -> RelationshipState:
     return state.model_copy(
-        update={"phase": e.resumed_to, "paused_from": None, "pause_reason": None}
+        update={
+            "phase": e.resumed_to,
+            "paused_from": None,
+            "pause_reason": None,
+            "paused_at": None,
+        }
     )
+
+
+def _pause_reminded(state: RelationshipState, e: PauseReminderDue) -> RelationshipState:
+    return state.model_copy(update={"pause_reminders_sent": e.reminder_number})
 
 
 def _leave_started(state: RelationshipState, e: ParticipantLeaveStarted) -> RelationshipState:
@@ -458,7 +479,7 @@ def _completed(state: RelationshipState, _: RelationshipCompleted) -> Relationsh
 
 
 def _ended_early(state: RelationshipState, e: RelationshipEndedEarly) -> RelationshipState:
-    return _ended(state, Phase.ENDED_EARLY, e.reason, e.rematch_requested)
+    return _ended(state, Phase.ENDED_EARLY, e.reason, e.rematch_requested, e.left_participant_id)
 
 
 def _apply(state: RelationshipState, event: Event) -> RelationshipState:
@@ -527,6 +548,8 @@ def _apply(state: RelationshipState, event: Event) -> RelationshipState:
             return _paused(state, event)
         case RelationshipResumed():
             return _resumed(state, event)
+        case PauseReminderDue():
+            return _pause_reminded(state, event)
         case ParticipantLeaveStarted():
             return _leave_started(state, event)
         case ParticipantLeaveEnded():

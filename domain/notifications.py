@@ -43,6 +43,7 @@ from domain.events import (
     OnboardingStarted,
     ParticipantLeaveEnded,
     ParticipantLeaveStarted,
+    PauseReminderDue,
     PromptClosed,
     PromptExpired,
     PromptIssued,
@@ -347,6 +348,21 @@ def _resumed(
     ]
 
 
+def _pause_reminder(
+    _: RelationshipState, e: PauseReminderDue, after: RelationshipState
+) -> list[NotificationIntent]:
+    return [
+        _to_coordinator(
+            after,
+            f"pause:{e.paused_at.isoformat()}:reminder:{e.reminder_number}",
+            "pause_reminder",
+            paused_at=_iso(e.paused_at),
+            pause_ends_at=_iso(e.pause_ends_at),
+            reason=after.pause_reason,
+        )
+    ]
+
+
 def _term_extended(
     _: RelationshipState, e: TermExtended, after: RelationshipState
 ) -> list[NotificationIntent]:
@@ -437,6 +453,8 @@ def _build(
             return _resumed(before, event, after)
         case TermExtended():
             return _term_extended(before, event, after)
+        case PauseReminderDue():
+            return _pause_reminder(before, event, after)
         case RecognitionGranted():
             return _recognised(before, event, after)
         case RelationshipCompleted():

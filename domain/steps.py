@@ -224,11 +224,20 @@ def resolve_open_escalation(d: Decision) -> None:
         )
 
 
-def end_early(d: Decision, reason: str, *, rematch: bool) -> None:
+def end_early(
+    d: Decision, reason: str, *, rematch: bool, left_participant_id: str | None = None
+) -> None:
     close_prompts(d, "relationship_ended")
     cancel_meetings(d, "relationship_ended", include_awaiting_log=True)
     resolve_open_escalation(d)
-    d.emit(RelationshipEndedEarly(occurred_at=d.now, reason=reason, rematch_requested=rematch))
+    d.emit(
+        RelationshipEndedEarly(
+            occurred_at=d.now,
+            reason=reason,
+            rematch_requested=rematch,
+            left_participant_id=left_participant_id,
+        )
+    )
 
 
 def start_closing(d: Decision) -> None:
