@@ -22,6 +22,7 @@ from domain.commands import (
     ResumeRelationship,
     StartRelationship,
     Tick,
+    WindDown,
 )
 from domain.contract import (
     ContractReason,
@@ -214,6 +215,7 @@ __all__ = [
     "TermExtended",
     "TermRenewed",
     "Tick",
+    "WindDown",
     "apply_all",
     "assess_health",
     "decide",

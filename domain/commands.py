@@ -74,6 +74,16 @@ class ExtendTerm(DomainModel):
     new_term_end: AwareDatetime
 
 
+WindDownReason = Literal["programme_ended", "programme_closed_early", "programme_cancelled"]
+
+
+class WindDown(DomainModel):
+    """The programme is ending: a running term closes now, a pair not yet under way ends."""
+
+    type: Literal["wind_down"] = "wind_down"
+    reason: WindDownReason = "programme_ended"
+
+
 class RecordParticipantLeft(DomainModel):
     type: Literal["record_participant_left"] = "record_participant_left"
     participant_id: Identifier
@@ -117,7 +127,8 @@ Command = Annotated[
     | RecordParticipantLeft
     | RecordManagerChange
     | RecordLeaveStarted
-    | RecordLeaveEnded,
+    | RecordLeaveEnded
+    | WindDown,
     Field(discriminator="type"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

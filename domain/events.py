@@ -257,6 +257,7 @@ class EscalationResolved(EventBase):
         "end_without_fault",
         "rematch",
         "relationship_ended",
+        "programme_ended",
     ]
     note: LongText | None = None
 
@@ -321,6 +322,13 @@ class PauseReminderDue(EventBase):
     reminder_number: int
     paused_at: AwareDatetime
     pause_ends_at: AwareDatetime
+
+
+class WindDownStarted(EventBase):
+    """The programme is ending: the term closes through reflection and recognition, no renewal."""
+
+    type: Literal["wind_down_started"] = "wind_down_started"
+    reason: ReasonCode
 
 
 class TermExtended(EventBase):
@@ -414,6 +422,7 @@ Event = Annotated[
     | ParticipantLeaveEnded
     | ManagerChangeRecorded
     | PauseReminderDue
+    | WindDownStarted
     | TermExtended
     | ClosingStarted
     | ReflectionSubmitted

@@ -56,6 +56,7 @@ from domain.events import (
     RelationshipResumed,
     TermExtended,
     TermRenewed,
+    WindDownStarted,
 )
 from domain.prompts import PromptKind, PromptStatus
 from domain.state import (
@@ -419,6 +420,10 @@ def _resumed(state: RelationshipState, e: RelationshipResumed) -> RelationshipSt
     )
 
 
+def _winding_down(state: RelationshipState, _: WindDownStarted) -> RelationshipState:
+    return state.model_copy(update={"winding_down": True})
+
+
 def _pause_reminded(state: RelationshipState, e: PauseReminderDue) -> RelationshipState:
     return state.model_copy(update={"pause_reminders_sent": e.reminder_number})
 
@@ -441,7 +446,15 @@ def _term_extended(state: RelationshipState, e: TermExtended) -> RelationshipSta
 
 def _closing_started(state: RelationshipState, _: ClosingStarted) -> RelationshipState:
     return state.model_copy(
-        update={"phase": Phase.CLOSING, "next_checkin_at": None, "mediation_from": None}
+        update={
+            "phase": Phase.CLOSING,
+            "next_checkin_at": None,
+            "mediation_from": None,
+            # A wind-down may close a paused term: the pause is over with it.
+            "paused_from": None,
+            "pause_reason": None,
+            "paused_at": None,
+        }
     )
 
 
@@ -550,6 +563,8 @@ def _apply(state: RelationshipState, event: Event) -> RelationshipState:
             return _resumed(state, event)
         case PauseReminderDue():
             return _pause_reminded(state, event)
+        case WindDownStarted():
+            return _winding_down(state, event)
         case ParticipantLeaveStarted():
             return _leave_started(state, event)
         case ParticipantLeaveEnded():

@@ -58,6 +58,7 @@ from domain.events import (
     RelationshipResumed,
     TermExtended,
     TermRenewed,
+    WindDownStarted,
 )
 from domain.state import Phase, RelationshipState
 
@@ -485,6 +486,7 @@ def _build(
             | ParticipantLeaveStarted()
             | ParticipantLeaveEnded()
             | ManagerChangeRecorded()
+            | WindDownStarted()
             | ClosingStarted()
             | ReflectionSubmitted()
             | TermRenewed()

@@ -174,6 +174,8 @@ class RelationshipState(DomainModel):
     # Histories recorded before every state had a deadline replay with the rules they ran
     # under: the workflow sets this from `workflow.patched`, the domain defaults to today's.
     legacy_rules: bool = False
+    # The programme is ending: the current term closes and is never renewed.
+    winding_down: bool = False
 
     # -- participants -------------------------------------------------------------------------
 

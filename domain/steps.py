@@ -270,7 +270,8 @@ def finish_closing(d: Decision) -> None:
             )
         )
     both = [reflections.get(pid) for pid in state.participants]
-    if all(r is not None and r.want_renewal for r in both):
+    renew = all(r is not None and r.want_renewal for r in both)
+    if renew and not state.winding_down:
         d.emit(TermRenewed(occurred_at=d.now, term_number=state.term_number + 1))
         start_contracting(d, ContractReason.RENEWAL)
         return

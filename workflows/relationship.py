@@ -58,6 +58,10 @@ with workflow.unsafe.imports_passed_through():
         RelationshipOutcome,
     )
 
+# Every state has a deadline (pause limits, the owner's last notice, ...): histories recorded
+# before these rules replay with the old ones, running workflows switch at their next run.
+LIVENESS_RULES_PATCH = "liveness-rules"
+
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # Temporal retries side effects until they succeed; the backoff stays short because a
 # notification that waits an hour for a flaky database defeats its purpose.
@@ -107,6 +111,9 @@ class RelationshipWorkflow:
 
     @workflow.run
     async def run(self, input: RelationshipInput) -> RelationshipOutcome:
+        legacy = not workflow.patched(LIVENESS_RULES_PATCH)
+        if legacy != self._state.legacy_rules:
+            self._state = self._state.model_copy(update={"legacy_rules": legacy})
         while True:
             await self._flush()
             self._publish()

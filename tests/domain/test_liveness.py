@@ -41,10 +41,12 @@ from domain import (
     ResolveEscalation,
     ResumeRelationship,
     Tick,
+    WindDown,
     escalation_bound,
     next_due_at,
     silent_end_bound,
 )
+from domain.commands import WindDownReason
 from domain.prompts import Answer, MutualConsentAnswer
 from domain.state import EscalationStatus
 from tests.domain.support import ACK, MENTEE, MENTOR, Pair, checkin, reflection, terms
@@ -169,6 +171,10 @@ class RelationshipLife(RuleBasedStateMachine):
         term_end = self.pair.state.term_end
         if term_end is not None:
             self._send(ExtendTerm(new_term_end=term_end + timedelta(days=days)))
+
+    @rule(reason=st.sampled_from(["programme_ended", "programme_cancelled"]))
+    def programme_winds_down(self, reason: WindDownReason) -> None:
+        self._send(WindDown(reason=reason))
 
     # -- invariants ---------------------------------------------------------------------------
 

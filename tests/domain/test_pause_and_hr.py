@@ -10,17 +10,19 @@ from domain import (
     OpenEscalation,
     PauseRelationship,
     Phase,
+    PromptKind,
     RecordLeaveEnded,
     RecordLeaveStarted,
     RecordManagerChange,
     RecordParticipantLeft,
     ResolveEscalation,
     ResumeRelationship,
+    WindDown,
     next_due_at,
     notifications_for,
 )
 from domain.state import MeetingStatus
-from tests.domain.support import MENTEE, MENTOR, Pair, types
+from tests.domain.support import MENTEE, MENTOR, Pair, reflection, types
 
 
 def active_pair() -> Pair:
@@ -239,3 +241,33 @@ def test_extending_the_term_moves_its_end() -> None:
     with pytest.raises(DomainError) as error:
         pair.send(ExtendTerm(new_term_end=term_end))
     assert error.value.code == ErrorCode.INVALID_TERM_END
+
+
+def test_programme_end_closes_a_running_term_without_renewal() -> None:
+    pair = active_pair()
+    pair.send(OpenEscalation())
+
+    pair.send(WindDown(reason="programme_ended"))
+
+    assert pair.state.phase == Phase.CLOSING
+    assert not pair.state.escalation_open
+    for who in (MENTOR, MENTEE):
+        pair.answer(_reflection_prompt(pair, who), reflection(renew=True))
+    ended = pair.state  # a fresh name: the answers changed the state
+    assert ended.phase == Phase.COMPLETED
+
+
+def test_programme_end_ends_a_pair_that_never_got_going() -> None:
+    pair = Pair()
+    pair.send(WindDown(reason="programme_cancelled"))
+    assert pair.state.phase == Phase.ENDED_EARLY
+    assert pair.state.end_reason == "programme_cancelled"
+    assert not pair.state.rematch_requested
+
+
+def _reflection_prompt(pair: Pair, who: str) -> str:
+    return next(
+        p.prompt_id
+        for p in pair.state.open_prompts_of(PromptKind.CLOSING_REFLECTION)
+        if p.recipient_id == who
+    )
