@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         Prompt,
         RelationshipState,
         Tick,
+        WindDown,
         decide,
         evolve,
         initial_state,
@@ -46,7 +47,7 @@ with workflow.unsafe.imports_passed_through():
         validate_answer,
     )
     from workflows import search_attributes as attrs
-    from workflows.programme_io import RELATIONSHIP_CLOSED, RelationshipClosed
+    from workflows.programme_io import RELATIONSHIP_CLOSED, WIND_DOWN, RelationshipClosed
     from workflows.relationship_io import (
         AnswerReceipt,
         CarriedOver,
@@ -142,6 +143,7 @@ class RelationshipWorkflow:
             end_reason=outcome.end_reason,
             rematch_requested=outcome.rematch_requested,
             meetings_held=outcome.meetings_held,
+            left_participant_id=outcome.left_participant_id,
         )
         try:
             # By workflow id only: the programme may have continued as new since it started us.
@@ -256,6 +258,17 @@ class RelationshipWorkflow:
         except DomainError as error:
             # HR feeds replay old events; one that no longer applies is noted, not fatal.
             workflow.logger.info("HR event ignored", extra={"reason": error.code.value})
+
+    @workflow.signal(
+        name=WIND_DOWN,
+        description="The programme is ending: close the running term, or end a pair not started.",
+    )
+    def wind_down(self, command: WindDown) -> None:
+        try:
+            self._execute(command)
+        except DomainError as error:
+            # Already ended: the programme's notice crossed the relationship's own ending.
+            workflow.logger.info("wind-down ignored", extra={"reason": error.code.value})
 
     @workflow.query(name="state", description="The relationship's full state (operators only).")
     def state(self) -> RelationshipState:
@@ -422,4 +435,5 @@ class RelationshipWorkflow:
             rematch_requested=state.rematch_requested,
             meetings_held=sum(1 for m in state.meetings if m.status.value == "held"),
             events_recorded=self._stream_version,
+            left_participant_id=state.left_participant_id,
         )

@@ -21,7 +21,7 @@ def programme_body(programme: str, **overrides: Any) -> dict[str, Any]:
         "programme_id": programme,
         "name": "Reverse mentoring pilot",
         "objectives": ["Leaders learn digital ways of working"],
-        "term": {"starts_on": "2026-01-05", "ends_on": "2026-06-30"},
+        "term": {"starts_on": "2026-01-05", "ends_on": "2030-06-30"},
         "policy": "fast",
         "coordinator_ids": ["coord-1"],
         "owner_id": "owner-1",
