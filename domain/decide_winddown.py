@@ -8,11 +8,21 @@ for the coordinator any more: an open escalation is closed with the programme.
 from domain.commands import WindDown
 from domain.decision import Decision
 from domain.events import EscalationResolved, WindDownStarted
-from domain.state import Phase
+from domain.state import Phase, RelationshipState
 from domain.steps import end_early, start_closing
 
-# Phases whose term is under way: they close; anything earlier ends.
-_TERM_PHASES = frozenset({Phase.ACTIVE, Phase.MEDIATION, Phase.PAUSED})
+# A term under way (or already closing) closes; anything earlier ends.
+_CLOSING_PHASES = frozenset({Phase.ACTIVE, Phase.CLOSING})
+
+
+def _underlying_phase(state: RelationshipState) -> Phase | None:
+    """The phase a pause or a mediation interrupted (a pause may interrupt a mediation)."""
+    phase: Phase | None = state.phase
+    if phase == Phase.PAUSED:
+        phase = state.paused_from
+    if phase == Phase.MEDIATION:
+        phase = state.mediation_from
+    return phase
 
 
 def wind_down(d: Decision, command: WindDown) -> None:
@@ -22,7 +32,7 @@ def wind_down(d: Decision, command: WindDown) -> None:
     d.emit(WindDownStarted(occurred_at=d.now, reason=command.reason))
     if state.phase == Phase.CLOSING:
         return  # already closing: it completes without renewal
-    if state.phase not in _TERM_PHASES or state.contract is None:
+    if _underlying_phase(state) not in _CLOSING_PHASES:
         end_early(d, command.reason, rematch=False)
         return
     escalation = state.open_escalation
@@ -34,4 +44,5 @@ def wind_down(d: Decision, command: WindDown) -> None:
                 resolution="programme_ended",
             )
         )
-    start_closing(d)
+    if d.state.phase != Phase.CLOSING:
+        start_closing(d)
