@@ -19,6 +19,8 @@ from roster.parse import ParsedRoster, parse_bytes, parse_csv, parse_json
 from store.database import Connection
 from workflows.programme import ProgramWorkflow
 from workflows.programme_io import (
+    CloseProgramme,
+    CloseReason,
     MatchReview,
     ProgrammeInput,
     ProgrammeOutcome,
@@ -113,6 +115,14 @@ async def review_proposal(
         "review_matches", review, result_type=ReviewReceipt
     )
     return receipt
+
+
+async def close_programme(handle: ProgrammeHandle, *, cancel: bool) -> ProgrammeStatus:
+    """Close before the end date: running terms close through their closing, the rest end."""
+    reason: CloseReason = "programme_cancelled" if cancel else "programme_closed_early"
+    return await handle.execute_update(
+        ProgramWorkflow.close_programme, CloseProgramme(reason=reason)
+    )
 
 
 async def programme_status(handle: ProgrammeHandle) -> ProgrammeStatus:

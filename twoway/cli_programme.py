@@ -141,6 +141,21 @@ async def _start_matching(settings: Settings, programme_id: str) -> ProgrammeSta
     return await service.start_matching(handle, f"cli-{uuid.uuid4().hex}")
 
 
+@programme_app.command("close")
+def close(
+    programme: Annotated[str, typer.Option(help="Programme id.")],
+    cancel: Annotated[bool, typer.Option(help="Cancelled rather than closed early.")] = False,
+) -> None:
+    """Close a programme before its end date: running terms close, the rest end."""
+    status = asyncio.run(_close(load_settings(), programme, cancel))
+    _print_status(status)
+
+
+async def _close(settings: Settings, programme_id: str, cancel: bool) -> ProgrammeStatus:
+    handle = await _handle(settings, programme_id)
+    return await service.close_programme(handle, cancel=cancel)
+
+
 @programme_app.command("approve")
 def approve(
     programme: Annotated[str, typer.Option(help="Programme id.")],

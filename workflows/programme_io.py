@@ -97,10 +97,13 @@ class ProgrammeStatus(BaseModel):
     digests_sent: int
 
 
+CloseReason = Literal["programme_closed_early", "programme_cancelled"]
+
+
 class CloseProgramme(BaseModel):
     """Close a programme before its end date: early (a normal ending) or cancelled."""
 
-    reason: Literal["programme_closed_early", "programme_cancelled"] = "programme_closed_early"
+    reason: CloseReason = "programme_closed_early"
 
 
 class ProgrammeOutcome(BaseModel):

@@ -401,3 +401,19 @@ async def test_odd_roster_bodies_are_4xx_problems_never_5xx(
     assert [r.status_code for r in sent] == [422, 422, 422, 422, 422, 415, 400, 422]
     assert all(r.headers["content-type"] == PROBLEM for r in sent)
     assert await enrolled(web_pool, programme) == 0
+
+
+async def test_a_cancelled_programme_closes_out_and_refuses_a_second_close(
+    api: httpx.AsyncClient, programme: str
+) -> None:
+    await create(api, programme)
+
+    response = await api.post(f"/api/v1/programmes/{programme}/close", params={"cancel": True})
+    assert response.status_code == 200, response.text
+    assert response.json()["phase"] in {"winding_down", "closed"}
+
+    async def closed() -> bool:
+        status = await api.get(f"/api/v1/programmes/{programme}")
+        return status.status_code == 200 and status.json()["phase"] == "closed"
+
+    await wait_for(closed)
