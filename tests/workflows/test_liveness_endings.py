@@ -47,6 +47,15 @@ async def test_an_escalation_nobody_answers_reaches_the_owner_and_then_ends(
         "SELECT level, status FROM escalations WHERE relationship_id = $1", handle.id
     )
     assert [(row["level"], row["status"]) for row in cases] == [(3, "resolved")]
+    # Each mail to the owner shows a deadline still ahead: the last notice's is its own.
+    mails = await harness.pool.fetch(
+        "SELECT data FROM outbox WHERE relationship_id = $1 AND template = 'escalation_overdue'"
+        " AND recipient_role = 'owner' ORDER BY id",
+        handle.id,
+    )
+    deadlines = [row["data"]["respond_by"] for row in mails]
+    assert len(deadlines) == 2
+    assert deadlines[0] < deadlines[1]
 
 
 async def test_a_pause_nobody_ends_reminds_the_coordinator_then_ends(harness: Harness) -> None:

@@ -380,6 +380,34 @@ async def test_a_programme_closed_early_winds_its_pairs_down_and_closes_out(setu
         await setup.cleanup(handle)
 
 
+async def test_a_pair_that_has_not_finished_never_holds_the_close_out_past_its_grace(
+    setup: Setup,
+) -> None:
+    await setup.enrol(mentors=1, mentees=1)
+    handle = await setup.start(approval_required=False, close_out_grace=timedelta(days=1))
+    try:
+        await handle.execute_update(ProgramWorkflow.start_matching, StartMatching(request_id="m1"))
+        (pair,) = await eventually(
+            lambda: handle.query(ProgramWorkflow.pairs),
+            lambda ps: len(ps) == 1 and ps[0].status.value == "started",
+        )
+        await drive(setup, pair, Persona.ENGAGED, until_active=True)
+        await handle.execute_update(
+            ProgramWorkflow.close_programme, CloseProgramme(reason="programme_cancelled")
+        )
+
+        # The pair's reflections may take the closing window (two weeks); the programme
+        # closes out after one day anyway, counting the pair as not finished.
+        outcome = await handle.result()
+        assert outcome.evaluation.relationships == 1
+        assert outcome.evaluation.completed == 0
+        child = setup.client.get_workflow_handle_for(RelationshipWorkflow.run, pair.relationship_id)
+        state = await child.query(RelationshipWorkflow.state)
+        assert state.phase.value == "closing"
+    finally:
+        await setup.cleanup(handle)
+
+
 async def drive(
     setup: Setup, pair: PairRecord, senior: Persona, *, until_active: bool = False
 ) -> DriveResult:
