@@ -146,6 +146,25 @@ async def _start_matching(programme_id: str) -> ProgrammeStatus:
         return await programmes.start_matching(handle, f"cli-{uuid.uuid4().hex}")
 
 
+@programme_app.command("close")
+def close(
+    programme: Annotated[str, typer.Option(help="Programme id.")],
+    cancel: Annotated[bool, typer.Option(help="Cancelled rather than closed early.")] = False,
+) -> None:
+    """Close a programme before its end date: running terms close, the rest end."""
+    try:
+        status = asyncio.run(_close(programme, cancel))
+    except RefusedError as refused:
+        raise fail(f"refused ({refused.code}):", refused.message, ExitCode.REFUSED) from None
+    _print_status(status)
+
+
+async def _close(programme_id: str, cancel: bool) -> ProgrammeStatus:
+    async with cli_runtime() as runtime:
+        handle = await _handle(runtime, programme_id)
+        return await programmes.close_programme(handle, cancel=cancel)
+
+
 @programme_app.command("approve")
 def approve(
     programme: Annotated[str, typer.Option(help="Programme id.")],

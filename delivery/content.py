@@ -47,6 +47,7 @@ TEMPLATE_SUBJECTS: Mapping[str, str] = {
     "relationship_paused": "Your mentoring relationship is paused",
     "email_changed": "The e-mail address of your mentoring programme was changed",
     "relationship_resumed": "Your mentoring relationship has resumed",
+    "pause_reminder": "A mentoring relationship is still paused: resume or end it",
     "term_extended": "Your mentoring term was extended",
     "recognition_granted": "Thank you for mentoring: your recognition",
     "relationship_completed": "Your mentoring relationship is complete",

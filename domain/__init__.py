@@ -23,6 +23,7 @@ from domain.commands import (
     ResumeRelationship,
     StartRelationship,
     Tick,
+    WindDown,
 )
 from domain.contract import (
     ContractReason,
@@ -70,6 +71,7 @@ from domain.events import (
     ParticipantLeaveEnded,
     ParticipantLeaveStarted,
     PartnersInvolved,
+    PauseReminderDue,
     PromptClosed,
     PromptExpired,
     PromptIssued,
@@ -87,6 +89,7 @@ from domain.events import (
 )
 from domain.evolve import apply_all, evolve
 from domain.health import assess_health
+from domain.liveness import escalation_bound, silent_end_bound
 from domain.notifications import NotificationIntent, notifications_for
 from domain.policy import HealthThresholds, RelationshipPolicy
 from domain.prompts import (
@@ -183,6 +186,7 @@ __all__ = [
     "ParticipantLeaveStarted",
     "PartnersInvolved",
     "PauseRelationship",
+    "PauseReminderDue",
     "Phase",
     "Prompt",
     "PromptClosed",
@@ -215,10 +219,12 @@ __all__ = [
     "TermExtended",
     "TermRenewed",
     "Tick",
+    "WindDown",
     "apply_all",
     "assess_health",
     "decide",
     "describe_event",
+    "escalation_bound",
     "evolve",
     "initial_state",
     "is_duplicate_answer",
@@ -226,6 +232,7 @@ __all__ = [
     "notifications_for",
     "operator_summary",
     "pending_prompts",
+    "silent_end_bound",
     "timeline",
     "validate_answer",
 ]

@@ -91,15 +91,34 @@ class ExtendTerm(CoordinatorCommandBase):
     new_term_end: AwareDatetime
 
 
+WindDownReason = Literal["programme_ended", "programme_closed_early", "programme_cancelled"]
+
+
+class WindDown(DomainModel):
+    """The programme is ending: a running term closes now, a pair not yet under way ends."""
+
+    type: Literal["wind_down"] = "wind_down"
+    reason: WindDownReason = "programme_ended"
+
+
 class RecordParticipantLeft(DomainModel):
     type: Literal["record_participant_left"] = "record_participant_left"
     participant_id: Identifier
 
 
 class RecordManagerChange(DomainModel):
+    """A fact from HR: who the participant reports to now.
+
+    twoway looks up the managers above the new manager in its own reporting lines; the
+    relationship then decides whether one of the pair now sits above the other.
+    """
+
     type: Literal["record_manager_change"] = "record_manager_change"
     participant_id: Identifier
-    reporting_line_conflict: bool
+    new_manager_id: Identifier | None = None
+    managers_above_new_manager: tuple[Identifier, ...] = Field(default=(), max_length=100)
+    # Only in signals recorded before the new manager was carried (they replay unchanged).
+    reporting_line_conflict: bool | None = None
 
 
 class RecordLeaveStarted(DomainModel):
@@ -126,7 +145,8 @@ Command = Annotated[
     | RecordParticipantLeft
     | RecordManagerChange
     | RecordLeaveStarted
-    | RecordLeaveEnded,
+    | RecordLeaveEnded
+    | WindDown,
     Field(discriminator="type"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

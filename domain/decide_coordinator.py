@@ -111,6 +111,11 @@ def resume_by_coordinator(d: Decision, _: ResumeRelationship) -> None:
     if d.state.phase != Phase.PAUSED:
         raise DomainError(ErrorCode.WRONG_PHASE, "Only a paused relationship can be resumed.")
     _require_no_leave(d, "resume")
+    if d.state.reporting_line_conflict_open and not d.state.legacy_rules:
+        raise DomainError(
+            ErrorCode.WRONG_PHASE,
+            "One of the pair reports to the other: resolve that escalation instead of resuming.",
+        )
     resume(d)
 
 

@@ -14,11 +14,11 @@ from domain.decide_meetings import (
 from domain.decide_onboarding import after_onboarding_expired
 from domain.decide_proposal import after_consent_expired
 from domain.decision import Decision
-from domain.events import EscalationOverdue, PromptExpired, PromptReminderDue
+from domain.events import EscalationOverdue, PauseReminderDue, PromptExpired, PromptReminderDue
 from domain.prompts import Prompt, PromptKind
 from domain.schedule import DueItem, DueKind, first_due
-from domain.state import latest_time
-from domain.steps import reassess_health, start_closing
+from domain.state import LAST_NOTICE_LEVEL, latest_time
+from domain.steps import end_early, reassess_health, start_closing
 
 # Every handler settles its item, so this only guards against a bug looping forever.
 _MAX_ITEMS_PER_DECISION = 10_000
@@ -64,6 +64,11 @@ def _handle(d: Decision, item: DueItem) -> None:
             _escalation_overdue(d)
         case DueKind.TERM_END:
             start_closing(d)
+        case DueKind.PAUSE_REMINDER:
+            _remind_about_pause(d)
+        case DueKind.PAUSE_LIMIT:
+            # Nobody resumed or ended it: the places it holds go back to the programme.
+            end_early(d, "pause_limit_reached", rematch=False)
 
 
 def _remind(d: Decision, prompt: Prompt) -> None:
@@ -91,16 +96,37 @@ def _expire(d: Decision, prompt: Prompt) -> None:
 
 
 def _escalation_overdue(d: Decision) -> None:
-    """Level 1 goes to the owner with a new deadline; when that passes too, a last notice."""
+    """Level 1 goes to the owner with a new deadline; then a last notice; then the end."""
     escalation = d.state.open_escalation
     assert escalation is not None  # only open escalations have a due deadline
+    if escalation.level >= LAST_NOTICE_LEVEL:
+        # Nobody answered the coordinator, the owner or the last notice: a relationship left
+        # in mediation for ever would hold both people's places and block the close-out.
+        end_early(d, "escalation_unresolved", rematch=False)
+        return
     level = escalation.level + 1
-    respond_by = d.now + d.policy.owner_response_deadline if level == 2 else None
+    respond_by: datetime | None = d.now + d.policy.owner_response_deadline
+    if level == LAST_NOTICE_LEVEL and d.state.legacy_rules:
+        respond_by = None  # histories recorded when the last notice had no deadline
     d.emit(
         EscalationOverdue(
             occurred_at=d.now,
             escalation_id=escalation.escalation_id,
             level=level,
             respond_by=respond_by,
+        )
+    )
+
+
+def _remind_about_pause(d: Decision) -> None:
+    state = d.state
+    paused_at = state.paused_at or state.last_event_at
+    assert paused_at is not None  # only a started, paused relationship has this item
+    d.emit(
+        PauseReminderDue(
+            occurred_at=d.now,
+            reminder_number=state.pause_reminders_sent + 1,
+            paused_at=paused_at,
+            pause_ends_at=paused_at + d.policy.max_pause,
         )
     )

@@ -18,6 +18,7 @@ from domain.commands import (
     ResumeRelationship,
     StartRelationship,
     Tick,
+    WindDown,
 )
 from domain.decide_checkins import answer_checkin, answer_mutual_consent
 from domain.decide_closing import answer_reflection
@@ -36,6 +37,7 @@ from domain.decide_meetings import answer_meeting_log
 from domain.decide_onboarding import answer_onboarding
 from domain.decide_proposal import answer_consent, start_relationship
 from domain.decide_time import run_due_items
+from domain.decide_winddown import wind_down
 from domain.decision import Decision
 from domain.errors import DomainError, ErrorCode
 from domain.events import Event, PromptClosed
@@ -111,6 +113,8 @@ def _handle_command(d: Decision, command: Command) -> None:
             leave_started(d, command)
         case RecordLeaveEnded():
             leave_ended(d, command)
+        case WindDown():
+            wind_down(d, command)
         case StartRelationship() | Tick():
             raise AssertionError("handled in decide")
 

@@ -264,6 +264,7 @@ class EscalationResolved(EventBase):
         "end_without_fault",
         "rematch",
         "relationship_ended",
+        "programme_ended",
     ]
     note: LongText | None = None
     # The staff member who resolved it; None for the system and for events recorded before.
@@ -317,7 +318,26 @@ class ParticipantLeaveEnded(EventBase):
 class ManagerChangeRecorded(EventBase):
     type: Literal["manager_change_recorded"] = "manager_change_recorded"
     participant_id: Identifier
+    # None only in events recorded before HR events carried the new manager.
+    new_manager_id: Identifier | None = None
+    # Decided by twoway from its own reporting lines (the whole chain), not by the HR feed.
     reporting_line_conflict: bool
+
+
+class PauseReminderDue(EventBase):
+    """A pause has lasted another reminder interval: the coordinator is asked to act."""
+
+    type: Literal["pause_reminder_due"] = "pause_reminder_due"
+    reminder_number: int
+    paused_at: AwareDatetime
+    pause_ends_at: AwareDatetime
+
+
+class WindDownStarted(EventBase):
+    """The programme is ending: the term closes through reflection and recognition, no renewal."""
+
+    type: Literal["wind_down_started"] = "wind_down_started"
+    reason: ReasonCode
 
 
 class TermExtended(EventBase):
@@ -370,6 +390,8 @@ class RelationshipEndedEarly(EventBase):
     type: Literal["relationship_ended_early"] = "relationship_ended_early"
     reason: ReasonCode
     rematch_requested: bool = False
+    # Set when one person left the organisation: only the partner who stays is rematched.
+    left_participant_id: Identifier | None = None
 
 
 Event = Annotated[
@@ -410,6 +432,8 @@ Event = Annotated[
     | ParticipantLeaveStarted
     | ParticipantLeaveEnded
     | ManagerChangeRecorded
+    | PauseReminderDue
+    | WindDownStarted
     | TermExtended
     | ClosingStarted
     | ReflectionSubmitted

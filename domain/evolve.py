@@ -4,9 +4,9 @@ Handlers only record facts; every decision (what follows from what) lives in the
 replaying stored events can never take a different path.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, assert_never
 
 from domain.assessment import HealthAssessment
 from domain.contract import ContractStatus, ContractVersion
@@ -24,7 +24,6 @@ from domain.events import (
     EscalationOverdue,
     EscalationResolved,
     Event,
-    EventBase,
     HealthAssessed,
     ManagerChangeRecorded,
     MatchAccepted,
@@ -43,6 +42,7 @@ from domain.events import (
     ParticipantLeaveEnded,
     ParticipantLeaveStarted,
     PartnersInvolved,
+    PauseReminderDue,
     PromptClosed,
     PromptExpired,
     PromptIssued,
@@ -57,6 +57,7 @@ from domain.events import (
     RelationshipResumed,
     TermExtended,
     TermRenewed,
+    WindDownStarted,
 )
 from domain.prompts import PromptKind, PromptStatus
 from domain.state import (
@@ -75,8 +76,7 @@ from domain.state import (
 
 
 def evolve(state: RelationshipState, event: Event) -> RelationshipState:
-    handler = _HANDLERS[type(event)]
-    return handler(state, event).model_copy(update={"last_event_at": event.occurred_at})
+    return _apply(state, event).model_copy(update={"last_event_at": event.occurred_at})
 
 
 def apply_all(state: RelationshipState, events: Iterable[Event]) -> RelationshipState:
@@ -117,14 +117,22 @@ def _with_escalation(
     return state.model_copy(update={"escalations": escalations})
 
 
-def _ended(state: RelationshipState, phase: Phase, reason: str, rematch: bool) -> RelationshipState:
+def _ended(
+    state: RelationshipState,
+    phase: Phase,
+    reason: str,
+    rematch: bool,
+    left_participant_id: str | None = None,
+) -> RelationshipState:
     return state.model_copy(
         update={
             "phase": phase,
             "end_reason": reason,
             "rematch_requested": rematch,
+            "left_participant_id": left_participant_id,
             "next_checkin_at": None,
             "paused_from": None,
+            "paused_at": None,
             "mediation_from": None,
         }
     )
@@ -204,6 +212,7 @@ def _contracting_started(state: RelationshipState, e: ContractingStarted) -> Rel
             "contracting_reason": e.reason,
             "paused_from": None,
             "pause_reason": None,
+            "paused_at": None,
             "mediation_from": None,
             "next_checkin_at": None,
             "checkin_anchor": None,
@@ -398,6 +407,8 @@ def _paused(state: RelationshipState, e: RelationshipPaused) -> RelationshipStat
             "phase": Phase.PAUSED,
             "paused_from": e.paused_from,
             "pause_reason": e.reason,
+            "paused_at": e.occurred_at,
+            "pause_reminders_sent": 0,
             "next_checkin_at": None,
             "checkin_anchor": None,
         }
@@ -406,8 +417,21 @@ def _paused(state: RelationshipState, e: RelationshipPaused) -> RelationshipStat
 
 def _resumed(state: RelationshipState, e: RelationshipResumed) -> RelationshipState:
     return state.model_copy(
-        update={"phase": e.resumed_to, "paused_from": None, "pause_reason": None}
+        update={
+            "phase": e.resumed_to,
+            "paused_from": None,
+            "pause_reason": None,
+            "paused_at": None,
+        }
     )
+
+
+def _winding_down(state: RelationshipState, _: WindDownStarted) -> RelationshipState:
+    return state.model_copy(update={"winding_down": True})
+
+
+def _pause_reminded(state: RelationshipState, e: PauseReminderDue) -> RelationshipState:
+    return state.model_copy(update={"pause_reminders_sent": e.reminder_number})
 
 
 def _leave_started(state: RelationshipState, e: ParticipantLeaveStarted) -> RelationshipState:
@@ -419,10 +443,6 @@ def _leave_ended(state: RelationshipState, e: ParticipantLeaveEnded) -> Relation
     return state.model_copy(update={"on_leave": on_leave})
 
 
-def _unchanged(state: RelationshipState, _: EventBase) -> RelationshipState:
-    return state
-
-
 def _term_extended(state: RelationshipState, e: TermExtended) -> RelationshipState:
     return state.model_copy(update={"term_end": e.term_end})
 
@@ -432,7 +452,15 @@ def _term_extended(state: RelationshipState, e: TermExtended) -> RelationshipSta
 
 def _closing_started(state: RelationshipState, _: ClosingStarted) -> RelationshipState:
     return state.model_copy(
-        update={"phase": Phase.CLOSING, "next_checkin_at": None, "mediation_from": None}
+        update={
+            "phase": Phase.CLOSING,
+            "next_checkin_at": None,
+            "mediation_from": None,
+            # A wind-down may close a paused term: the pause is over with it.
+            "paused_from": None,
+            "pause_reason": None,
+            "paused_at": None,
+        }
     )
 
 
@@ -470,53 +498,101 @@ def _completed(state: RelationshipState, _: RelationshipCompleted) -> Relationsh
 
 
 def _ended_early(state: RelationshipState, e: RelationshipEndedEarly) -> RelationshipState:
-    return _ended(state, Phase.ENDED_EARLY, e.reason, e.rematch_requested)
+    return _ended(state, Phase.ENDED_EARLY, e.reason, e.rematch_requested, e.left_participant_id)
 
 
-_HANDLERS: dict[type[EventBase], Callable[[RelationshipState, Any], RelationshipState]] = {
-    RelationshipProposed: _proposed,
-    MatchAccepted: _accepted,
-    MatchDeclined: _declined,
-    ProposalExpired: _proposal_expired,
-    PromptIssued: _prompt_issued,
-    PromptReminderDue: _prompt_reminded,
-    PromptClosed: _prompt_closed,
-    PromptExpired: _prompt_expired,
-    OnboardingStarted: _onboarding_started,
-    BriefingAcknowledged: _briefed,
-    ContractingStarted: _contracting_started,
-    ContractProposed: _contract_proposed,
-    ContractCounterProposed: _contract_countered,
-    ContractSigned: _contract_signed,
-    MeetingScheduled: _meeting_scheduled,
-    MeetingReminderDue: _meeting_reminded,
-    MeetingHeld: _meeting_held,
-    MeetingMissed: _meeting_missed,
-    MeetingCancelled: _meeting_cancelled,
-    MeetingRescheduled: _meeting_rescheduled,
-    CheckInScheduled: _checkin_scheduled,
-    CheckInRoundOpened: _checkin_opened,
-    CheckInSubmitted: _checkin_submitted,
-    HealthAssessed: _health_assessed,
-    EscalationOpened: _escalation_opened,
-    EscalationOverdue: _escalation_overdue,
-    EscalationResolved: _escalation_resolved,
-    PartnersInvolved: _partners_involved,
-    MutualProposed: _mutual_proposed,
-    MutualDeclined: _mutual_declined,
-    ModeBecameMutual: _became_mutual,
-    RelationshipPaused: _paused,
-    RelationshipResumed: _resumed,
-    ParticipantLeaveStarted: _leave_started,
-    ParticipantLeaveEnded: _leave_ended,
-    TermExtended: _term_extended,
-    ClosingStarted: _closing_started,
-    ReflectionSubmitted: _reflected,
-    RecognitionGranted: _recognised,
-    TermRenewed: _renewed,
-    RelationshipCompleted: _completed,
-    RelationshipEndedEarly: _ended_early,
-    # Kept for the record and the read model; they change nothing the decider reads.
-    MeetingLogSubmitted: _unchanged,
-    ManagerChangeRecorded: _unchanged,
-}
+def _apply(state: RelationshipState, event: Event) -> RelationshipState:
+    match event:
+        case RelationshipProposed():
+            return _proposed(state, event)
+        case MatchAccepted():
+            return _accepted(state, event)
+        case MatchDeclined():
+            return _declined(state, event)
+        case ProposalExpired():
+            return _proposal_expired(state, event)
+        case PromptIssued():
+            return _prompt_issued(state, event)
+        case PromptReminderDue():
+            return _prompt_reminded(state, event)
+        case PromptClosed():
+            return _prompt_closed(state, event)
+        case PromptExpired():
+            return _prompt_expired(state, event)
+        case OnboardingStarted():
+            return _onboarding_started(state, event)
+        case BriefingAcknowledged():
+            return _briefed(state, event)
+        case ContractingStarted():
+            return _contracting_started(state, event)
+        case ContractProposed():
+            return _contract_proposed(state, event)
+        case ContractCounterProposed():
+            return _contract_countered(state, event)
+        case ContractSigned():
+            return _contract_signed(state, event)
+        case MeetingScheduled():
+            return _meeting_scheduled(state, event)
+        case MeetingReminderDue():
+            return _meeting_reminded(state, event)
+        case MeetingHeld():
+            return _meeting_held(state, event)
+        case MeetingMissed():
+            return _meeting_missed(state, event)
+        case MeetingCancelled():
+            return _meeting_cancelled(state, event)
+        case MeetingRescheduled():
+            return _meeting_rescheduled(state, event)
+        case CheckInScheduled():
+            return _checkin_scheduled(state, event)
+        case CheckInRoundOpened():
+            return _checkin_opened(state, event)
+        case CheckInSubmitted():
+            return _checkin_submitted(state, event)
+        case HealthAssessed():
+            return _health_assessed(state, event)
+        case EscalationOpened():
+            return _escalation_opened(state, event)
+        case EscalationOverdue():
+            return _escalation_overdue(state, event)
+        case EscalationResolved():
+            return _escalation_resolved(state, event)
+        case PartnersInvolved():
+            return _partners_involved(state, event)
+        case MutualProposed():
+            return _mutual_proposed(state, event)
+        case MutualDeclined():
+            return _mutual_declined(state, event)
+        case ModeBecameMutual():
+            return _became_mutual(state, event)
+        case RelationshipPaused():
+            return _paused(state, event)
+        case RelationshipResumed():
+            return _resumed(state, event)
+        case PauseReminderDue():
+            return _pause_reminded(state, event)
+        case WindDownStarted():
+            return _winding_down(state, event)
+        case ParticipantLeaveStarted():
+            return _leave_started(state, event)
+        case ParticipantLeaveEnded():
+            return _leave_ended(state, event)
+        case TermExtended():
+            return _term_extended(state, event)
+        case ClosingStarted():
+            return _closing_started(state, event)
+        case ReflectionSubmitted():
+            return _reflected(state, event)
+        case RecognitionGranted():
+            return _recognised(state, event)
+        case TermRenewed():
+            return _renewed(state, event)
+        case RelationshipCompleted():
+            return _completed(state, event)
+        case RelationshipEndedEarly():
+            return _ended_early(state, event)
+        case MeetingLogSubmitted() | ManagerChangeRecorded():
+            # Kept for the record and the read model; they change nothing the decider reads.
+            return state
+        case _:
+            assert_never(event)

@@ -5,34 +5,61 @@ PostgreSQL; keys come from business data only, so a replay or a continue-as-new 
 twice. Private text (decline reasons, tension notes) goes to the coordinator and nobody else.
 """
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal, assert_never
 
 from pydantic import Field
 
 from domain.assessment import HealthLevel
 from domain.base import DomainModel
 from domain.events import (
+    BriefingAcknowledged,
+    CheckInRoundOpened,
+    CheckInScheduled,
     CheckInSubmitted,
+    ClosingStarted,
+    ContractCounterProposed,
+    ContractingStarted,
+    ContractProposed,
     ContractSigned,
+    EscalationOpened,
     EscalationOverdue,
     EscalationResolved,
     Event,
     HealthAssessed,
+    ManagerChangeRecorded,
+    MatchAccepted,
     MatchDeclined,
+    MeetingCancelled,
+    MeetingHeld,
+    MeetingLogSubmitted,
+    MeetingMissed,
     MeetingReminderDue,
+    MeetingRescheduled,
+    MeetingScheduled,
     ModeBecameMutual,
+    MutualDeclined,
+    MutualProposed,
+    OnboardingStarted,
+    ParticipantLeaveEnded,
+    ParticipantLeaveStarted,
     PartnersInvolved,
+    PauseReminderDue,
+    PromptClosed,
+    PromptExpired,
     PromptIssued,
     PromptReminderDue,
     ProposalExpired,
     RecognitionGranted,
+    ReflectionSubmitted,
     RelationshipCompleted,
     RelationshipEndedEarly,
     RelationshipPaused,
+    RelationshipProposed,
     RelationshipResumed,
     TermExtended,
+    TermRenewed,
+    WindDownStarted,
 )
 from domain.state import Phase, RelationshipState
 
@@ -51,8 +78,7 @@ class NotificationIntent(DomainModel):
 def notifications_for(
     before: RelationshipState, event: Event, after: RelationshipState
 ) -> list[NotificationIntent]:
-    builder = _BUILDERS.get(type(event))
-    return [] if builder is None else builder(before, event, after)
+    return _build(before, event, after)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -328,6 +354,21 @@ def _resumed(
     ]
 
 
+def _pause_reminder(
+    _: RelationshipState, e: PauseReminderDue, after: RelationshipState
+) -> list[NotificationIntent]:
+    return [
+        _to_coordinator(
+            after,
+            f"pause:{e.paused_at.isoformat()}:reminder:{e.reminder_number}",
+            "pause_reminder",
+            paused_at=_iso(e.paused_at),
+            pause_ends_at=_iso(e.pause_ends_at),
+            reason=after.pause_reason,
+        )
+    ]
+
+
 def _term_extended(
     _: RelationshipState, e: TermExtended, after: RelationshipState
 ) -> list[NotificationIntent]:
@@ -384,24 +425,80 @@ def _ended_early(
     ]
 
 
-_Builder = Callable[[RelationshipState, Any, RelationshipState], list[NotificationIntent]]
-_BUILDERS: dict[type, _Builder] = {
-    PromptIssued: _prompt_issued,
-    PromptReminderDue: _prompt_reminder,
-    MeetingReminderDue: _meeting_reminder,
-    PartnersInvolved: _partners_involved,
-    EscalationOverdue: _escalation_overdue,
-    EscalationResolved: _escalation_resolved,
-    CheckInSubmitted: _checkin_submitted,
-    HealthAssessed: _health_assessed,
-    MatchDeclined: _match_declined,
-    ProposalExpired: _proposal_expired,
-    ContractSigned: _contract_signed,
-    ModeBecameMutual: _became_mutual,
-    RelationshipPaused: _paused,
-    RelationshipResumed: _resumed,
-    TermExtended: _term_extended,
-    RecognitionGranted: _recognised,
-    RelationshipCompleted: _completed,
-    RelationshipEndedEarly: _ended_early,
-}
+def _build(
+    before: RelationshipState, event: Event, after: RelationshipState
+) -> list[NotificationIntent]:
+    match event:
+        case PromptIssued():
+            return _prompt_issued(before, event, after)
+        case PromptReminderDue():
+            return _prompt_reminder(before, event, after)
+        case MeetingReminderDue():
+            return _meeting_reminder(before, event, after)
+        case PartnersInvolved():
+            return _partners_involved(before, event, after)
+        case EscalationOverdue():
+            return _escalation_overdue(before, event, after)
+        case EscalationResolved():
+            return _escalation_resolved(before, event, after)
+        case CheckInSubmitted():
+            return _checkin_submitted(before, event, after)
+        case HealthAssessed():
+            return _health_assessed(before, event, after)
+        case MatchDeclined():
+            return _match_declined(before, event, after)
+        case ProposalExpired():
+            return _proposal_expired(before, event, after)
+        case ContractSigned():
+            return _contract_signed(before, event, after)
+        case ModeBecameMutual():
+            return _became_mutual(before, event, after)
+        case RelationshipPaused():
+            return _paused(before, event, after)
+        case RelationshipResumed():
+            return _resumed(before, event, after)
+        case TermExtended():
+            return _term_extended(before, event, after)
+        case PauseReminderDue():
+            return _pause_reminder(before, event, after)
+        case RecognitionGranted():
+            return _recognised(before, event, after)
+        case RelationshipCompleted():
+            return _completed(before, event, after)
+        case RelationshipEndedEarly():
+            return _ended_early(before, event, after)
+        # Facts nobody needs a message about (prompts and the schedule carry their own).
+        case (
+            RelationshipProposed()
+            # The case opens quietly: the pair hears of it only when the coordinator involves
+            # them (PartnersInvolved); staff are told by the escalation case's own notices.
+            | EscalationOpened()
+            | MatchAccepted()
+            | PromptClosed()
+            | PromptExpired()
+            | OnboardingStarted()
+            | BriefingAcknowledged()
+            | ContractingStarted()
+            | ContractProposed()
+            | ContractCounterProposed()
+            | MeetingScheduled()
+            | MeetingLogSubmitted()
+            | MeetingHeld()
+            | MeetingMissed()
+            | MeetingRescheduled()
+            | MeetingCancelled()
+            | CheckInScheduled()
+            | CheckInRoundOpened()
+            | MutualProposed()
+            | MutualDeclined()
+            | ParticipantLeaveStarted()
+            | ParticipantLeaveEnded()
+            | ManagerChangeRecorded()
+            | WindDownStarted()
+            | ClosingStarted()
+            | ReflectionSubmitted()
+            | TermRenewed()
+        ):
+            return []
+        case _:
+            assert_never(event)

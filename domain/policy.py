@@ -57,6 +57,10 @@ class RelationshipPolicy(DomainModel):
     coordinator_response_deadline: timedelta
     owner_response_deadline: timedelta
     default_term_length: timedelta
+    # A pause nobody ends would hold both people's places for ever: the coordinator is reminded
+    # every interval, and the relationship ends when the pause reaches its maximum.
+    pause_reminder_interval: timedelta = timedelta(days=14)
+    max_pause: timedelta = timedelta(days=90)
     max_goals: int = Field(default=5, ge=1, le=5)
     health: HealthThresholds = HealthThresholds()
 
@@ -85,6 +89,8 @@ class RelationshipPolicy(DomainModel):
             coordinator_response_deadline=timedelta(days=3),
             owner_response_deadline=timedelta(days=5),
             default_term_length=timedelta(days=182),
+            pause_reminder_interval=timedelta(days=14),
+            max_pause=timedelta(days=90),
         )
 
     @classmethod
@@ -105,6 +111,8 @@ class RelationshipPolicy(DomainModel):
             coordinator_response_deadline=timedelta(minutes=5),
             owner_response_deadline=timedelta(minutes=5),
             default_term_length=timedelta(minutes=30),
+            pause_reminder_interval=timedelta(minutes=20),
+            max_pause=timedelta(hours=2),
         )
 
     @classmethod
@@ -125,4 +133,6 @@ class RelationshipPolicy(DomainModel):
             coordinator_response_deadline=timedelta(minutes=1),
             owner_response_deadline=timedelta(minutes=1),
             default_term_length=timedelta(minutes=3),
+            pause_reminder_interval=timedelta(minutes=1),
+            max_pause=timedelta(minutes=6),
         )

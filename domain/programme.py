@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
@@ -53,6 +53,14 @@ class Programme(DomainModel):
     # Declines arrive in bursts in the first week; waiting a little rematches them together.
     rematch_delay: timedelta = Field(default=timedelta(hours=1), ge=timedelta(0))
     start_batch_size: int = Field(default=100, ge=1, le=500)
+    # After the programme ends its pairs close through their own closing; one that is stuck
+    # never holds the close-out longer than this.
+    close_out_grace: timedelta = Field(default=timedelta(days=30), gt=timedelta(0))
+
+    @property
+    def ends_at(self) -> datetime:
+        """The end of the term's last day (UTC): the moment the programme winds down."""
+        return datetime.combine(self.term.ends_on + timedelta(days=1), time.min, tzinfo=UTC)
 
     @property
     def coordinator_id(self) -> str:
@@ -66,6 +74,7 @@ class ProgrammePhase(StrEnum):
     AWAITING_APPROVAL = "awaiting_approval"
     STARTING = "starting"
     RUNNING = "running"
+    WINDING_DOWN = "winding_down"
     CLOSED = "closed"
 
 
@@ -186,20 +195,35 @@ class PairRecord(DomainModel):
     end_reason: str | None = None
     rematch_requested: bool = False
     meetings_held: int = 0
+    # Set when one person left the organisation: their partner alone goes back to the pool.
+    left_participant_id: str | None = None
 
     @property
     def releases_people(self) -> bool:
-        """A declined or failed pair gives both people back to the pool for a rematch."""
+        """A declined or failed pair gives its people back to the pool for a rematch."""
         return self.status is PairStatus.CLOSED and self.rematch_requested
+
+    @property
+    def released_people(self) -> int:
+        if not self.releases_people:
+            return 0
+        return 1 if self.left_participant_id else 2
 
 
 def occupying(records: Iterable[PairRecord]) -> tuple[MatchPair, ...]:
-    """Pairs that use their people's places: everything not released for a rematch."""
-    return tuple(
-        MatchPair(mentor_id=r.mentor_id, mentee_id=r.mentee_id)
-        for r in records
-        if not r.releases_people
-    )
+    """Pairs that use their people's places: everything not released for a rematch.
+
+    Someone who left the organisation is released by nobody: a pair of that person with
+    themselves takes their place on both sides, so only their partner is matched again.
+    """
+    taken = []
+    for r in records:
+        if not r.releases_people:
+            taken.append(MatchPair(mentor_id=r.mentor_id, mentee_id=r.mentee_id))
+        elif r.left_participant_id is not None:
+            leaver = r.left_participant_id
+            taken.append(MatchPair(mentor_id=leaver, mentee_id=leaver))
+    return tuple(taken)
 
 
 def released_exclusions(records: Iterable[PairRecord]) -> tuple[PersonPair, ...]:
@@ -233,7 +257,7 @@ def evaluate(records: Sequence[PairRecord]) -> ProgrammeEvaluation:
         declined=phases.get("declined", 0),
         ended_early=phases.get("ended_early", 0),
         became_mutual=sum(1 for r in records if r.mode == "mutual"),
-        rematched_people=2 * sum(1 for r in records if r.releases_people),
+        rematched_people=sum(r.released_people for r in records),
         completion_rate=phases.get("completed", 0) / len(started) if started else 0.0,
         average_meetings=(sum(r.meetings_held for r in started) / len(started)) if started else 0.0,
         end_reasons=dict(Counter(r.end_reason for r in records if r.end_reason)),

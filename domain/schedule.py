@@ -17,6 +17,8 @@ class DueKind(IntEnum):
     CHECKIN = 5
     ESCALATION_DEADLINE = 6
     TERM_END = 7
+    PAUSE_REMINDER = 8
+    PAUSE_LIMIT = 9
 
 
 class DueItem(NamedTuple):
@@ -25,25 +27,42 @@ class DueItem(NamedTuple):
     ref: str
 
 
-def clock_is_running(state: RelationshipState) -> bool:
-    # Paused relationships have no timers: leave, sabbatical or a hierarchy conflict stop the clock.
-    return state.started and not state.is_terminal and state.phase != Phase.PAUSED
-
-
 def due_items(state: RelationshipState) -> list[DueItem]:
-    if not clock_is_running(state):
+    if not state.started or state.is_terminal:
         return []
-    items = [*_prompt_items(state), *_meeting_items(state)]
+    if state.phase == Phase.PAUSED:
+        return _paused_items(state)
+    items = [*_prompt_items(state), *_meeting_items(state), *_escalation_items(state)]
     if state.next_checkin_at is not None:
         items.append(DueItem(state.next_checkin_at, DueKind.CHECKIN, str(state.next_checkin_round)))
-    escalation = state.open_escalation
-    if escalation is not None and escalation.respond_by is not None:
-        items.append(
-            DueItem(escalation.respond_by, DueKind.ESCALATION_DEADLINE, escalation.escalation_id)
-        )
     # A term never closes in the middle of a mediation; it closes once that is resolved.
     if state.phase == Phase.ACTIVE and state.term_end is not None:
         items.append(DueItem(state.term_end, DueKind.TERM_END, "term"))
+    return items
+
+
+def _escalation_items(state: RelationshipState) -> list[DueItem]:
+    escalation = state.open_escalation
+    if escalation is None or escalation.respond_by is None:
+        return []
+    return [DueItem(escalation.respond_by, DueKind.ESCALATION_DEADLINE, escalation.escalation_id)]
+
+
+def _paused_items(state: RelationshipState) -> list[DueItem]:
+    """A pause stops the pair's clock, not the coordinator's: nothing waits for ever."""
+    if state.legacy_rules:
+        return []  # histories recorded before pauses had deadlines
+    items = _escalation_items(state)
+    # Pauses carried over from before `paused_at` existed count from the last event.
+    paused_at = state.paused_at or state.last_event_at
+    if paused_at is None:
+        return items
+    policy = state.policy
+    limit = paused_at + policy.max_pause
+    reminder = paused_at + (state.pause_reminders_sent + 1) * policy.pause_reminder_interval
+    if reminder < limit:
+        items.append(DueItem(reminder, DueKind.PAUSE_REMINDER, str(state.pause_reminders_sent + 1)))
+    items.append(DueItem(limit, DueKind.PAUSE_LIMIT, "pause"))
     return items
 
 

@@ -97,11 +97,17 @@ class EscalationStatus(StrEnum):
     RESOLVED = "resolved"
 
 
+HIERARCHY_CONFLICT = "hierarchy_conflict"
+# The owner's last notice: when its deadline passes as well, the relationship ends.
+LAST_NOTICE_LEVEL = 3
+
+
 class Escalation(DomainModel):
     escalation_id: str
     reasons: tuple[ReasonCode, ...]
     severity: Severity
-    # 1 = coordinator, 2 = programme owner after the coordinator's deadline, 3 = owner overdue.
+    # 1 = coordinator, 2 = programme owner after the coordinator's deadline, 3 = owner overdue
+    # (a last notice; when its deadline passes too, the relationship ends).
     level: int = 1
     # Kept for the coordinator; participant-facing views must never show it.
     raised_by: str
@@ -169,6 +175,9 @@ class RelationshipState(DomainModel):
     mediation_from: Phase | None = None
     paused_from: Phase | None = None
     pause_reason: ReasonCode | None = None
+    # When the current pause began and how many reminders it has cost the coordinator so far.
+    paused_at: AwareDatetime | None = None
+    pause_reminders_sent: int = 0
     on_leave: tuple[Identifier, ...] = ()
     health: HealthAssessment = HealthAssessment()
     mutual_proposal: MutualProposal | None = None
@@ -179,6 +188,12 @@ class RelationshipState(DomainModel):
     processed_answer_ids: tuple[str, ...] = ()
     end_reason: ReasonCode | None = None
     rematch_requested: bool = False
+    left_participant_id: Identifier | None = None
+    # Histories recorded before every state had a deadline replay with the rules they ran
+    # under: the workflow sets this from `workflow.patched`, the domain defaults to today's.
+    legacy_rules: bool = False
+    # The programme is ending: the current term closes and is never renewed.
+    winding_down: bool = False
 
     # -- participants -------------------------------------------------------------------------
 
@@ -264,6 +279,12 @@ class RelationshipState(DomainModel):
     @property
     def escalation_open(self) -> bool:
         return self.open_escalation is not None
+
+    @property
+    def reporting_line_conflict_open(self) -> bool:
+        """One of the pair reports to the other and nobody has decided what to do yet."""
+        escalation = self.open_escalation
+        return escalation is not None and HIERARCHY_CONFLICT in escalation.reasons
 
 
 def latest_time(state: RelationshipState, now: datetime) -> datetime:

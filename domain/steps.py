@@ -224,11 +224,20 @@ def resolve_open_escalation(d: Decision) -> None:
         )
 
 
-def end_early(d: Decision, reason: str, *, rematch: bool) -> None:
+def end_early(
+    d: Decision, reason: str, *, rematch: bool, left_participant_id: str | None = None
+) -> None:
     close_prompts(d, "relationship_ended")
     cancel_meetings(d, "relationship_ended", include_awaiting_log=True)
     resolve_open_escalation(d)
-    d.emit(RelationshipEndedEarly(occurred_at=d.now, reason=reason, rematch_requested=rematch))
+    d.emit(
+        RelationshipEndedEarly(
+            occurred_at=d.now,
+            reason=reason,
+            rematch_requested=rematch,
+            left_participant_id=left_participant_id,
+        )
+    )
 
 
 def start_closing(d: Decision) -> None:
@@ -261,7 +270,8 @@ def finish_closing(d: Decision) -> None:
             )
         )
     both = [reflections.get(pid) for pid in state.participants]
-    if all(r is not None and r.want_renewal for r in both):
+    renew = all(r is not None and r.want_renewal for r in both)
+    if renew and not state.winding_down:
         d.emit(TermRenewed(occurred_at=d.now, term_number=state.term_number + 1))
         start_contracting(d, ContractReason.RENEWAL)
         return

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 
+from domain.matching.hierarchy import ReportingLines
 from domain.matching.model import Candidate
 from roster.model import RosterEntry
 from roster.parse import ParsedRoster, RosterIssue
@@ -133,3 +134,15 @@ async def load_candidates(conn: Connection, programme_id: str) -> list[Candidate
 async def load_reporting_lines(conn: Connection) -> dict[str, str]:
     rows = await conn.fetch(load_sql("select_reporting_lines"))
     return {row["person_id"]: row["manager_id"] for row in rows}
+
+
+async def record_manager_change(
+    conn: Connection, person_id: str, manager_id: str
+) -> tuple[str, ...]:
+    """Store who the person reports to now; return the managers above that manager.
+
+    The relationship decides from this chain whether one of its pair now sits above the
+    other, through the whole line as matching does, rather than trusting the HR feed to say.
+    """
+    await conn.fetch(load_sql("upsert_reporting_lines"), [person_id], [manager_id])
+    return ReportingLines(await load_reporting_lines(conn)).chain(manager_id)

@@ -20,6 +20,8 @@ from services.errors import refusal_of
 from store.database import Connection
 from workflows.programme import ProgramWorkflow
 from workflows.programme_io import (
+    CloseProgramme,
+    CloseReason,
     MatchReview,
     ProgrammeInput,
     ProgrammeOutcome,
@@ -130,6 +132,17 @@ async def review_proposal(
     except WorkflowUpdateFailedError as failure:
         raise refusal_of(failure, _REFUSED) from None
     return receipt
+
+
+async def close_programme(handle: ProgrammeHandle, *, cancel: bool) -> ProgrammeStatus:
+    """Close before the end date: running terms close through their closing, the rest end."""
+    reason: CloseReason = "programme_cancelled" if cancel else "programme_closed_early"
+    try:
+        return await handle.execute_update(
+            ProgramWorkflow.close_programme, CloseProgramme(reason=reason)
+        )
+    except WorkflowUpdateFailedError as failure:
+        raise refusal_of(failure, _REFUSED) from None
 
 
 async def programme_status(handle: ProgrammeHandle) -> ProgrammeStatus:

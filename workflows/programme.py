@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import ApplicationError, FailureError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
         revise_proposal,
         send_programme_digest,
     )
+    from domain.commands import WindDown, WindDownReason
     from domain.matching.model import PersonPair, ProgrammeFormat
     from domain.programme import (
         PairRecord,
@@ -45,6 +46,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows import search_attributes as attrs
     from workflows.programme_io import (
         RELATIONSHIP_CLOSED,
+        WIND_DOWN,
+        CloseProgramme,
         MatchReview,
         ProgrammeCarried,
         ProgrammeInput,
@@ -73,6 +76,10 @@ ACTIVITY_TIMEOUT = timedelta(seconds=60)
 # 4,096-event suggestion so that 5,000 pairs are spread over a handful of runs.
 HISTORY_EVENTS_PER_RUN = 2000
 HISTORY_BYTES_PER_RUN = 2 * 1024 * 1024
+# Programmes wind down at their end date, or when closed early or cancelled; running
+# programmes recorded before this replay without the end-date timer.
+PROGRAMME_END_PATCH = "programme-wind-down"
+
 # Idempotency keys remembered across runs (update-id dedupe does not survive continue-as-new).
 REMEMBERED_REQUESTS = 500
 
@@ -117,6 +124,10 @@ class ProgramWorkflow:
         self._digests_sent = carried.digests_sent
         self._next_digest_at: datetime | None = carried.next_digest_at
         self._rematch_due_at: datetime | None = carried.rematch_due_at
+        self._wind_down_started_at: datetime | None = carried.wind_down_started_at
+        self._wind_down_reason: WindDownReason | None = carried.wind_down_reason
+        self._wind_down_sent: list[str] = list(carried.wind_down_sent)
+        self._ends_on_date = False
         self._match_requested = input.match_immediately and input.carried_over is None
         self._reviewing = False
         self._woken = False
@@ -128,8 +139,17 @@ class ProgramWorkflow:
     async def run(self, input: ProgrammeInput) -> ProgrammeOutcome:
         if self._next_digest_at is None:
             self._next_digest_at = workflow.now() + self._programme.digest_interval
+        self._ends_on_date = workflow.patched(PROGRAMME_END_PATCH)
         while True:
             self._publish()
+            if self._phase is ProgrammePhase.WINDING_DOWN:
+                await self._tell_relationships_to_wind_down()
+                if self._wound_down():
+                    return await self._close_out()
+                if _history_is_long():
+                    await self._continue_as_new(input)
+                await self._wait_for_input_or_timer()
+                continue
             if self._phase is ProgrammePhase.ENROLLING and self._match_requested:
                 self._match_requested = False
                 self._phase = ProgrammePhase.MATCHING
@@ -158,6 +178,8 @@ class ProgramWorkflow:
             )
         self._woken = False
         now = workflow.now()
+        if self._end_date_passed(now):
+            self._start_wind_down("programme_ended")
         if self._next_digest_at is not None and now >= self._next_digest_at:
             await self._send_digest()
         if self._rematch_is_due(now):
@@ -169,6 +191,10 @@ class ProgramWorkflow:
         candidates = [self._next_digest_at]
         if self._phase is ProgrammePhase.RUNNING:
             candidates.append(self._rematch_due_at)
+        if self._phase is ProgrammePhase.WINDING_DOWN:
+            candidates.append(self._close_out_deadline())
+        elif self._ends_on_date and self._phase is not ProgrammePhase.CLOSED:
+            candidates.append(self._programme.ends_at)
         return min((d for d in candidates if d is not None), default=None)
 
     def _rematch_is_due(self, now: datetime) -> bool:
@@ -177,6 +203,87 @@ class ProgramWorkflow:
             and self._rematch_due_at is not None
             and now >= self._rematch_due_at
         )
+
+    # -- the end ------------------------------------------------------------------------------
+
+    def _end_date_passed(self, now: datetime) -> bool:
+        # Matching or starting finish first (their activities are under way); then it ends.
+        return (
+            self._ends_on_date
+            and self._phase
+            in (ProgrammePhase.ENROLLING, ProgrammePhase.AWAITING_APPROVAL, ProgrammePhase.RUNNING)
+            and now >= self._programme.ends_at
+        )
+
+    def _start_wind_down(self, reason: WindDownReason) -> None:
+        """No more matching or rematches; pairs never started are dropped, the rest told."""
+        self._phase = ProgrammePhase.WINDING_DOWN
+        self._wind_down_started_at = workflow.now()
+        self._wind_down_reason = reason
+        self._proposal = None
+        self._rematch_due_at = None
+        for rid, record in self._pairs.items():
+            if record.status is PairStatus.APPROVED:
+                self._pairs[rid] = record.model_copy(
+                    update={"status": PairStatus.CLOSED, "end_reason": reason}
+                )
+
+    async def _tell_relationships_to_wind_down(self) -> None:
+        reason = self._wind_down_reason or "programme_ended"
+        sent = set(self._wind_down_sent)
+        waiting = [
+            rid
+            for rid, record in self._pairs.items()
+            if record.status is PairStatus.STARTED and rid not in sent
+        ]
+        batch_size = self._programme.start_batch_size
+        for start in range(0, len(waiting), batch_size):
+            batch = waiting[start : start + batch_size]
+            await asyncio.gather(*(self._wind_down_one(rid, reason) for rid in batch))
+            self._wind_down_sent.extend(batch)
+            if _history_is_long():
+                return  # the loop continues as new; the rest are told by the next run
+
+    async def _wind_down_one(self, relationship_id: str, reason: WindDownReason) -> None:
+        try:
+            handle = workflow.get_external_workflow_handle(relationship_id)
+            await handle.signal(WIND_DOWN, WindDown(reason=reason))
+        except FailureError:
+            # It ended on its own meanwhile; its closing signal reaches us anyway.
+            workflow.logger.info("relationship already closed at wind-down")
+
+    def _close_out_deadline(self) -> datetime:
+        started = self._wind_down_started_at or workflow.now()
+        return started + self._programme.close_out_grace
+
+    def _wound_down(self) -> bool:
+        """Every pair has closed, or the grace is over: one stuck pair never blocks close-out."""
+        everyone_told = all(
+            r.status is not PairStatus.STARTED or r.relationship_id in self._wind_down_sent
+            for r in self._pairs.values()
+        )
+        all_closed = all(r.status is PairStatus.CLOSED for r in self._pairs.values())
+        return everyone_told and (all_closed or workflow.now() >= self._close_out_deadline())
+
+    @workflow.update(
+        name="close_programme",
+        description=(
+            "Close the programme before its end date (closed early or cancelled): running"
+            " terms close through their own closing, pairs not under way end."
+        ),
+    )
+    def close_programme(self, request: CloseProgramme) -> ProgrammeStatus:
+        if self._phase is not ProgrammePhase.WINDING_DOWN:
+            self._start_wind_down(request.reason)
+            self._woken = True
+        return self.status()
+
+    @close_programme.validator
+    def _validate_close_programme(self, request: CloseProgramme) -> None:
+        if self._phase in (ProgrammePhase.MATCHING, ProgrammePhase.STARTING):
+            raise _rejected(f"the programme is {self._phase.value}: close it once that is done")
+        if self._phase is ProgrammePhase.CLOSED:
+            raise _rejected("the programme is already closed")
 
     def _finished(self) -> bool:
         """Every relationship has ended and nobody is waiting for a rematch."""
@@ -203,6 +310,9 @@ class ProgramWorkflow:
             digests_sent=self._digests_sent,
             next_digest_at=self._next_digest_at,
             rematch_due_at=self._rematch_due_at,
+            wind_down_started_at=self._wind_down_started_at,
+            wind_down_reason=self._wind_down_reason,
+            wind_down_sent=self._wind_down_sent,
         )
 
     # -- matching and approval ----------------------------------------------------------------
@@ -405,9 +515,11 @@ class ProgramWorkflow:
                 "end_reason": closed.end_reason,
                 "rematch_requested": closed.rematch_requested,
                 "meetings_held": closed.meetings_held,
+                "left_participant_id": closed.left_participant_id,
             }
         )
-        if closed.rematch_requested and self._rematch_due_at is None:
+        winding_down = self._phase is ProgrammePhase.WINDING_DOWN
+        if closed.rematch_requested and self._rematch_due_at is None and not winding_down:
             self._rematch_due_at = workflow.now() + self._programme.rematch_delay
         self._woken = True
 

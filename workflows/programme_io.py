@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from domain.base import Identifier
+from domain.commands import WindDownReason
 from domain.matching.model import PersonPair
 from domain.programme import (
     Override,
@@ -19,6 +21,8 @@ from domain.programme import (
 
 # The signal a relationship sends its programme when it ends (see RelationshipWorkflow).
 RELATIONSHIP_CLOSED = "relationship_closed"
+# The signal a programme sends each running relationship when it ends.
+WIND_DOWN = "wind_down"
 
 
 def programme_workflow_id(programme_id: str) -> str:
@@ -33,6 +37,7 @@ class RelationshipClosed(BaseModel):
     end_reason: str | None
     rematch_requested: bool
     meetings_held: int
+    left_participant_id: str | None = None
 
 
 class ProgrammeCarried(BaseModel):
@@ -47,6 +52,10 @@ class ProgrammeCarried(BaseModel):
     digests_sent: int
     next_digest_at: datetime | None
     rematch_due_at: datetime | None
+    # Set when the programme began to wind down (end date, closed early or cancelled).
+    wind_down_started_at: datetime | None = None
+    wind_down_reason: WindDownReason | None = None
+    wind_down_sent: list[str] = Field(default_factory=list)
 
 
 class ProgrammeInput(BaseModel):
@@ -86,6 +95,15 @@ class ProgrammeStatus(BaseModel):
     relationships_closed: int
     rematch_pending: bool
     digests_sent: int
+
+
+CloseReason = Literal["programme_closed_early", "programme_cancelled"]
+
+
+class CloseProgramme(BaseModel):
+    """Close a programme before its end date: early (a normal ending) or cancelled."""
+
+    reason: CloseReason = "programme_closed_early"
 
 
 class ProgrammeOutcome(BaseModel):

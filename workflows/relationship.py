@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
         Prompt,
         RelationshipState,
         Tick,
+        WindDown,
         decide,
         evolve,
         initial_state,
@@ -50,7 +51,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.escalation_cases import OPENING_LEVEL, escalation_assignee, escalation_key
     from domain.views import participant_phase
     from workflows import search_attributes as attrs
-    from workflows.programme_io import RELATIONSHIP_CLOSED, RelationshipClosed
+    from workflows.programme_io import RELATIONSHIP_CLOSED, WIND_DOWN, RelationshipClosed
     from workflows.relationship_io import (
         AnswerReceipt,
         CarriedOver,
@@ -61,6 +62,10 @@ with workflow.unsafe.imports_passed_through():
         RelationshipInput,
         RelationshipOutcome,
     )
+
+# Every state has a deadline (pause limits, the owner's last notice, ...): histories recorded
+# before these rules replay with the old ones, running workflows switch at their next run.
+LIVENESS_RULES_PATCH = "liveness-rules"
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # Temporal retries side effects until they succeed; the backoff stays short because a
@@ -122,6 +127,9 @@ class RelationshipWorkflow:
 
     @workflow.run
     async def run(self, input: RelationshipInput) -> RelationshipOutcome:
+        legacy = not workflow.patched(LIVENESS_RULES_PATCH)
+        if legacy != self._state.legacy_rules:
+            self._state = self._state.model_copy(update={"legacy_rules": legacy})
         while True:
             await self._flush()
             self._publish()
@@ -150,6 +158,7 @@ class RelationshipWorkflow:
             end_reason=outcome.end_reason,
             rematch_requested=outcome.rematch_requested,
             meetings_held=outcome.meetings_held,
+            left_participant_id=outcome.left_participant_id,
         )
         try:
             # By workflow id only: the programme may have continued as new since it started us.
@@ -268,6 +277,17 @@ class RelationshipWorkflow:
         except DomainError as error:
             # HR feeds replay old events; one that no longer applies is noted, not fatal.
             workflow.logger.info("HR event ignored", extra={"reason": error.code.value})
+
+    @workflow.signal(
+        name=WIND_DOWN,
+        description="The programme is ending: close the running term, or end a pair not started.",
+    )
+    def wind_down(self, command: WindDown) -> None:
+        try:
+            self._execute(command)
+        except DomainError as error:
+            # Already ended: the programme's notice crossed the relationship's own ending.
+            workflow.logger.info("wind-down ignored", extra={"reason": error.code.value})
 
     @workflow.query(name="state", description="The relationship's full state (operators only).")
     def state(self) -> RelationshipState:
@@ -425,4 +445,5 @@ class RelationshipWorkflow:
             rematch_requested=state.rematch_requested,
             meetings_held=sum(1 for m in state.meetings if m.status.value == "held"),
             events_recorded=self._stream_version,
+            left_participant_id=state.left_participant_id,
         )

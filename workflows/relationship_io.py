@@ -61,6 +61,8 @@ class RelationshipOutcome(BaseModel):
     rematch_requested: bool
     meetings_held: int
     events_recorded: int
+    # Who left the organisation, if that ended it: only the partner is rematched.
+    left_participant_id: str | None = None
 
 
 class AnswerReceipt(BaseModel):

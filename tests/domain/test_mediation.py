@@ -62,7 +62,13 @@ def test_unanswered_escalation_goes_to_the_owner_after_the_deadline() -> None:
     assert [e.level for e in last if isinstance(e, EscalationOverdue)] == [3]
     still_open = pair.state.open_escalation
     assert still_open is not None
-    assert still_open.respond_by is None
+    # The last notice has a deadline of its own: the owner's mail shows it, not the one passed.
+    assert still_open.respond_by == overdue.respond_by + pair.state.policy.owner_response_deadline
+
+    ended = pair.advance_to(still_open.respond_by)
+    assert pair.state.phase == Phase.ENDED_EARLY
+    assert pair.state.end_reason == "escalation_unresolved"
+    assert "escalation_resolved" in types(ended)
 
 
 @pytest.mark.parametrize(
@@ -124,9 +130,12 @@ def test_continuing_after_a_stalled_contract_asks_again() -> None:
 
 
 def test_term_end_waits_for_the_mediation_to_be_resolved() -> None:
-    pair = pair_in_mediation()
+    pair = Pair()
+    pair.sign_contract(term=timedelta(hours=3))
     term_end = pair.state.term_end
     assert term_end is not None
+    pair.engage_until(term_end - timedelta(minutes=2))
+    pair.send(OpenEscalation(reason="coordinator_concern"))
 
     pair.advance_to(term_end + timedelta(minutes=1))
     assert pair.state.phase == Phase.MEDIATION

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from store.database import Pool
 from tests.web.conftest import wait_for
 
 PROBLEM = "application/problem+json"
@@ -134,10 +135,52 @@ async def test_a_pair_hr_event_must_name_one_of_the_pair(
     stranger = await api.post(path, json={"participant_id": "emp-other", "type": "leave_started"})
     assert stranger.status_code == 422
     assert fields_named(stranger) == {"body.participant_id"}
-    accepted = await api.post(
+    conclusion_only = await api.post(
         path, json={"participant_id": "emp-senior", "type": "manager_changed"}
     )
+    assert conclusion_only.status_code == 422  # the fact (the new manager) is required
+    accepted = await api.post(
+        path,
+        json={"participant_id": "emp-senior", "type": "manager_changed", "new_manager_id": "m-1"},
+    )
     assert accepted.status_code == 202
+
+
+async def test_a_new_manager_below_the_partner_pauses_the_pair_for_the_coordinator(
+    api: httpx.AsyncClient, programme: str, web_pool: Pool
+) -> None:
+    body = pair_body(programme)
+    started = await api.post("/api/v1/pairs", json=body)
+    relationship_id = started.json()["relationship_id"]
+    # The mentor's new manager reports to the mentee: twoway finds the line through the chain.
+    async with web_pool.acquire() as conn:
+        await conn.execute(
+            "INSERT INTO reporting_lines (person_id, manager_id) VALUES ($1, $2)"
+            " ON CONFLICT (person_id) DO UPDATE SET manager_id = EXCLUDED.manager_id",
+            f"mgr-{programme}",
+            body["mentee_id"],
+        )
+    path = f"/api/v1/pairs/{relationship_id}/hr-events"
+    response = await api.post(
+        path,
+        json={
+            "participant_id": body["mentor_id"],
+            "type": "manager_changed",
+            "new_manager_id": f"mgr-{programme}",
+        },
+    )
+    assert response.status_code == 202
+
+    async def paused() -> bool:
+        status = await api.get(f"/api/v1/pairs/{relationship_id}")
+        return bool(status.json()["phase"] == "paused")
+
+    await wait_for(paused, what="the pair to pause for the reporting-line conflict")
+    async with web_pool.acquire() as conn:
+        manager = await conn.fetchval(
+            "SELECT manager_id FROM reporting_lines WHERE person_id = $1", body["mentor_id"]
+        )
+    assert manager == f"mgr-{programme}"
 
 
 async def test_people_are_kept_and_bad_entries_name_their_field(api: httpx.AsyncClient) -> None:

@@ -24,7 +24,7 @@ def programme_body(programme: str, **overrides: Any) -> dict[str, Any]:
         "programme_id": programme,
         "name": "Reverse mentoring pilot",
         "objectives": ["Leaders learn digital ways of working"],
-        "term": {"starts_on": "2026-01-05", "ends_on": "2026-06-30"},
+        "term": {"starts_on": "2026-01-05", "ends_on": "2030-06-30"},
         "policy": "fast",
         "coordinator_ids": ["coord-1"],
         "owner_id": "owner-1",
@@ -425,3 +425,19 @@ async def test_odd_roster_bodies_are_4xx_problems_never_5xx(
     assert [r.status_code for r in sent] == [422, 422, 422, 422, 422, 415, 400, 422]
     assert all(r.headers["content-type"] == PROBLEM for r in sent)
     assert await enrolled(web_pool, programme) == 0
+
+
+async def test_a_cancelled_programme_closes_out_and_refuses_a_second_close(
+    api: httpx.AsyncClient, programme: str
+) -> None:
+    await create(api, programme)
+
+    response = await api.post(f"/api/v1/programmes/{programme}/close", params={"cancel": True})
+    assert response.status_code == 200, response.text
+    assert response.json()["phase"] in {"winding_down", "closed"}
+
+    async def closed() -> bool:
+        status = await api.get(f"/api/v1/programmes/{programme}")
+        return status.status_code == 200 and status.json()["phase"] == "closed"
+
+    await wait_for(closed)

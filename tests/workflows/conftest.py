@@ -28,8 +28,21 @@ MENTEE = "emp-senior-1"
 
 
 HISTORIES = Path(__file__).parent / "histories"
-# Set to re-record the committed histories (after an intended change that is patched).
+# Set to record the histories that are not committed yet; a committed one is never overwritten,
+# because it stands for workflows already running with the code that wrote it.
 RECORDING = os.environ.get("TWOWAY_RECORD_HISTORIES") == "1"
+
+
+async def record_history(
+    client: Client, workflow_id: str, name: str, run_id: str | None = None
+) -> None:
+    """Save one run's history as `histories/<name>.json` for the replay test, if it is new."""
+    path = HISTORIES / f"{name}.json"
+    if not RECORDING or path.exists():
+        return
+    HISTORIES.mkdir(exist_ok=True)
+    history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
+    path.write_text(history.to_json())
 
 
 @dataclass
@@ -45,12 +58,8 @@ class Harness:
         self.kept[name] = handle.id
 
     async def save_kept_histories(self) -> None:
-        if not RECORDING:
-            return
-        HISTORIES.mkdir(exist_ok=True)
         for name, workflow_id in self.kept.items():
-            history = await self.client.get_workflow_handle(workflow_id).fetch_history()
-            (HISTORIES / f"{name}.json").write_text(history.to_json())
+            await record_history(self.client, workflow_id, name)
 
     @property
     def client(self) -> Client:

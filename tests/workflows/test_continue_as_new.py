@@ -21,6 +21,7 @@ from services.pairs import PairRequest, RelationshipHandle, start_relationship
 from simulation.driver import answer_id, situation
 from simulation.personas import Persona, answer_for
 from store.database import Pool
+from tests.workflows.conftest import record_history
 from worker import twoway_worker
 from workflows.relationship import RelationshipWorkflow
 
@@ -92,3 +93,8 @@ async def test_continue_as_new_keeps_state_and_dedupes_answers(
     receipt = await latest.execute_update(RelationshipWorkflow.answer_prompt, sent[0])
     assert receipt.duplicate
     assert await latest.query(RelationshipWorkflow.state) == state
+    # Both runs replay: the first ends in continue-as-new, the second starts from carried state.
+    client = dev_server_env.client
+    await record_history(client, handle.id, "continue_as_new_first_run", run_id=first_run)
+    await record_history(client, handle.id, "continue_as_new_next_run", run_id=description.run_id)
+    await latest.terminate(reason="test finished")

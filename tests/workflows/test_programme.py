@@ -17,16 +17,25 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from domain.policy import RelationshipPolicy
-from domain.programme import ExcludePair, ForcePair, Programme, ProgrammeTerm, SwapMentees
+from domain.programme import (
+    ExcludePair,
+    ForcePair,
+    PairRecord,
+    Programme,
+    ProgrammeTerm,
+    SwapMentees,
+)
 from roster.importer import import_roster
 from roster.parse import parse_csv
 from services.pairs import RelationshipHandle, relationship_id
-from simulation.driver import Driver
+from simulation.driver import Driver, DriveResult
 from simulation.personas import Persona
 from store.database import Pool
+from tests.workflows.conftest import record_history
 from worker import twoway_worker
 from workflows.programme import ProgramWorkflow
 from workflows.programme_io import (
+    CloseProgramme,
     MatchReview,
     ProgrammeInput,
     ProgrammeOutcome,
@@ -84,7 +93,7 @@ class Setup:
             "name": "Digital leadership 2026",
             "objectives": ["Leaders use digital tools with their teams"],
             "focus_areas": ["social media", "ai"],
-            "term": ProgrammeTerm(starts_on=date(2026, 1, 1), ends_on=date(2026, 7, 1)),
+            "term": ProgrammeTerm(starts_on=date(2026, 1, 1), ends_on=date(2030, 7, 1)),
             "relationship_policy": RelationshipPolicy.standard(),
             "coordinator_ids": ["coord-1"],
             "owner_id": "owner-1",
@@ -318,3 +327,99 @@ async def test_a_large_programme_starts_every_pair_across_continue_as_new(
                 await setup.client.get_workflow_handle(rid).describe()  # exists
         finally:
             await setup.cleanup(current)
+
+
+async def approve_current(handle: ProgrammeHandle, review_id: str) -> None:
+    await phase_is(handle, "awaiting_approval")
+    proposal = await handle.query(ProgramWorkflow.proposal)
+    assert proposal is not None
+    await review(handle, MatchReview(review_id=review_id, proposal_version=proposal.version))
+
+
+async def test_a_programme_closed_early_winds_its_pairs_down_and_closes_out(setup: Setup) -> None:
+    """Creation, approval, a decline and its rematch, then closed early: every path recorded."""
+    await setup.enrol(mentors=2, mentees=1)
+    handle = await setup.start()
+    try:
+        await handle.execute_update(ProgramWorkflow.start_matching, StartMatching(request_id="m1"))
+        await approve_current(handle, "r1")
+        (first,) = await eventually(
+            lambda: handle.query(ProgramWorkflow.pairs),
+            lambda ps: len(ps) == 1 and ps[0].status.value == "started",
+        )
+        declined = await drive(setup, first, Persona.DECLINING)
+        assert declined.outcome is not None
+        assert declined.outcome.phase == "declined"
+
+        await setup.env.sleep(timedelta(minutes=6))  # the rematch delay
+        await approve_current(handle, "r2")
+        pairs = await eventually(
+            lambda: handle.query(ProgramWorkflow.pairs),
+            lambda ps: len(ps) == 2 and all(p.status.value != "approved" for p in ps),
+        )
+        (second,) = [p for p in pairs if p.relationship_id != first.relationship_id]
+        active = await drive(setup, second, Persona.ENGAGED, until_active=True)
+        assert active.state.phase.value == "active"
+
+        status = await handle.execute_update(
+            ProgramWorkflow.close_programme, CloseProgramme(reason="programme_closed_early")
+        )
+        assert status.phase == "winding_down"
+        closed = await drive(setup, second, Persona.ENGAGED)
+        assert closed.outcome is not None
+        assert closed.outcome.phase == "completed"
+
+        outcome = await handle.result()
+        assert outcome.evaluation.relationships == 2
+        assert outcome.evaluation.completed == 1
+        assert outcome.evaluation.declined == 1
+        await record_history(setup.client, handle.id, "programme_lifecycle")
+        await record_history(setup.client, first.relationship_id, "programme_pair_declined")
+        await record_history(setup.client, second.relationship_id, "programme_pair_wound_down")
+    finally:
+        await setup.cleanup(handle)
+
+
+async def test_a_pair_that_has_not_finished_never_holds_the_close_out_past_its_grace(
+    setup: Setup,
+) -> None:
+    await setup.enrol(mentors=1, mentees=1)
+    handle = await setup.start(approval_required=False, close_out_grace=timedelta(days=1))
+    try:
+        await handle.execute_update(ProgramWorkflow.start_matching, StartMatching(request_id="m1"))
+        (pair,) = await eventually(
+            lambda: handle.query(ProgramWorkflow.pairs),
+            lambda ps: len(ps) == 1 and ps[0].status.value == "started",
+        )
+        await drive(setup, pair, Persona.ENGAGED, until_active=True)
+        await handle.execute_update(
+            ProgramWorkflow.close_programme, CloseProgramme(reason="programme_cancelled")
+        )
+
+        # The pair's reflections may take the closing window (two weeks); the programme
+        # closes out after one day anyway, counting the pair as not finished.
+        outcome = await handle.result()
+        assert outcome.evaluation.relationships == 1
+        assert outcome.evaluation.completed == 0
+        child = setup.client.get_workflow_handle_for(RelationshipWorkflow.run, pair.relationship_id)
+        state = await child.query(RelationshipWorkflow.state)
+        assert state.phase.value == "closing"
+    finally:
+        await setup.cleanup(handle)
+
+
+async def drive(
+    setup: Setup, pair: PairRecord, senior: Persona, *, until_active: bool = False
+) -> DriveResult:
+    child: RelationshipHandle = setup.client.get_workflow_handle_for(
+        RelationshipWorkflow.run, pair.relationship_id
+    )
+    driver = Driver(
+        handle=child,
+        personas={pair.mentor_id: Persona.ENGAGED, pair.mentee_id: senior},
+        advance=setup.env.sleep,
+        clock=setup.env.get_current_time,
+    )
+    if until_active:
+        return await driver.run(stop_when=lambda state: state.phase.value == "active")
+    return await driver.run()

@@ -145,7 +145,7 @@ async def test_hierarchy_conflict_pauses_and_escalates(harness: Harness) -> None
     await driver.run(stop_when=lambda state: state.phase == Phase.ACTIVE)
     await handle.signal(
         RelationshipWorkflow.hr_event,
-        RecordManagerChange(participant_id=MENTOR, reporting_line_conflict=True),
+        RecordManagerChange(participant_id=MENTOR, new_manager_id=MENTEE),
     )
     result = await driver.run(stop_when=lambda state: state.escalation_open)
     assert result.state.phase in {Phase.PAUSED, Phase.MEDIATION}

@@ -18,6 +18,7 @@ from domain.commands import (
     RecordParticipantLeft,
 )
 from domain.state import is_terminal_phase
+from roster.importer import record_manager_change
 from services.pairs import relationship_handle
 from web.api.models import (
     RELATIONSHIP_ID_PATTERN,
@@ -37,11 +38,20 @@ router = APIRouter(tags=["hr events"])
 Services = Annotated[WebServices, Depends(get_services)]
 
 
-def hr_command(event_type: HrEventType, participant_id: str, conflict: bool) -> HrEvent:
+async def hr_command(
+    services: WebServices, event_type: HrEventType, participant_id: str, new_manager_id: str | None
+) -> HrEvent:
     if event_type == "participant_left":
         return RecordParticipantLeft(participant_id=participant_id)
     if event_type == "manager_changed":
-        return RecordManagerChange(participant_id=participant_id, reporting_line_conflict=conflict)
+        assert new_manager_id is not None  # the body's validator requires it
+        async with services.pool.acquire() as conn:
+            above = await record_manager_change(conn, participant_id, new_manager_id)
+        return RecordManagerChange(
+            participant_id=participant_id,
+            new_manager_id=new_manager_id,
+            managers_above_new_manager=above[:100],
+        )
     if event_type == "leave_started":
         return RecordLeaveStarted(participant_id=participant_id)
     return RecordLeaveEnded(participant_id=participant_id)
@@ -53,7 +63,7 @@ def hr_command(event_type: HrEventType, participant_id: str, conflict: bool) -> 
     summary="An HR event about one employee, sent to each of their open relationships",
 )
 async def employee_hr_event(body: HrEventBody, services: Services) -> HrEventAccepted:
-    command = hr_command(body.type, body.employee_id, body.reporting_line_conflict)
+    command = await hr_command(services, body.type, body.employee_id, body.new_manager_id)
     told: list[str] = []
     for row in await relationships_of_person(services.pool, body.employee_id):
         if is_terminal_phase(row.phase):
@@ -87,6 +97,6 @@ async def pair_hr_event(
             code="not_a_participant",
         )
         raise ProblemError(422, "not-a-participant", "Not in this pair", errors=[problem])
-    command = hr_command(body.type, body.participant_id, body.reporting_line_conflict)
+    command = await hr_command(services, body.type, body.participant_id, body.new_manager_id)
     await handle.signal(RelationshipWorkflow.hr_event, command)
     return PairHrEventAccepted(relationship_id=relationship_id, type=body.type)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -13,6 +13,7 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from domain.base import Identifier
@@ -96,15 +97,26 @@ class Timeline(ApiModel):
 HrEventType = Literal["participant_left", "manager_changed", "leave_started", "leave_ended"]
 
 
+_NEW_MANAGER = Field(
+    default=None,
+    description=(
+        "manager_changed only: who the employee reports to now. twoway updates its reporting"
+        " lines and decides itself whether a pair now has one person above the other."
+    ),
+)
+
+
 class HrEventBody(ApiModel):
     """Something HR knows about one employee; it reaches each of their open relationships."""
 
     employee_id: Identifier
     type: HrEventType
-    reporting_line_conflict: bool = Field(
-        default=False,
-        description="manager_changed only: the change puts one of the pair under the other.",
-    )
+    new_manager_id: Identifier | None = _NEW_MANAGER
+
+    @model_validator(mode="after")
+    def _manager_change_names_the_manager(self) -> Self:
+        _require_new_manager(self.type, self.new_manager_id)
+        return self
 
 
 class HrEventAccepted(ApiModel):
@@ -116,7 +128,17 @@ class HrEventAccepted(ApiModel):
 class PairHrEventBody(ApiModel):
     participant_id: Identifier
     type: HrEventType
-    reporting_line_conflict: bool = False
+    new_manager_id: Identifier | None = _NEW_MANAGER
+
+    @model_validator(mode="after")
+    def _manager_change_names_the_manager(self) -> Self:
+        _require_new_manager(self.type, self.new_manager_id)
+        return self
+
+
+def _require_new_manager(event_type: HrEventType, new_manager_id: str | None) -> None:
+    if event_type == "manager_changed" and new_manager_id is None:
+        raise ValueError("manager_changed needs new_manager_id: who the employee reports to now")
 
 
 class PairHrEventAccepted(ApiModel):

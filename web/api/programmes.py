@@ -152,6 +152,23 @@ async def start_matching(
     return await _status_of(services, programme_id)
 
 
+@router.post(
+    "/programmes/{programme_id}/close",
+    summary="Close a programme before its end date (closed early, or cancelled)",
+)
+async def close_programme(
+    programme_id: ProgrammeIdPath,
+    services: Services,
+    cancel: Annotated[bool, Query(description="Cancelled rather than closed early.")] = False,
+) -> ProgrammeStatusOut:
+    handle = await running_programme(services, programme_id)
+    try:
+        await programmes.close_programme(handle, cancel=cancel)
+    except RefusedError as refused:
+        raise _refusal(refused) from None
+    return await _status_of(services, programme_id)
+
+
 @router.get("/programmes/{programme_id}", summary="Phase and counts of a programme")
 async def programme_status(programme_id: ProgrammeIdPath, services: Services) -> ProgrammeStatusOut:
     return await _status_of(services, programme_id)
