@@ -1,4 +1,4 @@
-"""Drive many relationship workflows at once on one clock, with late, lapsing people and a coordinator.
+"""Drive many relationship workflows on one clock, with late, lapsing people and a coordinator.
 
 Every open prompt is answered (or deliberately left) by its persona; when nothing is left to
 answer, the clock jumps to the earliest due time of any relationship. The simulated coordinator

@@ -14,7 +14,7 @@ from rich.progress import Progress
 
 from domain.policy import RelationshipPolicy
 from simulation.report import render_report
-from simulation.run import SimulationResult, simulate
+from simulation.run import Engine, SimulationResult, simulate
 from twoway.logging import configure_logging
 
 console = Console()
@@ -40,7 +40,7 @@ def load_policy(spec: str) -> RelationshipPolicy:
 
 
 def simulate_command(
-    pairs: Annotated[int, typer.Option(min=1, max=5000, help="Simulated pairs.")] = 50,
+    pairs: Annotated[int, typer.Option(min=1, max=100_000, help="Simulated pairs.")] = 50,
     months: Annotated[float, typer.Option(min=0.5, max=36, help="Months to simulate.")] = 6,
     seed: Annotated[int, typer.Option(help="Same seed, same population and answers.")] = 1,
     policy: Annotated[
@@ -53,8 +53,15 @@ def simulate_command(
     out: Annotated[Path, typer.Option(help="Directory for metrics.json and report.html.")] = Path(
         "simulation-out"
     ),
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            help="decider: the rules alone on a virtual clock (seconds); temporal: the real"
+            " workflows and activities on the time-skipping server (minutes)."
+        ),
+    ] = Engine.DECIDER,
 ) -> None:
-    """Run the real relationship workflows on simulated pairs; months pass in seconds."""
+    """Try a policy on simulated pairs; months pass in seconds."""
     configure_logging("WARNING")
     specs = list(compare) if compare else [policy]
     try:
@@ -63,7 +70,8 @@ def simulate_command(
         errors.print(f"[red]invalid policy:[/red] {error.message}")
         raise typer.Exit(EXIT_INVALID) from None
     results = {
-        name: _run_one(name, pairs, months, seed, chosen) for name, chosen in policies.items()
+        name: _run_one(name, pairs, months, seed, chosen, engine)
+        for name, chosen in policies.items()
     }
     out.mkdir(parents=True, exist_ok=True)
     metrics = {name: result.model_dump(mode="json") for name, result in results.items()}
@@ -80,12 +88,18 @@ def simulate_command(
 
 
 def _run_one(
-    name: str, pairs: int, months: float, seed: int, policy: RelationshipPolicy
+    name: str, pairs: int, months: float, seed: int, policy: RelationshipPolicy, engine: Engine
 ) -> SimulationResult:
-    with Progress(console=console, transient=True) as progress:
+    # A bar on a terminal only: piped output and CI logs stay free of redraws.
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task(f"simulating {name}", total=pairs)
         return asyncio.run(
             simulate(
-                pairs, months, seed, policy, lambda done: progress.update(task, completed=done)
+                pairs,
+                months,
+                seed,
+                policy,
+                lambda done: progress.update(task, completed=done),
+                engine,
             )
         )

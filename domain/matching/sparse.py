@@ -66,9 +66,7 @@ def proven_optimal_pairs(matrix: PairMatrix) -> Pairs | None:
         missing = improving_pairs(matrix, *duals)
         if len(missing[0]) == 0:
             return [(i, int(mate[i])) for i in range(height) if mate[i] >= 0]
-        keys = np.unique(
-            np.concatenate((rows * width + cols, missing[0] * width + missing[1]))
-        )
+        keys = np.unique(np.concatenate((rows * width + cols, missing[0] * width + missing[1])))
         rows, cols = np.divmod(keys, width)
     return None
 
@@ -95,7 +93,8 @@ def candidate_edges(matrix: PairMatrix, count: int) -> tuple[Index, Index]:
 def _best(ranked: FloatMatrix, count: int, axis: int) -> Index:
     size = ranked.shape[axis]
     if count >= size:
-        return np.indices(ranked.shape)[axis]
+        every: Index = np.indices(ranked.shape)[axis]
+        return every
     part = np.argpartition(ranked, size - count, axis=axis)
     return np.take(part, np.arange(size - count, size), axis=axis)
 
@@ -112,9 +111,7 @@ def _solve_sparse(
     problem is a matching of the original one with the same total, and back.
     """
     size = height + width
-    edge_rows = np.concatenate(
-        (rows, np.arange(height), height + np.arange(width), height + cols)
-    )
+    edge_rows = np.concatenate((rows, np.arange(height), height + np.arange(width), height + cols))
     edge_cols = np.concatenate((cols, width + np.arange(height), np.arange(width), width + rows))
     # The solver reads a stored 0 as "no edge", so costs are kept > 0: every perfect matching
     # has `size` edges, so shifting every cost by the same amount changes no choice.

@@ -22,8 +22,7 @@ def story(state: RelationshipState) -> dict[str, object]:
         "end_reason": state.end_reason,
         "meetings": Counter(meeting.status.value for meeting in state.meetings),
         "escalations": [
-            (sorted(e.reasons), e.resolution, e.resolved_at is not None)
-            for e in state.escalations
+            (sorted(e.reasons), e.resolution, e.resolved_at is not None) for e in state.escalations
         ],
         "prompts": Counter((p.kind.value, p.status.value) for p in state.prompts.values()),
     }
