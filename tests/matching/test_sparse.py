@@ -62,7 +62,7 @@ def test_with_one_candidate_each_the_proposal_still_equals_brute_force(
 ) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sparse, "CANDIDATES", 1)
-        result = match(problem)
+        result = match(problem, candidate_lists=True)
     assert result.total_score == pytest.approx(brute_force_optimum(problem), abs=1e-9)
 
 
