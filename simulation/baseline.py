@@ -12,11 +12,10 @@ import time
 import uuid
 from datetime import timedelta
 
-from pydantic import BaseModel
-from temporalio import activity, workflow
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from simulation.baseline_workflow import BareInput, TimerAndActivityWorkflow, bare_step
 from twoway.binaries import temporal_test_server
 from twoway.codec import Keyring
 from twoway.converter import build_data_converter
@@ -25,28 +24,6 @@ from twoway.temporal_client import sandbox_runner
 # About as often as a relationship acts: 60-70 commands (timers and answers) over a 7-month term.
 STEPS_PER_MONTH = 10
 DAYS_PER_MONTH = 30.44
-
-
-class BareInput(BaseModel):
-    steps: int
-    every: timedelta
-
-
-@activity.defn(name="bench_bare_step")
-async def bare_step(step: int) -> int:
-    return step
-
-
-@workflow.defn(name="BenchTimerAndActivity")
-class TimerAndActivityWorkflow:
-    @workflow.run
-    async def run(self, input: BareInput) -> int:
-        for step in range(input.steps):
-            await workflow.sleep(input.every)
-            await workflow.execute_activity(
-                bare_step, step, start_to_close_timeout=timedelta(seconds=30)
-            )
-        return input.steps
 
 
 async def bare_pair_months_per_second(workflows: int, months: float) -> float:
