@@ -124,6 +124,8 @@ def _simulation_figures(pairs: int, months: float, temporal_pairs: int) -> dict[
     with Progress(console=Console(stderr=True), transient=True, disable=not _on_terminal()) as bar:
         task = bar.add_task("simulating on the decider", total=pairs)
         decider = decider_figures(pairs, months, lambda done: bar.update(task, completed=done))
+    # Minutes of work: shown at once, so a failure of the Temporal part does not lose it.
+    Console(stderr=True).print(f"decider engine: {json.dumps(decider)}")
     return {
         "decider": decider,
         "temporal": asyncio.run(temporal_figures(temporal_pairs, 6)),
