@@ -25,6 +25,7 @@ from domain.commands import StartRelationship
 from domain.schedule import next_due_at
 from simulation.driver import SETTLE
 from simulation.participants import Action, Participants, pair_random
+from simulation.personas import Persona
 from simulation.population import SimulatedPair
 
 # More steps than a relationship-year needs by far; reaching it means a rule stopped time.
@@ -54,7 +55,11 @@ class DeciderRelationship:
         """Fire the workflow's timer at each due time up to `until`, as the server would."""
         while (due := next_due(self.state)) is not None and due <= until:
             last = self.state.last_event_at
+            before = self.state
             self._execute(Tick(), due if last is None or due >= last else last)
+            if self.state is before:
+                # The workflow would wake for ever at this instant: a rule lost its liveness.
+                raise RuntimeError(f"{before.relationship_id}: nothing happens when due at {due}")
 
     def _execute(self, command: Command, now: datetime) -> None:
         for event in decide(self.state, command, now):
@@ -135,8 +140,6 @@ def run_decider_cohort(
 
 
 def _drive_chunk(run: PairRun) -> list[RelationshipState]:
-    from simulation.personas import Persona
-
     return [
         drive_pair(
             start,
