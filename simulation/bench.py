@@ -32,7 +32,7 @@ def decider_figures(
     }
 
 
-async def temporal_figures(pairs: int = 20, months: float = 6) -> dict[str, Any]:
+async def temporal_figures(pairs: int = 10, months: float = 6) -> dict[str, Any]:
     result = await simulate(pairs, months, 1, RelationshipPolicy.standard(), engine=Engine.TEMPORAL)
     bare = await bare_pair_months_per_second(pairs, months)
     ratio = round(result.pair_months_per_second / bare, 2) if bare else None

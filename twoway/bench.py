@@ -112,7 +112,7 @@ def simulation(
     months: Annotated[float, typer.Option(min=0.5, help="Months simulated.")] = 12,
     temporal_pairs: Annotated[
         int, typer.Option(min=1, help="Pairs for the Temporal engine and the bare workflow.")
-    ] = 20,
+    ] = 10,
 ) -> None:
     """Decider engine on a programme-year; Temporal engine beside a bare timer-and-activity one."""
     configure_logging("WARNING")
@@ -190,7 +190,7 @@ def run_all_benchmarks() -> dict[str, Any]:
         pairs = bar.add_task("pairs", total=10_000)
         decider = decider_figures(10_000, 12, lambda done: bar.update(pairs, completed=done))
         bar.update(part, advance=1, description="simulation: Temporal engine and bare workflow")
-        temporal = asyncio.run(temporal_figures(20, 6))
+        temporal = asyncio.run(temporal_figures(10, 6))
         bar.update(part, advance=1, description="history and worker memory")
         history_figures = asyncio.run(measure_history(200))
         bar.update(part, advance=1, description="matching 10,000 people")
