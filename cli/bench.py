@@ -15,6 +15,7 @@ from localstack.bench.figures import (
     figures_table,
     matching_figures,
     run_all_benchmarks,
+    simulation_figures,
     stack_figures,
 )
 from localstack.bench.history import measure as measure_history
@@ -33,6 +34,19 @@ def matching(
 ) -> None:
     """Optimal assignment vs. a greedy baseline on the same synthetic roster (half each side)."""
     print(json.dumps(matching_figures(people, seed), indent=2))
+
+
+@bench_app.command("simulation")
+def simulation(
+    pairs: Annotated[int, typer.Option(min=1, help="Pairs for the decider engine.")] = 10_000,
+    months: Annotated[float, typer.Option(min=0.5, help="Months simulated.")] = 12,
+    temporal_pairs: Annotated[
+        int, typer.Option(min=1, help="Pairs for the Temporal engine and the bare workflow.")
+    ] = 10,
+) -> None:
+    """Decider engine on a programme-year; Temporal engine beside a bare timer-and-activity one."""
+    configure_logging("WARNING")
+    print(json.dumps(simulation_figures(pairs, months, temporal_pairs), indent=2))
 
 
 @bench_app.command("history")

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
-from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from cli.runtime import ExitCode, cli_runtime, console, errors, fail
@@ -97,12 +97,19 @@ def import_file(
     ] = False,
 ) -> None:
     """Validate the roster and enrol its people; nothing is imported if any line is invalid."""
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=errors) as progress:
-        task = progress.add_task(f"reading {file.name}", total=None)
+    # Three steps (read, enrol, done) as a bar on a terminal; nothing when output is piped.
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        console=errors,
+        disable=not errors.is_terminal,
+    ) as progress:
+        task = progress.add_task(f"reading {file.name}", total=2)
         parsed = parse_file(file)
-        progress.update(task, description=f"importing {len(parsed.entries)} people")
+        progress.update(task, advance=1, description=f"importing {len(parsed.entries)} people")
         report = asyncio.run(_import(programme, parsed, skip_invalid))
-        progress.update(task, description="done")
+        progress.update(task, advance=1, description="done")
     for written, field_name in report.columns_read_as:
         console.print(f"column {written!r} read as {field_name}")
     for issue in report.issues:

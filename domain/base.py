@@ -4,7 +4,8 @@ Everything in `domain/` is immutable and strictly sized: the models cross Tempor
 boundary and are stored as events, so unbounded text or lists would become unbounded history.
 """
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -13,6 +14,28 @@ class DomainModel(BaseModel):
     """Frozen, closed pydantic model: unknown fields are a bug, not something to carry along."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """pydantic's shallow copy without its generic bookkeeping.
+
+        `evolve` copies the state several times per event, and pydantic's version (three
+        `copy.copy` calls for extras, private attributes and the fields set, which a frozen,
+        closed model without private attributes never has) was a quarter of the decider's time.
+        Same result: the update is not validated, as in pydantic.
+        """
+        if deep or self.__pydantic_private__ is not None:
+            return super().model_copy(update=update, deep=deep)
+        copied = self.__class__.__new__(self.__class__)
+        values = self.__dict__.copy()
+        fields_set = set(self.__pydantic_fields_set__)
+        if update:
+            values.update(update)
+            fields_set.update(update)
+        object.__setattr__(copied, "__dict__", values)
+        object.__setattr__(copied, "__pydantic_extra__", None)
+        object.__setattr__(copied, "__pydantic_fields_set__", fields_set)
+        object.__setattr__(copied, "__pydantic_private__", None)
+        return copied
 
 
 # Opaque employee / relationship ids. No ':' so they compose safely into prompt ids and

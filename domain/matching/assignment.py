@@ -1,5 +1,9 @@
 """The globally optimal assignment: maximum total score over every acceptable pairing.
 
+On request (`candidate_lists=True`) and when everyone has one place, the optimum is first
+sought on each person's best candidates and proven optimal for the whole problem with its duals
+(`sparse`); only when that proof fails is the dense problem below solved.
+
 Each person is expanded into as many slots as they have places, and a linear assignment solver
 pairs the slots. The shorter side is padded with dummy slots worth 0 (staying unmatched), and a
 slot paired with an infeasible partner (also worth 0) is unmatched too, so nothing is forced.
@@ -30,12 +34,13 @@ from domain.matching.explain import explain
 from domain.matching.matrix import FloatMatrix, PairMatrix, build_matrix
 from domain.matching.model import MatchingProblem, MatchingResult
 from domain.matching.sides import split_sides
+from domain.matching.sparse import proven_optimal_pairs
 
 Pairs = list[tuple[int, int]]
 Capacity = npt.NDArray[np.int64]
 
 
-def match(problem: MatchingProblem) -> MatchingResult:
+def match(problem: MatchingProblem, *, candidate_lists: bool = False) -> MatchingResult:
     """Propose the optimal pairs for `problem`, each explained, and say why others are left."""
     sides = split_sides(problem)
     context = PairContext.of(problem)
@@ -44,13 +49,36 @@ def match(problem: MatchingProblem) -> MatchingResult:
         matrix,
         np.array(sides.mentor_capacity, dtype=np.int64),
         np.array(sides.mentee_capacity, dtype=np.int64),
+        candidate_lists=candidate_lists,
     )
     return explain(problem, sides, context, matrix, pairs, method)
 
 
 def optimal_pairs(
+    matrix: PairMatrix,
+    mentor_capacity: Capacity,
+    mentee_capacity: Capacity,
+    *,
+    candidate_lists: bool = False,
+) -> tuple[Pairs, str]:
+    """The optimum of the dense problem; from proven candidate lists first when asked.
+
+    The candidate-list path is off by default: on the benchmark roster (scores take ~150
+    distinct values, so top lists are full of ties) the optimum needs pairs deep in the lists,
+    it takes several rounds, and each sparse solve costs about as much as the dense LAPJV
+    (docs/performance.md has the figures). Both paths are exact.
+    """
+    if candidate_lists and (mentor_capacity == 1).all() and (mentee_capacity == 1).all():
+        proven = proven_optimal_pairs(matrix)
+        if proven is not None:
+            return sorted(proven), "sparse"
+    return dense_optimal_pairs(matrix, mentor_capacity, mentee_capacity)
+
+
+def dense_optimal_pairs(
     matrix: PairMatrix, mentor_capacity: Capacity, mentee_capacity: Capacity
 ) -> tuple[Pairs, str]:
+    """Every mentor x mentee cell in one LAPJV solve (or the b-matching when it must be)."""
     rows = np.repeat(np.arange(len(mentor_capacity)), mentor_capacity)
     cols = np.repeat(np.arange(len(mentee_capacity)), mentee_capacity)
     if len(rows) == 0 or len(cols) == 0:

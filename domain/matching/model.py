@@ -170,4 +170,7 @@ class MatchingResult(DomainModel):
     pairs: tuple[ProposedPair, ...]
     unmatched: tuple[UnmatchedPerson, ...]
     total_score: float
-    method: str = Field(description="How the optimum was found (assignment or milp).")
+    method: str = Field(
+        description="How the optimum was found: sparse (candidate lists, proven optimal),"
+        " assignment (dense) or milp."
+    )
