@@ -16,6 +16,7 @@ from delivery.email import EmailRenderer
 from reporting.charts import bar_chart, funnel_chart, stacked_chart
 from store.people import Person
 from web.inbox.pages import templates as inbox_templates
+from web.staff.rendering import templates as staff_templates
 
 MARKUP = '</dd><form method=post><button>View contract</button></form><meta http-equiv="refresh">'
 ESCAPED = str(markupsafe.escape(MARKUP))
@@ -46,8 +47,27 @@ class MarkupEverywhere(jinja2.Undefined):
     def __iter__(self) -> Iterator[Any]:
         if MarkupEverywhere.iterations_left > 0:
             MarkupEverywhere.iterations_left -= 1
-            # A pair, so both `for x in xs` and `for k, v in d|dictsort` see markup.
-            yield (self, self)
+            # Markup that also unpacks into two: both `for x in xs` (x.level, x.note) and
+            # `for k, v in d|dictsort` see markup.
+            yield UnpacksInTwo()
+
+    # Comparisons and arithmetic (`level > 1`, `now - opened_at`) go on reading markup.
+    def _either(self, other: object) -> bool:
+        return True
+
+    __lt__ = __le__ = __gt__ = __ge__ = _either  # type: ignore[assignment]
+
+    def _same(self, other: object) -> MarkupEverywhere:
+        return self
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _same  # type: ignore[assignment]
+
+    # A figure formatted as a number (`"%.1f"|format(score)`) is a number, not text anyone typed.
+    def __int__(self) -> int:
+        return 1
+
+    def __float__(self) -> float:
+        return 1.0
 
     def __call__(self, *args: Any, **kwargs: Any) -> MarkupEverywhere:  # type: ignore[override]
         return self
@@ -57,6 +77,12 @@ class MarkupEverywhere(jinja2.Undefined):
 
     def __len__(self) -> int:
         return 1
+
+
+class UnpacksInTwo(MarkupEverywhere):
+    def __iter__(self) -> Iterator[Any]:
+        yield MarkupEverywhere()
+        yield MarkupEverywhere()
 
 
 def markup_filter(*args: object, **kwargs: object) -> str:
@@ -71,7 +97,17 @@ def hostile_copy(env: jinja2.Environment) -> jinja2.Environment:
 
 
 # The project's own filters format dates and durations; here they hand back markup as well.
-_PROJECT_FILTERS = ("when", "duration", "phase", "choice", "field_id", "field_label", "label")
+_PROJECT_FILTERS = (
+    "when",
+    "duration",
+    "phase",
+    "choice",
+    "field_id",
+    "field_label",
+    "label",
+    "how_long",
+    "words",
+)
 
 
 def html_templates(env: jinja2.Environment) -> list[str]:
@@ -80,11 +116,14 @@ def html_templates(env: jinja2.Environment) -> list[str]:
 
 INBOX_ENV = inbox_templates.env
 MAIL_ENV = EmailRenderer()._env
+# The staff workspace renders its own templates (staff/*) with its own environment and filters.
+STAFF_ENV = staff_templates.env
 
 
 @pytest.mark.parametrize(
     ("env", "name"),
-    [(INBOX_ENV, name) for name in html_templates(INBOX_ENV)]
+    [(INBOX_ENV, name) for name in html_templates(INBOX_ENV) if not name.startswith("staff/")]
+    + [(STAFF_ENV, name) for name in html_templates(STAFF_ENV)]
     + [(MAIL_ENV, name) for name in html_templates(MAIL_ENV)],
 )
 def test_every_html_template_escapes_every_value_it_renders(
