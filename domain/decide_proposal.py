@@ -13,6 +13,7 @@ from domain.events import (
     ProposalExpired,
     RelationshipProposed,
 )
+from domain.pair_rules import StartProblemCode, start_problems
 from domain.prompt_issue import issue_consent, issue_onboarding
 from domain.prompts import ConsentAnswer, Prompt, PromptKind
 from domain.state import Phase, RelationshipState
@@ -33,6 +34,13 @@ def initial_state(start: StartRelationship) -> RelationshipState:
     )
 
 
+# The same rules the HR API checks field by field (domain/pair_rules.py), in one sentence each.
+_START_REFUSALS: dict[StartProblemCode, str] = {
+    "same_person": "Mentor and mentee must be two people.",
+    "overseer_in_pair": "The coordinator and owner cannot be in the pair they oversee.",
+}
+
+
 def start_relationship(
     state: RelationshipState, start: StartRelationship, now: datetime
 ) -> list[Event]:
@@ -40,12 +48,14 @@ def start_relationship(
         raise DomainError(ErrorCode.ALREADY_STARTED, "The relationship was already proposed.")
     if start.relationship_id != state.relationship_id:
         raise DomainError(ErrorCode.INVALID_START, "The start is for a different relationship.")
-    if start.mentor_id == start.mentee_id:
-        raise DomainError(ErrorCode.INVALID_START, "Mentor and mentee must be two people.")
-    if {start.coordinator_id, start.owner_id} & {start.mentor_id, start.mentee_id}:
-        raise DomainError(
-            ErrorCode.INVALID_START, "The coordinator and owner cannot be in the pair they oversee."
-        )
+    problems = start_problems(
+        mentor_id=start.mentor_id,
+        mentee_id=start.mentee_id,
+        coordinator_id=start.coordinator_id,
+        owner_id=start.owner_id,
+    )
+    if problems:
+        raise DomainError(ErrorCode.INVALID_START, _START_REFUSALS[problems[0].code])
     d = Decision(state, now)
     d.emit(
         RelationshipProposed(

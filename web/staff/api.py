@@ -12,19 +12,17 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
-from temporalio.client import WorkflowUpdateFailedError
 
 from domain.base import Identifier
 from domain.commands import Resolution, ResolveEscalation
-from services.errors import refusal_of
+from services.errors import RefusedError
+from services.staff import StaffAction, act_on_relationship
 from web.api.auth import require_api_key
 from web.problems import PROBLEM_RESPONSES, ProblemError
 from web.services import WebServices, get_services
 from web.staff.access import StaffRefusedError, StaffViewer
-from web.staff.audit import StaffAction, audit_stream, record_action
 from web.staff.cases import Case, open_cases, read_case, split_key
 from web.staff.pairs import pairs_at_risk
-from workflows.relationship import RelationshipWorkflow
 
 router = APIRouter(
     prefix="/api/v1",
@@ -131,20 +129,22 @@ async def resolve_case(escalation_key: str, body: ResolutionBody, services: Serv
     command = ResolveEscalation(
         resolution=body.resolution, escalation_id=escalation_id, actor=body.actor
     )
-    try:
-        await case.handle.execute_update(RelationshipWorkflow.coordinator_action, command)
-    except WorkflowUpdateFailedError as failure:
-        rejection = refusal_of(failure, "The relationship refused this action.")
-        code, message = rejection.code, rejection.message
-        refused = StaffAction(
-            body.actor, "resolved", "refused", escalation_id=escalation_id, detail=code
-        )
-        await record_action(services.pool, audit_stream(relationship_id), refused, services.clock())
-        raise ProblemError(409, "case-refused", "The case cannot be resolved so", message) from None
     done = StaffAction(
         body.actor, "resolved", escalation_id=escalation_id, detail=f"{body.resolution} (api)"
     )
-    await record_action(services.pool, audit_stream(relationship_id), done, services.clock())
+    try:
+        await act_on_relationship(
+            case.handle,
+            command,
+            done,
+            pool=services.pool,
+            relationship_id=relationship_id,
+            at=services.clock(),
+        )
+    except RefusedError as refused:
+        raise ProblemError(
+            409, "case-refused", "The case cannot be resolved so", refused.message
+        ) from None
     return await _detail(services, escalation_key)
 
 

@@ -9,11 +9,11 @@ from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.state import Escalation, Meeting, MeetingStatus, RelationshipState
+from services.staff import AuditEntry, audit_stream, audit_trail
 from starter import RelationshipHandle, relationship_handle
 from web.services import WebServices
 from web.sql_files import load_sql
 from web.staff.access import NOTHING_HERE, StaffRefusedError, StaffViewer
-from web.staff.audit import AuditEntry, audit_stream, audit_trail
 from workflows.relationship import RelationshipWorkflow
 
 BUSY = "The service is busy or restarting. Please try again in a minute."

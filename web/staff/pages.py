@@ -12,12 +12,19 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.client import WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
 from domain.commands import ResolveEscalation
 from domain.state import EscalationStatus
-from services.errors import refusal_of
+from services.errors import RefusedError
+from services.staff import (
+    ACTION_TITLES,
+    StaffAction,
+    act_on_relationship,
+    audit_stream,
+    record_action,
+)
 from twoway.logging import get_logger
 from web.services import WebServices, get_services
 from web.staff.access import (
@@ -27,7 +34,6 @@ from web.staff.access import (
     programme_definitions,
     viewer_from_token,
 )
-from web.staff.audit import ACTION_TITLES, StaffAction, audit_stream, record_action
 from web.staff.cases import (
     BUSY,
     RESOLUTIONS,
@@ -38,7 +44,6 @@ from web.staff.cases import (
     split_key,
 )
 from web.staff.rendering import page
-from workflows.relationship import RelationshipWorkflow
 
 log = get_logger(__name__)
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -194,17 +199,19 @@ async def _resolve(
     command = ResolveEscalation.model_validate(
         {"resolution": resolution, "escalation_id": escalation_id, "actor": viewer.actor}
     )
+    done = StaffAction(viewer.actor, "resolved", escalation_id=escalation_id, detail=resolution)
     try:
-        await case.handle.execute_update(RelationshipWorkflow.coordinator_action, command)
-    except WorkflowUpdateFailedError as error:
-        rejection = refusal_of(error, "The relationship refused this action.")
-        code, message = rejection.code, rejection.message
-        refused = StaffAction(
-            viewer.actor, "resolved", "refused", escalation_id=escalation_id, detail=code
+        await act_on_relationship(
+            case.handle,
+            command,
+            done,
+            pool=services.pool,
+            relationship_id=relationship_id,
+            at=services.clock(),
         )
-        await record_action(services.pool, audit_stream(relationship_id), refused, services.clock())
+    except RefusedError as refused:
         return await _render_case(
-            request, services, token, escalation_key, message=message, status=409
+            request, services, token, escalation_key, message=refused.message, status=409
         )
     except WorkflowUpdateRPCTimeoutOrCancelledError:
         return await _render_case(
@@ -212,7 +219,5 @@ async def _resolve(
         )
     except RPCError as error:
         return _unavailable(request, error)
-    done = StaffAction(viewer.actor, "resolved", escalation_id=escalation_id, detail=resolution)
-    await record_action(services.pool, audit_stream(relationship_id), done, services.clock())
     log.info("staff_case_resolved", resolution=resolution)
     return RedirectResponse(case_path(token, escalation_key), status_code=303)

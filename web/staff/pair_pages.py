@@ -8,19 +8,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.client import WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
-from services.errors import refusal_of
+from services.errors import RefusedError
+from services.staff import (
+    StaffAction,
+    act_on_relationship,
+    audit_trail,
+)
 from twoway.logging import get_logger
 from web.services import WebServices, get_services
 from web.staff.access import StaffRefusedError, viewer_from_token
-from web.staff.audit import StaffAction, audit_stream, audit_trail, record_action
 from web.staff.cases import BUSY, relationship_for_staff
 from web.staff.pages import NOT_CONFIRMED
 from web.staff.pairs import PAIR_ACTIONS, SORTS, pair_command, pairs_at_risk
 from web.staff.rendering import page
-from workflows.relationship import RelationshipWorkflow
 
 log = get_logger(__name__)
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -130,19 +133,21 @@ async def pair_action(
         command = pair_command(action, viewer.actor, new_end)
     except ValueError:
         return await again("Give the new term end as a date, e.g. 2026-12-31.", 422)
+    detail = new_end.date().isoformat() if new_end else None
+    action_taken = StaffAction(viewer.actor, chosen.audit, detail=detail)
     try:
-        await handle.execute_update(RelationshipWorkflow.coordinator_action, command)
-    except WorkflowUpdateFailedError as error:
-        rejection = refusal_of(error, "The relationship refused this action.")
-        code, message = rejection.code, rejection.message
-        refused = StaffAction(viewer.actor, chosen.audit, "refused", detail=code)
-        await record_action(services.pool, audit_stream(relationship_id), refused, services.clock())
-        return await again(message, 409)
+        await act_on_relationship(
+            handle,
+            command,
+            action_taken,
+            pool=services.pool,
+            relationship_id=relationship_id,
+            at=services.clock(),
+        )
+    except RefusedError as refused:
+        return await again(refused.message, 409)
     except WorkflowUpdateRPCTimeoutOrCancelledError:
         return await again(NOT_CONFIRMED, 503)
-    detail = new_end.date().isoformat() if new_end else None
-    done = StaffAction(viewer.actor, chosen.audit, detail=detail)
-    await record_action(services.pool, audit_stream(relationship_id), done, services.clock())
     return RedirectResponse(pair_path(token, relationship_id), status_code=303)
 
 

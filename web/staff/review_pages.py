@@ -20,10 +20,10 @@ from domain.programme import Override, Programme
 from services import programmes as service
 from services.errors import RefusedError
 from services.programmes import ProgrammeHandle
+from services.staff import StaffAction, record_action
 from twoway.logging import get_logger
 from web.services import WebServices, get_services
 from web.staff.access import NOTHING_HERE, StaffRefusedError, StaffViewer, viewer_from_token
-from web.staff.audit import StaffAction, record_action
 from web.staff.cases import BUSY
 from web.staff.rendering import page
 from web.staff.review import proposal_review, why_not

@@ -1,4 +1,8 @@
-"""The staff audit trail: who did what to which case, when, kept in the event store.
+"""Staff actions on a relationship, and their audit trail: who did what to which case, when.
+
+A coordinator's or owner's action goes through the relationship's `coordinator_action` update
+(the workflow's validator decides), and is audited either way, applied or refused, in the event
+store. The staff pages and the HR API's case routes both act through `act_on_relationship`.
 
 Each relationship has its own audit stream, ``staff:{relationship_id}`` (relationship ids never
 hold a colon, so it cannot collide with a relationship's stream). Projections skip it: its first
@@ -7,14 +11,19 @@ event is not a proposal. Entries hold ids and codes only, never free text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 import asyncpg
+from temporalio.client import WorkflowUpdateFailedError
 
+from services.errors import RefusedError, refusal_of
+from services.pairs import RelationshipHandle
 from store.database import Pool
-from web.sql_files import load_sql
+from store.sql_files import load_sql
+from workflows.relationship import RelationshipWorkflow
+from workflows.relationship_io import CoordinatorCommand
 
 _APPEND_ATTEMPTS = 5
 
@@ -96,3 +105,26 @@ async def audit_trail(pool: Pool, relationship_id: str) -> list[AuditEntry]:
         )
         for row in rows
     ]
+
+
+async def act_on_relationship(
+    handle: RelationshipHandle,
+    command: CoordinatorCommand,
+    action: StaffAction,
+    *,
+    pool: Pool,
+    relationship_id: str,
+    at: datetime,
+) -> None:
+    """Send a staff member's command and audit it; a refusal is audited with the domain's code
+    and raised as a RefusedError. A timeout or an unreachable server is raised as it is: the
+    action may or may not have applied, and nothing is audited."""
+    stream = audit_stream(relationship_id)
+    try:
+        await handle.execute_update(RelationshipWorkflow.coordinator_action, command)
+    except WorkflowUpdateFailedError as failure:
+        refusal: RefusedError = refusal_of(failure, "The relationship refused this action.")
+        refused = replace(action, outcome="refused", detail=refusal.code)
+        await record_action(pool, stream, refused, at)
+        raise refusal from None
+    await record_action(pool, stream, action, at)
