@@ -71,7 +71,8 @@ HOSTILE: dict[str, tuple[Callable[[Path], None], str, str]] = {
     # name: (writer, field named, words of the message)
     "latin1.csv": (latin1, "encoding", "not UTF-8"),
     "utf16.csv": (utf16, "encoding", "not UTF-8"),
-    "binary.csv": (binary, "encoding", "not UTF-8"),
+    # It starts like a zip archive, so it is read as a workbook and refused as one.
+    "binary.csv": (binary, "file", "not a readable .xlsx workbook"),
     "ragged.csv": (ragged, "row", "3 values for 16 columns"),
     "unterminated.csv": (unterminated_quote, "row", "values for 16 columns"),
     "fifty_mb_cell.csv": (fifty_mb_cell, "row", "field larger than field limit"),
