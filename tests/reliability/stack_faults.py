@@ -305,8 +305,14 @@ class Participants:
         raise AssertionError(f"answer {command.answer_id} never applied")
 
 
+# How long a lost update is sent again: after a worker is killed, an update it had admitted is
+# lost until another worker takes the workflow task over (its task timeout, about 10 s).
+RESEND_WITHIN = 60.0
+
+
 async def end_relationship(handle: RelationshipHandle, attempts: int = 5) -> RelationshipState:
-    for attempt in range(attempts):
+    deadline = time.monotonic() + RESEND_WITHIN
+    while True:
         try:
             with contextlib.suppress(WorkflowUpdateFailedError):
                 # Refused when an earlier call already ended it.
@@ -317,9 +323,9 @@ async def end_relationship(handle: RelationshipHandle, attempts: int = 5) -> Rel
                 )
             break
         except RPCError:
-            # The server lost track of the update's outcome (it can, after a crash, or on the
+            # The server lost track of the update (it can, after a crash, or on the
             # time-skipping server): the update is idempotent, so send it again.
-            if attempt == attempts - 1:
+            if time.monotonic() > deadline:
                 raise
             await asyncio.sleep(POLL)
     await handle.result()

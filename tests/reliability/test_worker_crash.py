@@ -23,6 +23,7 @@ from simulation.personas import Persona
 from store.database import Pool, create_pool
 from tests.reliability.stack_faults import (
     CHILD_RESTART_TIMEOUT,
+    RESEND_WITHIN,
     SETTLE_WITHIN,
     Participants,
     active_with_meetings,
@@ -51,7 +52,9 @@ KILL_AFTER_ANSWERS = 30
 DRIVE_TIMEOUT = 150.0
 pytestmark = [
     pytest.mark.e2e,
-    bounded_by(60, DRIVE_TIMEOUT, DRIVE_TIMEOUT, SETTLE_WITHIN, 2 * CHILD_RESTART_TIMEOUT),
+    bounded_by(
+        60, DRIVE_TIMEOUT, DRIVE_TIMEOUT, SETTLE_WITHIN, 2 * CHILD_RESTART_TIMEOUT, RESEND_WITHIN
+    ),
 ]
 
 
