@@ -19,6 +19,7 @@ from domain.commands import (
 )
 from domain.state import is_terminal_phase
 from services.pairs import relationship_handle
+from twoway.credentials import Scope
 from web.api.models import (
     RELATIONSHIP_ID_PATTERN,
     HrEventAccepted,
@@ -27,6 +28,7 @@ from web.api.models import (
     PairHrEventAccepted,
     PairHrEventBody,
 )
+from web.api.scoping import Key, ensure_own_person, not_found, reachable_relationship, requires
 from web.problems import FieldProblem, ProblemError
 from web.reads import relationships_of_person
 from web.services import WebServices, get_services
@@ -35,6 +37,7 @@ from workflows.relationship_io import HrEvent
 
 router = APIRouter(tags=["hr events"])
 Services = Annotated[WebServices, Depends(get_services)]
+SendsEvents = Annotated[Key, Depends(requires(Scope.SEND_HR_EVENTS))]
 
 
 def hr_command(event_type: HrEventType, participant_id: str, conflict: bool) -> HrEvent:
@@ -52,7 +55,11 @@ def hr_command(event_type: HrEventType, participant_id: str, conflict: bool) -> 
     status_code=status.HTTP_202_ACCEPTED,
     summary="An HR event about one employee, sent to each of their open relationships",
 )
-async def employee_hr_event(body: HrEventBody, services: Services) -> HrEventAccepted:
+async def employee_hr_event(
+    body: HrEventBody, services: Services, key: SendsEvents
+) -> HrEventAccepted:
+    # An organisation's event reaches every pair of its person, cross-organisation ones too.
+    await ensure_own_person(services, key, body.employee_id)
     command = hr_command(body.type, body.employee_id, body.reporting_line_conflict)
     told: list[str] = []
     for row in await relationships_of_person(services.pool, body.employee_id):
@@ -74,7 +81,9 @@ async def pair_hr_event(
     relationship_id: Annotated[str, Path(pattern=RELATIONSHIP_ID_PATTERN)],
     body: PairHrEventBody,
     services: Services,
+    key: SendsEvents,
 ) -> PairHrEventAccepted:
+    await reachable_relationship(services, key, relationship_id)
     handle = relationship_handle(services.client, relationship_id)
     description = await handle.describe()
     if description.status != WorkflowExecutionStatus.RUNNING:
@@ -87,6 +96,11 @@ async def pair_hr_event(
             code="not_a_participant",
         )
         raise ProblemError(422, "not-a-participant", "Not in this pair", errors=[problem])
+    try:
+        # Only about one's own people: the partner's organisation speaks for its own.
+        await ensure_own_person(services, key, body.participant_id)
+    except ProblemError:
+        raise not_found("relationship") from None
     command = hr_command(body.type, body.participant_id, body.reporting_line_conflict)
     await handle.signal(RelationshipWorkflow.hr_event, command)
     return PairHrEventAccepted(relationship_id=relationship_id, type=body.type)

@@ -18,6 +18,8 @@ from services.pairs import (
     relationship_id,
     start_relationship,
 )
+from store.organisations import organisations_of, programme_members
+from twoway.credentials import ApiKey, Scope
 from web.api.auth import api_key_digest
 from web.api.models import (
     RELATIONSHIP_ID_PATTERN,
@@ -27,6 +29,7 @@ from web.api.models import (
     StartPair,
     Timeline,
 )
+from web.api.scoping import Key, not_found, reachable_relationship, requires
 from web.idempotency import Answer, IdempotencyKey, fingerprint, idempotent
 from web.problems import FieldProblem, ProblemError, validation_problems
 from web.services import WebServices, get_services
@@ -71,11 +74,13 @@ async def start_pair(
     body: StartPair,
     services: Services,
     owner: Annotated[str, Depends(api_key_digest)],
+    key: Annotated[Key, Depends(requires(Scope.START_PAIRS))],
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     problems = _pair_rule_problems(body)
     if problems:
         raise ProblemError(422, "invalid-pair", "This pair cannot start", errors=problems)
+    await _ensure_may_pair(services, key, body)
     try:
         request = PairRequest.model_validate(body.model_dump())
     except ValidationError as error:
@@ -105,6 +110,20 @@ async def start_pair(
         request_print=fingerprint("POST /api/v1/pairs", body.model_dump_json()),
         produce=start,
     )
+
+
+async def _ensure_may_pair(services: WebServices, key: ApiKey, body: StartPair) -> None:
+    """A key pairs at least one of its own people, in a programme its organisation is a member
+    of, with someone of a member organisation; anything else is an unknown programme or person."""
+    async with services.pool.acquire() as conn:
+        members = await programme_members(conn, body.programme_id)
+        known = await organisations_of(conn, [body.mentor_id, body.mentee_id])
+    if key.organisation not in members:
+        raise not_found("programme")
+    default = next(iter(members)) if len(members) == 1 else key.organisation
+    orgs = [known.get(p, default) for p in (body.mentor_id, body.mentee_id)]
+    if key.organisation not in orgs or any(org not in members for org in orgs):
+        raise not_found("person")
 
 
 def _status(state: RelationshipState, workflow_status: str) -> PairStatus:
@@ -140,7 +159,10 @@ def _status(state: RelationshipState, workflow_status: str) -> PairStatus:
 
 
 @router.get("/pairs/{relationship_id}", summary="Phase, health and open prompts of one pair")
-async def pair_status(relationship_id: RelationshipIdPath, services: Services) -> PairStatus:
+async def pair_status(
+    relationship_id: RelationshipIdPath, services: Services, key: Key
+) -> PairStatus:
+    await reachable_relationship(services, key, relationship_id)
     handle = relationship_handle(services.client, relationship_id)
     description = await handle.describe()
     state = await handle.query(RelationshipWorkflow.state)
@@ -151,7 +173,10 @@ async def pair_status(relationship_id: RelationshipIdPath, services: Services) -
 @router.get(
     "/pairs/{relationship_id}/timeline", summary="What happened, one line each, no private text"
 )
-async def pair_timeline(relationship_id: RelationshipIdPath, services: Services) -> Timeline:
+async def pair_timeline(
+    relationship_id: RelationshipIdPath, services: Services, key: Key
+) -> Timeline:
+    await reachable_relationship(services, key, relationship_id)
     lines = await relationship_handle(services.client, relationship_id).query(
         RelationshipWorkflow.timeline
     )
