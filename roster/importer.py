@@ -65,7 +65,7 @@ async def import_roster(
         # A changed address is confirmed to the old one, naming who changed it.
         await confirm_email_changes(conn, addresses_before, entries, changed_by)
         changed_lines = await _upsert_reporting_lines(conn, entries)
-        changed_enrolments = await _upsert_enrolments(conn, programme_id, entries)
+        changed_enrolments = await _upsert_enrolments(conn, programme_id, entries, organisation)
     added = {pid for pid, inserted in changed_enrolments.items() if inserted}
     touched = set(changed_people) | set(changed_lines) | set(changed_enrolments)
     return ImportReport(
@@ -135,13 +135,15 @@ async def _upsert_reporting_lines(conn: Connection, entries: list[RosterEntry]) 
 
 
 async def _upsert_enrolments(
-    conn: Connection, programme_id: str, entries: list[RosterEntry]
+    conn: Connection, programme_id: str, entries: list[RosterEntry], organisation: str
 ) -> dict[str, bool]:
+    # The matcher reads each person's organisation from the profile (cross-organisation rules).
+    profiles = [e.to_candidate().model_copy(update={"organisation": organisation}) for e in entries]
     rows = await conn.fetch(
         load_sql("upsert_enrolments"),
         programme_id,
         [e.employee_id for e in entries],
-        [e.to_candidate().model_dump(mode="json") for e in entries],
+        [profile.model_dump(mode="json") for profile in profiles],
     )
     return {row["person_id"]: row["inserted"] for row in rows}
 
