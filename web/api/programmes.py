@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse
@@ -39,6 +39,7 @@ from web.api.roster_upload import ROSTER_REQUEST_BODY, import_uploaded_roster
 from web.api.scoping import Key, ensure_programme_member, own_people, requires
 from web.idempotency import Answer, IdempotencyKey, fingerprint, idempotent
 from web.problems import FieldProblem, ProblemError, validation_problems
+from web.reads import relationships_filtered
 from web.services import WebServices, get_services
 
 router = APIRouter(tags=["programmes"])
@@ -47,6 +48,9 @@ Owner = Annotated[str, Depends(api_key_digest)]
 StartsPairs = Annotated[Key, Depends(requires(Scope.START_PAIRS))]
 ImportsRosters = Annotated[Key, Depends(requires(Scope.IMPORT_ROSTERS))]
 ReadsFigures = Annotated[Key, Depends(requires(Scope.READ_FIGURES))]
+
+# More pairs than any one programme starts (its start batches are at most 500 each).
+_ALL_PAIRS = 1_000_000
 
 # Refusals by the programme workflow, by the error type its validators raise.
 _CONFLICTS = {
@@ -253,11 +257,26 @@ async def programme_figures(
     services: Services,
     key: ReadsFigures,
     min_group_size: MinGroupSizeQuery = DEFAULT_MIN_GROUP_SIZE,
+    of: Annotated[
+        Literal["joint", "organisation"],
+        Query(
+            description="`joint`: every pair of the programme; `organisation`: the pairs with"
+            " at least one person of the key's organisation. Both withhold small groups."
+        ),
+    ] = "joint",
 ) -> ProgrammeReport:
     await ensure_programme_member(services, key, programme_id)
     await existing_programme(services, programme_id)
+    only = await _own_pairs(services, key, programme_id) if of == "organisation" else None
     async with services.pool.acquire() as conn:
-        return await programme_report(conn, programme_id, min_group_size)
+        return await programme_report(conn, programme_id, min_group_size, only)
+
+
+async def _own_pairs(services: WebServices, key: ApiKey, programme_id: str) -> frozenset[str]:
+    rows = await relationships_filtered(
+        services.pool, programme_id, None, _ALL_PAIRS, key.organisation
+    )
+    return frozenset(row.relationship_id for row in rows)
 
 
 async def _status_of(services: WebServices, programme_id: str) -> ProgrammeStatusOut:
