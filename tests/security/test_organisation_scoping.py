@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 import httpx
@@ -22,6 +23,7 @@ from pydantic import SecretStr
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
+from delivery.links import LinkSigner
 from domain.commands import OpenEscalation
 from domain.prompts import ConsentAnswer, OnboardingAnswer
 from localstack.ports import free_port
@@ -358,3 +360,139 @@ async def test_a_key_does_only_what_its_scopes_allow(
             "/api/v1/hr-events", json={"employee_id": person, "type": "participant_left"}
         )
         assert hr.status_code == 403
+
+
+# -- a cross-organisation programme, end to end -----------------------------------------------
+
+ROSTER_HEADER = (
+    "employee_id,display_name,email,department,time_zone,languages,career_level,role_preference\n"
+)
+
+
+def roster_line(person: str, name: str, level: int, role: str) -> str:
+    return f"{person},{name},{person}@{name.split()[0].lower()}.example,IT,UTC,en,{level},{role}\n"
+
+
+async def test_a_cross_organisation_programme_matches_starts_runs_and_reports_per_organisation(
+    acme: httpx.AsyncClient,
+    globex_api: httpx.AsyncClient,
+    client: Client,
+    web_stack: ThreadedStack,
+    link_signer: LinkSigner,
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    programme = f"x{tag}"
+    a_jr, a_sr, a_jr2, g_jr, g_sr = (f"{p}-{tag}" for p in ("ajr", "asr", "ajr2", "gjr", "gsr"))
+    g_coord = f"gcoord-{tag}"
+    body = programme_body(
+        programme,
+        coordinator_ids=[f"acoord-{tag}"],
+        constraints={"cross_organisation": "must"},
+        partner_organisations=[{"organisation": "globex", "coordinator_ids": [g_coord]}],
+    )
+    assert (await acme.post("/api/v1/programmes", json=body)).status_code == 201
+    acme_roster = ROSTER_HEADER + roster_line(a_jr, "Alma Junior", 2, "mentor")
+    acme_roster += roster_line(a_sr, "Arne Senior", 9, "mentee")
+    globex_roster = ROSTER_HEADER + roster_line(g_jr, "Gina Junior", 2, "mentor")
+    globex_roster += roster_line(g_sr, "Gert Senior", 9, "mentee")
+    for api, roster in ((acme, acme_roster), (globex_api, globex_roster)):
+        imported = await api.post(
+            f"/api/v1/programmes/{programme}/roster", files=csv_upload(roster)
+        )
+        assert imported.status_code == 200, imported.text
+
+    # Matches: every pair crosses, as the programme requires.
+    assert (await acme.post(f"/api/v1/programmes/{programme}/matching")).status_code == 202
+    proposal: dict[str, object] = {}
+
+    async def proposed() -> bool:
+        response = await acme.get(f"/api/v1/programmes/{programme}/proposal")
+        proposal.update(response.json() if response.status_code == 200 else {})
+        return response.status_code == 200
+
+    await wait_for(proposed, within=60, what="the cross-organisation proposal")
+    pairs = {(p["mentor_id"], p["mentee_id"]) for p in proposal["pairs"]}  # type: ignore[attr-defined]
+    assert pairs == {(a_jr, g_sr), (g_jr, a_sr)}
+
+    # Starts: approved by acme, the pairs run; each organisation lists them (one person each).
+    approved = await acme.post(
+        f"/api/v1/programmes/{programme}/approval",
+        json={"proposal_version": proposal["version"]},
+    )
+    assert approved.status_code == 200, approved.text
+    listed: dict[str, str] = {}
+
+    async def started() -> bool:
+        found = await globex_api.get("/api/v1/relationships", params={"programme_id": programme})
+        listed.clear()
+        for item in found.json()["items"]:
+            listed[item["mentee_id"]] = item["relationship_id"]
+        return len(listed) == 2
+
+    await wait_for(started, within=60, what="the approved pairs in the read model")
+    crossing = listed[g_sr]
+
+    # Personal data stays with its organisation: acme reads its own people, not globex's.
+    assert (await acme.get(f"/api/v1/people/{a_jr}")).status_code == 200
+    assert (await acme.get(f"/api/v1/people/{g_sr}")).status_code == 404
+    assert (await globex_api.get(f"/api/v1/people/{a_jr}")).status_code == 404
+
+    # A pair of acme's people alone, in the same programme: globex's coordinator never sees it.
+    await acme.put(
+        f"/api/v1/people/{a_jr2}", json=person_entry("Anna Junior", f"{a_jr2}@a.example")
+    )
+    own = await acme.post(
+        "/api/v1/pairs",
+        json={
+            "programme_id": programme,
+            "mentor_id": a_jr2,
+            "mentee_id": a_sr,
+            "coordinator_id": f"acoord-{tag}",
+            "owner_id": "owner-1",
+        },
+    )
+    assert own.status_code == 201, own.text
+    acme_only = own.json()["relationship_id"]
+    for relationship_id in (crossing, acme_only):
+        await handle_of(client, relationship_id).execute_update(
+            RelationshipWorkflow.coordinator_action, OpenEscalation(note="for staff")
+        )
+    assert (await globex_api.get(f"/api/v1/pairs/{acme_only}")).status_code == 404
+    token = link_signer.for_staff().make(g_coord, datetime.now(UTC))
+    async with httpx.AsyncClient(base_url=web_stack.base_url) as browser:
+
+        async def globex_case_listed() -> bool:
+            page = await browser.get(f"/staff/{token}")
+            return page.status_code == 200 and crossing in page.text
+
+        await wait_for(globex_case_listed, what="the crossing pair's case for globex's coordinator")
+        workspace = await browser.get(f"/staff/{token}")
+        assert acme_only not in workspace.text
+        foreign_case = quote(f"{acme_only}:escalation:1", safe="")
+        assert (await browser.get(f"/staff/{token}/cases/{foreign_case}")).status_code == 404
+
+    # Runs: globex's leaver ends the crossing pair, with the rules of one organisation; acme
+    # cannot send an event about globex's person.
+    refused = await acme.post(
+        "/api/v1/hr-events", json={"employee_id": g_sr, "type": "participant_left"}
+    )
+    assert refused.status_code == 404
+    sent = await globex_api.post(
+        "/api/v1/hr-events", json={"employee_id": g_sr, "type": "participant_left"}
+    )
+    assert sent.status_code == 202, sent.text
+    assert sent.json()["relationship_ids"] == [crossing]
+
+    async def ended() -> bool:
+        status = await acme.get(f"/api/v1/pairs/{crossing}")
+        return bool(status.json()["end_reason"] == "participant_left")
+
+    await wait_for(ended, what="the crossing pair to end for its leaver")
+
+    # Reports: joint and per organisation, each withholding groups below the minimum size.
+    for api in (acme, globex_api):
+        for of in ("joint", "organisation"):
+            report = await api.get(f"/api/v1/programmes/{programme}/report", params={"of": of})
+            assert report.status_code == 200, report.text
+            assert report.json()["programme"]["suppressed"] is True
+            assert report.json()["min_group_size"] >= 5
