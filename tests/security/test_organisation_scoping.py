@@ -21,11 +21,13 @@ import pytest_asyncio
 from fastapi.routing import iter_route_contexts
 from pydantic import SecretStr
 from temporalio.client import Client
+from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
 from delivery.links import LinkSigner
 from domain.commands import OpenEscalation
 from domain.prompts import ConsentAnswer, OnboardingAnswer
+from localstack.binaries import temporal_cli
 from localstack.ports import free_port
 from store.database import Pool
 from tests.fixtures.temporal import TEST_KEYRING
@@ -37,6 +39,7 @@ from twoway.credentials import hash_api_key
 from twoway.settings import Settings
 from web.app import create_app
 from workflows.relationship import RelationshipWorkflow
+from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
 KEY_ACME = "tw_test-only-acme-key-0000000000000000000000"
 KEY_GLOBEX = "tw_test-only-globex-key-00000000000000000000"
@@ -52,6 +55,20 @@ GLOBEX_ROSTER = (
     "{m},Gloria Mentor,gloria.m@globex.example,IT,Europe/Paris,en,2,mentor,globex\n"
     "{e},Gustav Mentee,gustav.e@globex.example,Finance,Europe/Paris,en,9,mentee,globex\n"
 )
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def dev_server_env(data_converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
+    """A dev server of this module's own: the staff workspace reads every programme's definition
+    from its workflow, and those of earlier modules (whose workers are gone) would each wait out
+    their query on a shared one."""
+    env = await WorkflowEnvironment.start_local(
+        data_converter=data_converter,
+        dev_server_existing_path=str(temporal_cli()),
+        search_attributes=ALL_SEARCH_ATTRIBUTES,
+    )
+    yield env
+    await env.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -459,7 +476,7 @@ async def test_a_cross_organisation_programme_matches_starts_runs_and_reports_pe
         )
     assert (await globex_api.get(f"/api/v1/pairs/{acme_only}")).status_code == 404
     token = link_signer.for_staff().make(g_coord, datetime.now(UTC))
-    async with httpx.AsyncClient(base_url=web_stack.base_url) as browser:
+    async with httpx.AsyncClient(base_url=web_stack.base_url, timeout=30) as browser:
 
         async def globex_case_listed() -> bool:
             page = await browser.get(f"/staff/{token}")
