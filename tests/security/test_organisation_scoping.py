@@ -316,6 +316,15 @@ async def test_a_key_of_one_organisation_reaches_nothing_of_another(
     )
     assert takeover.status_code == 422, takeover.text
     assert [(e["line"], e["field"]) for e in takeover.json()["errors"]] == [(2, "employee_id")]
+    # A roster is imported by and for one organisation: a line naming another is refused.
+    foreign_line = (
+        "employee_id,display_name,email,department,time_zone,languages,career_level,"
+        "role_preference,organisation\n"
+        f"ac-{uuid.uuid4().hex[:6]},Al Jones,al@acme.example,IT,UTC,en,2,mentor,globex\n"
+    )
+    named = await acme.post(f"/api/v1/programmes/{own}/roster", files=csv_upload(foreign_line))
+    assert named.status_code == 422, named.text
+    assert [(e["line"], e["field"]) for e in named.json()["errors"]] == [(2, "organisation")]
 
     # Nothing of globex's changed: the person, the roster, the pair and its case.
     async with web_pool.acquire() as conn:
