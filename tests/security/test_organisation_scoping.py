@@ -43,6 +43,7 @@ from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
 KEY_ACME = "tw_test-only-acme-key-0000000000000000000000"
 KEY_GLOBEX = "tw_test-only-globex-key-00000000000000000000"
+KEY_INITECH = "tw_test-only-initech-key-0000000000000000000"
 KEY_ACME_FIGURES = "tw_test-only-acme-figures-key-0000000000000"
 ALL = "import-rosters+start-pairs+read-figures+send-hr-events+manage-staff"
 
@@ -83,6 +84,7 @@ def web_settings(
             f"{hash_api_key(KEY_ACME)}@acme:{ALL}",
             f"{hash_api_key(KEY_GLOBEX)}@globex:{ALL}",
             f"{hash_api_key(KEY_ACME_FIGURES)}@acme:read-figures",
+            f"{hash_api_key(KEY_INITECH)}@initech:{ALL}",
         )
     )
     return Settings(
@@ -127,6 +129,12 @@ async def acme(web_stack: ThreadedStack) -> AsyncIterator[httpx.AsyncClient]:
 @pytest_asyncio.fixture(loop_scope="session")
 async def globex_api(web_stack: ThreadedStack) -> AsyncIterator[httpx.AsyncClient]:
     async for client in _client(web_stack, KEY_GLOBEX):
+        yield client
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def initech(web_stack: ThreadedStack) -> AsyncIterator[httpx.AsyncClient]:
+    async for client in _client(web_stack, KEY_INITECH):
         yield client
 
 
@@ -402,19 +410,25 @@ def roster_line(person: str, name: str, level: int, role: str) -> str:
 async def test_a_cross_organisation_programme_matches_starts_runs_and_reports_per_organisation(
     acme: httpx.AsyncClient,
     globex_api: httpx.AsyncClient,
+    initech: httpx.AsyncClient,
     client: Client,
     web_stack: ThreadedStack,
     link_signer: LinkSigner,
 ) -> None:
     tag = uuid.uuid4().hex[:6]
     programme = f"x{tag}"
-    a_jr, a_sr, a_jr2, g_jr, g_sr = (f"{p}-{tag}" for p in ("ajr", "asr", "ajr2", "gjr", "gsr"))
+    a_jr, a_sr, a_jr2, g_jr, g_sr, i_sr = (
+        f"{p}-{tag}" for p in ("ajr", "asr", "ajr2", "gjr", "gsr", "isr")
+    )
     g_coord = f"gcoord-{tag}"
     body = programme_body(
         programme,
         coordinator_ids=[f"acoord-{tag}"],
         constraints={"cross_organisation": "must"},
-        partner_organisations=[{"organisation": "globex", "coordinator_ids": [g_coord]}],
+        partner_organisations=[
+            {"organisation": "globex", "coordinator_ids": [g_coord]},
+            {"organisation": "initech", "coordinator_ids": []},
+        ],
     )
     assert (await acme.post("/api/v1/programmes", json=body)).status_code == 201
     acme_roster = ROSTER_HEADER + roster_line(a_jr, "Alma Junior", 2, "mentor")
@@ -463,20 +477,21 @@ async def test_a_cross_organisation_programme_matches_starts_runs_and_reports_pe
     assert (await acme.get(f"/api/v1/people/{g_sr}")).status_code == 404
     assert (await globex_api.get(f"/api/v1/people/{a_jr}")).status_code == 404
 
-    # A pair of acme's people alone, in the same programme: globex's coordinator never sees it.
+    # The programme's rule holds for pairs started directly too: two of acme's people do not
+    # make a pair of a programme whose pairs must cross.
     await acme.put(
         f"/api/v1/people/{a_jr2}", json=person_entry("Anna Junior", f"{a_jr2}@a.example")
     )
-    own = await acme.post(
-        "/api/v1/pairs",
-        json={
-            "programme_id": programme,
-            "mentor_id": a_jr2,
-            "mentee_id": a_sr,
-            "coordinator_id": f"acoord-{tag}",
-            "owner_id": "owner-1",
-        },
+    direct = {"coordinator_id": f"acoord-{tag}", "owner_id": "owner-1", "programme_id": programme}
+    inside = await acme.post(
+        "/api/v1/pairs", json={**direct, "mentor_id": a_jr2, "mentee_id": a_sr}
     )
+    assert inside.status_code == 422, inside.text
+    assert inside.json()["errors"][0]["code"] == "organisations"
+
+    # A pair of acme and initech: globex's coordinator never sees it.
+    await initech.put(f"/api/v1/people/{i_sr}", json=person_entry("Ivo Senior", "ivo@i.example"))
+    own = await acme.post("/api/v1/pairs", json={**direct, "mentor_id": a_jr2, "mentee_id": i_sr})
     assert own.status_code == 201, own.text
     acme_only = own.json()["relationship_id"]
     for relationship_id in (crossing, acme_only):

@@ -10,15 +10,17 @@ from pydantic import ValidationError
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from domain.matching.model import MatchingConstraints
 from domain.pair_rules import start_problems
 from domain.state import MeetingStatus, RelationshipState
+from services import programmes
 from services.pairs import (
     PairRequest,
     relationship_handle,
     relationship_id,
     start_relationship,
 )
-from store.organisations import organisations_of, programme_members
+from store.organisations import DEFAULT_ORGANISATION, organisations_of, programme_members
 from twoway.credentials import ApiKey, Scope
 from web.api.auth import api_key_digest
 from web.api.models import (
@@ -33,6 +35,7 @@ from web.api.scoping import Key, not_found, reachable_relationship, requires
 from web.idempotency import Answer, IdempotencyKey, fingerprint, idempotent
 from web.problems import FieldProblem, ProblemError, validation_problems
 from web.services import WebServices, get_services
+from workflows.programme import ProgramWorkflow
 from workflows.relationship import RelationshipWorkflow
 
 router = APIRouter(tags=["pairs"])
@@ -120,10 +123,35 @@ async def _ensure_may_pair(services: WebServices, key: ApiKey, body: StartPair) 
         known = await organisations_of(conn, [body.mentor_id, body.mentee_id])
     if key.organisation not in members:
         raise not_found("programme")
-    default = next(iter(members)) if len(members) == 1 else key.organisation
-    orgs = [known.get(p, default) for p in (body.mentor_id, body.mentee_id)]
-    if key.organisation not in orgs or any(org not in members for org in orgs):
+    # Someone not in the directory is the default organisation's, as everywhere else.
+    mentor_org, mentee_org = (
+        known.get(p, DEFAULT_ORGANISATION) for p in (body.mentor_id, body.mentee_id)
+    )
+    if key.organisation not in (mentor_org, mentee_org) or not {mentor_org, mentee_org} <= set(
+        members
+    ):
         raise not_found("person")
+    rules = await _programme_rules(services, body.programme_id)
+    if rules is not None and not rules.organisations_allowed(mentor_org, mentee_org):
+        problem = FieldProblem(
+            field="body.mentee_id",
+            message="the programme's organisation rule excludes pairing these two organisations",
+            code="organisations",
+        )
+        raise ProblemError(422, "invalid-pair", "This pair cannot start", errors=[problem])
+
+
+async def _programme_rules(services: WebServices, programme_id: str) -> MatchingConstraints | None:
+    """The programme's matching rules, or None for pairs of a programme without a workflow."""
+    try:
+        definition = await programmes.programme_handle(services.client, programme_id).query(
+            ProgramWorkflow.definition
+        )
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+    return definition.constraints
 
 
 def _status(state: RelationshipState, workflow_status: str) -> PairStatus:
