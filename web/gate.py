@@ -4,7 +4,9 @@ FastAPI reads and parses a JSON or form body before it runs a route's dependenci
 sets no body-size limit; so an API-key check in ``Depends`` comes after a stranger's 200 MB body
 is in memory. This ASGI middleware runs first: an ``/api/`` request without a known API key is
 refused from its headers alone, a declared ``Content-Length`` above the cap is refused before a
-byte is read, and a chunked body is counted as it streams and cut off at the cap.
+byte is read, and a chunked body is counted as it streams and cut off at the cap. The known key
+is left in the request's state for the routes (its organisation and scopes), and every change
+made with it is recorded with the key's id once its answer's status is known.
 """
 
 from __future__ import annotations

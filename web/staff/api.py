@@ -1,7 +1,8 @@
 """The workspace's operations in the HR API: list cases, read one, resolve it; pairs at risk.
 
-An HR API key acts for the whole organisation, like an operator: it sees every programme, and,
-like an operator, never a participant's private note. Whoever resolves through the API names
+An HR API key (scope `manage-staff`) acts for its organisation, like an operator narrowed to the
+pairs with at least one of its people (docs/organisations.md), and, like an operator, never reads
+a participant's private note. Whoever resolves through the API names
 the staff member it acts for (``actor``), which is recorded in the event and the audit trail.
 """
 
