@@ -25,6 +25,7 @@ from roster.parse import ParsedRoster, parse_file
 from services import programmes
 from services.errors import RefusedError
 from services.programmes import ProgrammeHandle
+from store.organisations import DEFAULT_ORGANISATION
 from twoway.bootstrap import Runtime
 from workflows.programme_io import ProgrammeStatus, ReviewReceipt, programme_workflow_id
 
@@ -95,6 +96,9 @@ def import_file(
     skip_invalid: Annotated[
         bool, typer.Option(help="Import the valid lines and list the skipped ones.")
     ] = False,
+    organisation: Annotated[
+        str, typer.Option(help="The organisation importing the roster, for its own people.")
+    ] = DEFAULT_ORGANISATION,
 ) -> None:
     """Validate the roster and enrol its people; nothing is imported if any line is invalid."""
     # Three steps (read, enrol, done) as a bar on a terminal; nothing when output is piped.
@@ -108,7 +112,7 @@ def import_file(
         task = progress.add_task(f"reading {file.name}", total=2)
         parsed = parse_file(file)
         progress.update(task, advance=1, description=f"importing {len(parsed.entries)} people")
-        report = asyncio.run(_import(programme, parsed, skip_invalid))
+        report = asyncio.run(_import(programme, parsed, skip_invalid, organisation))
         progress.update(task, advance=1, description="done")
     for written, field_name in report.columns_read_as:
         console.print(f"column {written!r} read as {field_name}")
@@ -125,7 +129,9 @@ def import_file(
     )
 
 
-async def _import(programme_id: str, parsed: ParsedRoster, skip_invalid: bool) -> ImportReport:
+async def _import(
+    programme_id: str, parsed: ParsedRoster, skip_invalid: bool, organisation: str
+) -> ImportReport:
     refusal = programmes.refused(parsed, skip_invalid=skip_invalid)
     if refusal is not None:
         return refusal  # a bad file needs no database to be reported
@@ -133,7 +139,7 @@ async def _import(programme_id: str, parsed: ParsedRoster, skip_invalid: bool) -
         pool = await runtime.pool()
         async with pool.acquire() as conn:
             return await programmes.enrol_roster(
-                conn, programme_id, parsed, skip_invalid=skip_invalid
+                conn, programme_id, parsed, skip_invalid=skip_invalid, organisation=organisation
             )
 
 

@@ -43,22 +43,27 @@ async def programme_report(
     programme_id: str,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     now: datetime | None = None,
+    only: frozenset[str] | None = None,
 ) -> ProgrammeReport:
     """The report as published at `now` (default: the current time), which decides the closed
-    survey rounds."""
+    survey rounds. ``only``: the relationships to count (one organisation's pairs); None counts
+    them all."""
     if min_group_size < 1:
         raise ValueError("min_group_size must be at least 1")
     facts = [
         RelationshipFacts(**dict(r))
         for r in await conn.fetch(load_sql("report_relationships"), programme_id)
+        if only is None or r["relationship_id"] in only
     ]
     scores = [
         ScoreSums(**dict(r))
         for r in await conn.fetch(load_sql("report_checkin_scores"), programme_id)
+        if only is None or r["relationship_id"] in only
     ]
     goals = [
         GoalSums(**dict(r))
         for r in await conn.fetch(load_sql("report_reflection_goals"), programme_id)
+        if only is None or r["relationship_id"] in only
     ]
     by_cohort: dict[str, list[RelationshipFacts]] = defaultdict(list)
     for fact in facts:

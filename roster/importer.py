@@ -8,7 +8,7 @@ Re-importing the same roster changes no row (the upserts skip identical values).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
 
@@ -17,6 +17,7 @@ from domain.matching.model import Candidate
 from roster.model import RosterEntry
 from roster.parse import ParsedRoster, RosterIssue
 from store.database import Connection
+from store.organisations import DEFAULT_ORGANISATION, organisations_of, set_organisation
 from store.people import emails_of, record_email_change
 
 
@@ -48,8 +49,11 @@ async def import_roster(
     *,
     skip_invalid: bool = False,
     changed_by: str = CLI_IMPORT,
+    organisation: str = DEFAULT_ORGANISATION,
 ) -> ImportReport:
-    """Enrol the roster's people in the programme; see the module docstring for bad files."""
+    """Enrol the roster's people in the programme, as people of ``organisation`` (lines naming
+    another one are refused by `with_organisation_issues`); see the module docstring for bad
+    files."""
     issues = tuple(sorted(parsed.issues, key=lambda i: (i.line, i.field)))
     if issues and not skip_invalid:
         return ImportReport(imported=False, issues=issues, columns_read_as=_read_as(parsed))
@@ -58,10 +62,11 @@ async def import_roster(
     async with conn.transaction():
         addresses_before = await emails_of(conn, [entry.employee_id for entry in entries])
         changed_people = await _upsert_people(conn, entries)
+        await set_organisation(conn, [entry.employee_id for entry in entries], organisation)
         # A changed address is confirmed to the old one, naming who changed it.
         await confirm_email_changes(conn, addresses_before, entries, changed_by)
         changed_lines = await _upsert_reporting_lines(conn, entries)
-        changed_enrolments = await _upsert_enrolments(conn, programme_id, entries)
+        changed_enrolments = await _upsert_enrolments(conn, programme_id, entries, organisation)
     added = {pid for pid, inserted in changed_enrolments.items() if inserted}
     touched = set(changed_people) | set(changed_lines) | set(changed_enrolments)
     return ImportReport(
@@ -73,6 +78,22 @@ async def import_roster(
         issues=issues,
         columns_read_as=_read_as(parsed),
     )
+
+
+async def with_organisation_issues(
+    conn: Connection, parsed: ParsedRoster, organisation: str
+) -> ParsedRoster:
+    """``parsed`` with a problem on each line that is not ``organisation``'s to import: one whose
+    `organisation` column names another, or whose person belongs to another (ids are one
+    namespace; another organisation's person is never overwritten)."""
+    known = await organisations_of(conn, [entry.employee_id for _, entry in parsed.entries])
+    issues = list(parsed.issues)
+    for line, entry in parsed.entries:
+        if entry.organisation not in (None, organisation):
+            issues.append(RosterIssue(line, "organisation", "is not the importing organisation"))
+        elif known.get(entry.employee_id, organisation) != organisation:
+            issues.append(RosterIssue(line, "employee_id", "is a person of another organisation"))
+    return replace(parsed, issues=issues)
 
 
 def _read_as(parsed: ParsedRoster) -> tuple[tuple[str, str], ...]:
@@ -115,13 +136,15 @@ async def _upsert_reporting_lines(conn: Connection, entries: list[RosterEntry]) 
 
 
 async def _upsert_enrolments(
-    conn: Connection, programme_id: str, entries: list[RosterEntry]
+    conn: Connection, programme_id: str, entries: list[RosterEntry], organisation: str
 ) -> dict[str, bool]:
+    # The matcher reads each person's organisation from the profile (cross-organisation rules).
+    profiles = [e.to_candidate().model_copy(update={"organisation": organisation}) for e in entries]
     rows = await conn.fetch(
         load_sql("upsert_enrolments"),
         programme_id,
         [e.employee_id for e in entries],
-        [e.to_candidate().model_dump(mode="json") for e in entries],
+        [profile.model_dump(mode="json") for profile in profiles],
     )
     return {row["person_id"]: row["inserted"] for row in rows}
 

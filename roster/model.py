@@ -67,6 +67,10 @@ class RosterEntry(BaseModel):
     diversity_consent: bool = False
     diversity: dict[Tag, Tag] = Field(default_factory=dict, max_length=10)
     capacity: int = Field(default=1, ge=0, le=10)
+    # A roster is imported by and for one organisation: the column, when given, must name it.
+    organisation: (
+        Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,39}$")] | None
+    ) = None
 
     @field_validator("*", mode="before")
     @classmethod
@@ -100,7 +104,7 @@ class RosterEntry(BaseModel):
             raise ValueError(f"{value!r} is not an e-mail address")
         return value
 
-    @field_validator("manager_id", mode="before")
+    @field_validator("manager_id", "organisation", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value

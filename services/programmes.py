@@ -14,10 +14,11 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from domain.programme import Override, Programme, Proposal
-from roster.importer import CLI_IMPORT, ImportReport, import_roster
+from roster.importer import CLI_IMPORT, ImportReport, import_roster, with_organisation_issues
 from roster.parse import ParsedRoster, parse_bytes, parse_csv, parse_json
 from services.errors import refusal_of
 from store.database import Connection
+from store.organisations import DEFAULT_ORGANISATION
 from workflows.programme import ProgramWorkflow
 from workflows.programme_io import (
     CloseProgramme,
@@ -84,13 +85,21 @@ async def enrol_roster(
     *,
     skip_invalid: bool,
     changed_by: str = CLI_IMPORT,
+    organisation: str = DEFAULT_ORGANISATION,
 ) -> ImportReport:
-    """Import the roster; with problems and without `skip_invalid` nothing is written at all."""
+    """Import the roster by and for ``organisation``; with problems and without `skip_invalid`
+    nothing is written at all."""
+    parsed = await with_organisation_issues(conn, parsed, organisation)
     refusal = refused(parsed, skip_invalid=skip_invalid)
     if refusal is not None:
         return refusal
     return await import_roster(
-        conn, programme_id, parsed, skip_invalid=skip_invalid, changed_by=changed_by
+        conn,
+        programme_id,
+        parsed,
+        skip_invalid=skip_invalid,
+        changed_by=changed_by,
+        organisation=organisation,
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from store.database import Connection
+from store.organisations import DEFAULT_ORGANISATION
 from store.outbox import OutboxMessage, enqueue
 from store.sql_files import load_sql
 
@@ -31,6 +32,8 @@ class Person:
     # ISO weekdays, 1 = Monday ... 7 = Sunday.
     working_days: tuple[int, ...] = WEEKDAYS
     locale: str = "en"
+    # Mail names it, so a person of a cross-organisation programme knows who writes for whom.
+    organisation: str = DEFAULT_ORGANISATION
 
 
 async def upsert_person(conn: Connection, person: Person) -> None:

@@ -95,8 +95,11 @@ class Settings(BaseSettings):
     api_key_hashes: str | None = Field(
         default=None,
         description=(
-            "Comma-separated `sha256:<hex>` digests of the accepted HR API keys."
-            " Unset in local mode: one key is generated once under HOME."
+            "Comma-separated digests of the accepted HR API keys: `sha256:<hex>` is a key of the"
+            " default organisation with every scope; `sha256:<hex>@org:scope+scope` a key of"
+            " organisation `org` with those scopes (import-rosters, start-pairs, read-figures,"
+            " send-hr-events, manage-staff). Unset in local mode: one key is generated once"
+            " under HOME."
         ),
     )
     operator_token: SecretStr | None = Field(

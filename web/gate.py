@@ -4,7 +4,9 @@ FastAPI reads and parses a JSON or form body before it runs a route's dependenci
 sets no body-size limit; so an API-key check in ``Depends`` comes after a stranger's 200 MB body
 is in memory. This ASGI middleware runs first: an ``/api/`` request without a known API key is
 refused from its headers alone, a declared ``Content-Length`` above the cap is refused before a
-byte is read, and a chunked body is counted as it streams and cut off at the cap.
+byte is read, and a chunked body is counted as it streams and cut off at the cap. The known key
+is left in the request's state for the routes (its organisation and scopes), and every change
+made with it is recorded with the key's id once its answer's status is known.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from store.organisations import record_key_action
+from twoway.credentials import ApiKey
 from web.problems import PROBLEM_JSON
 
 KIB = 1024
@@ -26,6 +30,10 @@ ROSTER_BODY_LIMIT = 10 * MIB + 64 * KIB
 CODEC_BODY_LIMIT = 4 * MIB
 # Everything else (pairs, people, HR events, inbox answers, sign-in) is a small form or JSON.
 DEFAULT_BODY_LIMIT = 256 * KIB
+
+# Where the gate leaves the request's `twoway.credentials.ApiKey` for the routes.
+API_KEY_STATE = "api_key"
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _ROSTER_PATH = re.compile(r"^/api/v1/programmes/[^/]+/roster$")
 
@@ -73,6 +81,9 @@ class RequestGate:
         too_large = declared is not None and (not declared.isdigit() or int(declared) > limit)
         if path.startswith("/api/"):
             refusal = self._api_key_refusal(scope)
+            if refusal is None and scope["method"] not in _READS:
+                # Every change made with a key is recorded with the key's id, whatever the route.
+                send = _recording_changes(scope, send)
             if refusal is not None:
                 # A small body is read and dropped first, so the client (still sending it) gets
                 # the answer instead of a reset connection; a large one is never read.
@@ -92,8 +103,11 @@ class RequestGate:
         if presented is None:
             return "Send `Authorization: Bearer <API key>`."
         services = scope["app"].state.services
-        if not services.credentials.api_key_is_valid(presented):
+        key = services.credentials.api_key_of(presented)
+        if key is None:
             return "This API key is not known."
+        # The routes read the key (its organisation and scopes) from the request's state.
+        scope.setdefault("state", {})[API_KEY_STATE] = key
         return None
 
     async def _pass_counted(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
@@ -120,6 +134,27 @@ class RequestGate:
             # Routes that read the body themselves may let it escape; answer it here.
             if not started:
                 await _refuse(send, 413, "body-too-large", f"The body is larger than {limit} bytes")
+
+
+def _recording_changes(scope: Scope, send: Send) -> Send:
+    """``send``, recording the request with its key's id once the answer's status is known."""
+    key: ApiKey = scope["state"][API_KEY_STATE]
+    pool = scope["app"].state.services.pool
+
+    async def recording_send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            async with pool.acquire() as conn:
+                await record_key_action(
+                    conn,
+                    key.key_id,
+                    key.organisation,
+                    scope["method"],
+                    scope["path"],
+                    int(message["status"]),
+                )
+        await send(message)
+
+    return recording_send
 
 
 async def _drain(receive: Receive, limit: int) -> bool:

@@ -23,16 +23,25 @@ async def relationships_of_person(pool: Pool, person_id: str) -> list[Relationsh
 
 
 async def relationships_filtered(
-    pool: Pool, programme_id: str | None, person_id: str | None, limit: int
+    pool: Pool,
+    programme_id: str | None,
+    person_id: str | None,
+    limit: int,
+    organisation: str | None = None,
 ) -> list[RelationshipRow]:
+    """``organisation``: only pairs with at least one of its people (None: every pair)."""
     async with pool.acquire() as conn:
-        rows = await conn.fetch(load_sql("relationships_filtered"), programme_id, person_id, limit)
+        rows = await conn.fetch(
+            load_sql("relationships_filtered"), programme_id, person_id, limit, organisation
+        )
     return [RelationshipRow(**dict(row)) for row in rows]
 
 
 async def relationship_counts(
-    pool: Pool, programme_id: str | None, person_id: str | None
+    pool: Pool, programme_id: str | None, person_id: str | None, organisation: str | None = None
 ) -> list[PhaseHealthCount]:
     async with pool.acquire() as conn:
-        rows = await conn.fetch(load_sql("relationship_counts"), programme_id, person_id)
+        rows = await conn.fetch(
+            load_sql("relationship_counts"), programme_id, person_id, organisation
+        )
     return [PhaseHealthCount(**dict(row)) for row in rows]

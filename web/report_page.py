@@ -17,9 +17,11 @@ from fastapi.security import HTTPAuthorizationCredentials
 
 from projections.reports import DEFAULT_MIN_GROUP_SIZE
 from reporting.programme_page import programme_report_html
+from twoway.credentials import Scope
 from web.api.auth import bearer
 from web.api.programme_lookup import ProgrammeIdPath, existing_programme
 from web.api.programme_models import MinGroupSizeQuery
+from web.api.scoping import ensure_programme_member
 from web.codec.app import REPORTS_COOKIE
 from web.operator_sessions import session_is_open
 from web.problems import PROBLEM_RESPONSES, ProblemError
@@ -41,7 +43,14 @@ async def require_report_reader(
     known = services.credentials
     if credentials is not None:
         presented = credentials.credentials
-        if known.operator_token_is_valid(presented) or known.api_key_is_valid(presented):
+        if known.operator_token_is_valid(presented):
+            return
+        key = known.api_key_of(presented)
+        if key is not None:
+            # A key reads the figures of the programmes its organisation is a member of.
+            if not key.may(Scope.READ_FIGURES):
+                raise ProblemError(403, "missing-scope", "This API key may not do this")
+            await ensure_programme_member(services, key, request.path_params["programme_id"])
             return
     elif await session_is_open(
         services.pool, request.cookies.get(REPORTS_COOKIE, ""), services.clock()

@@ -13,7 +13,9 @@ def violations(mentor: Candidate, mentee: Candidate, context: PairContext) -> tu
     found: list[Violation] = []
     if mentor.person_id == mentee.person_id:
         found.append(Violation.SELF_PAIR)
-    if context.lines.related(mentor.person_id, mentee.person_id):
+    # Reporting lines apply inside an organisation; between organisations there are none.
+    same_organisation = mentor.organisation == mentee.organisation
+    if same_organisation and context.lines.related(mentor.person_id, mentee.person_id):
         found.append(Violation.REPORTING_LINE)
     if frozenset((mentor.person_id, mentee.person_id)) in context.exclusions:
         found.append(Violation.EXCLUDED)
@@ -29,6 +31,8 @@ def violations(mentor: Candidate, mentee: Candidate, context: PairContext) -> tu
         found.append(Violation.SENIORITY)
     if (mentor.person_id, mentee.person_id) in context.occupied:
         found.append(Violation.ALREADY_PAIRED)
+    if not problem.constraints.organisations_allowed(mentor.organisation, mentee.organisation):
+        found.append(Violation.ORGANISATIONS)
     return tuple(found)
 
 
@@ -40,4 +44,5 @@ VIOLATION_TEXT: dict[Violation, str] = {
     Violation.NO_SHARED_LANGUAGE: "no shared language",
     Violation.SENIORITY: "mentor is not less senior than the mentee",
     Violation.ALREADY_PAIRED: "already paired",
+    Violation.ORGANISATIONS: "the programme's organisation rule excludes this combination",
 }

@@ -57,6 +57,7 @@ def proposed_pair(problem: MatchingProblem, mentor: Candidate, mentee: Candidate
         mentee_id=mentee.person_id,
         score=sum(c.points for c in parts),
         contributions=parts,
+        crosses_organisations=mentor.organisation != mentee.organisation,
     )
 
 

@@ -49,6 +49,7 @@ def build_matrix(problem: MatchingProblem, sides: Sides, context: PairContext) -
         blocked[Violation.WORKING_HOURS], blocked[Violation.NO_SHARED_LANGUAGE]
     )
     np.logical_or(feasible, blocked[Violation.SENIORITY], out=feasible)
+    np.logical_or(feasible, blocked[Violation.ORGANISATIONS], out=feasible)
     np.logical_not(feasible, out=feasible)
     for violation in SPARSE:
         # These masks have a few cells set: clear those instead of sweeping 25 million.
@@ -87,7 +88,11 @@ def _blocked(
         for boss in context.lines.chain(person.person_id):
             if boss in mentor_index:
                 related[mentor_index[boss], j] = True
+    organisations = _organisation_codes(mentors, mentees)
+    # Reporting lines apply inside an organisation only.
+    np.logical_and(related, organisations[0][:, None] == organisations[1][None, :], out=related)
     blocked[Violation.REPORTING_LINE] = related
+    blocked[Violation.ORGANISATIONS] = _organisations_blocked(problem, mentors, mentees)
 
     blocked[Violation.EXCLUDED] = _pairs_mask(
         shape,
@@ -115,6 +120,32 @@ def _blocked(
         both_ways=False,
     )
     return blocked
+
+
+def _organisation_codes(
+    mentors: Sequence[Candidate], mentees: Sequence[Candidate]
+) -> tuple[IntVector, IntVector]:
+    names = _vocabulary([[c.organisation for c in (*mentors, *mentees)]])
+    return (
+        np.array([names[c.organisation] for c in mentors], dtype=np.int64),
+        np.array([names[c.organisation] for c in mentees], dtype=np.int64),
+    )
+
+
+def _organisations_blocked(
+    problem: MatchingProblem, mentors: Sequence[Candidate], mentees: Sequence[Candidate]
+) -> BoolMatrix:
+    """The programme's organisation rule, decided once per combination of two organisations
+    (a handful), then spread over the pairs."""
+    rule = problem.constraints
+    names = sorted({c.organisation for c in (*mentors, *mentees)})
+    code = {name: k for k, name in enumerate(names)}
+    allowed = np.array(
+        [[rule.organisations_allowed(a, b) for b in names] for a in names], dtype=np.bool_
+    ).reshape(len(names), len(names))
+    rows = np.array([code[c.organisation] for c in mentors], dtype=np.int64)
+    cols = np.array([code[c.organisation] for c in mentees], dtype=np.int64)
+    return np.logical_not(allowed[rows[:, None], cols[None, :]])
 
 
 def _pairs_mask(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import time
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -16,6 +16,9 @@ from domain.base import DomainModel, Identifier
 
 # Skills, interests, languages and departments are compared by equality, so they are folded to
 # one spelling once, here, instead of in every comparison.
+# The one organisation of single-organisation deployments.
+DEFAULT_ORGANISATION = "default"
+
 Tag = Annotated[
     str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=80)
 ]
@@ -57,6 +60,8 @@ class Candidate(DomainModel):
     # Only present when the person consented; never shown in explanations, only counted.
     diversity: dict[Tag, Tag] = Field(default_factory=dict, max_length=10)
     capacity: int = Field(default=1, ge=0, le=10)
+    # Set by the import from the importing organisation, never by the roster line itself.
+    organisation: Tag = DEFAULT_ORGANISATION
 
     @model_validator(mode="after")
     def _hours_do_not_span_midnight(self) -> Self:
@@ -77,11 +82,32 @@ class MatchingWeights(DomainModel):
     diversity: float = Field(default=1.0, ge=0, le=100)
 
 
+class OrganisationPair(DomainModel):
+    """Two organisations whose people are never paired (for example two competitors)."""
+
+    first: Tag
+    second: Tag
+
+    def key(self) -> frozenset[str]:
+        return frozenset((self.first, self.second))
+
+
 class MatchingConstraints(DomainModel):
     min_overlap_minutes: int = Field(default=60, ge=0, le=24 * 60)
     require_shared_language: bool = True
     # The day whose UTC offsets decide working-hours overlap (offsets move with daylight saving).
     reference_date: str = Field(default="2025-01-15", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    # Whether a pair must join two organisations, may, or must stay inside one.
+    cross_organisation: Literal["must", "may", "must_not"] = "may"
+    excluded_organisation_pairs: tuple[OrganisationPair, ...] = Field(default=(), max_length=100)
+
+    def organisations_allowed(self, first: str, second: str) -> bool:
+        crosses = first != second
+        if self.cross_organisation == "must" and not crosses:
+            return False
+        if self.cross_organisation == "must_not" and crosses:
+            return False
+        return not any(pair.key() == {first, second} for pair in self.excluded_organisation_pairs)
 
 
 class PersonPair(DomainModel):
@@ -141,6 +167,8 @@ class ProposedPair(DomainModel):
     mentee_id: Identifier
     score: float
     contributions: tuple[Contribution, ...]
+    # The two people come from different organisations (explanations say so).
+    crosses_organisations: bool = False
 
 
 class Violation(StrEnum):
@@ -153,6 +181,7 @@ class Violation(StrEnum):
     NO_SHARED_LANGUAGE = "no_shared_language"
     SENIORITY = "seniority"
     ALREADY_PAIRED = "already_paired"
+    ORGANISATIONS = "organisations"
 
 
 class UnmatchedReason(DomainModel):

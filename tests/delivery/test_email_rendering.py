@@ -157,3 +157,16 @@ def test_message_ids_depend_only_on_the_idempotency_key() -> None:
 
 def test_a_reminder_subject_survives_missing_data() -> None:
     assert subject_for("meeting_reminder", {}) == "Upcoming mentoring meeting #?"
+
+
+@pytest.mark.parametrize("template", ["prompt_issued", "escalation_opened", "relationship_ended"])
+def test_mail_names_the_persons_own_organisation_and_no_other(
+    renderer: EmailRenderer, template: str
+) -> None:
+    data = {"kind": "consent", "prompt_id": "consent:mentor", "reasons": ["tension"]}
+    own = renderer.render(template, data, person("p", organisation="globex"), URL)
+    assert "at globex" in own.text
+    assert "at globex" in own.html
+    single = renderer.render(template, data, person("p"), URL)
+    assert " at default" not in single.text
+    assert single.text.rstrip().endswith("for your mentoring programme")

@@ -12,12 +12,14 @@ from domain.matching.model import (
     MatchingProblem,
     MatchingWeights,
     MatchPair,
+    OrganisationPair,
     PersonPair,
     ProgrammeFormat,
     RolePreference,
 )
 
 TAGS = ("a", "b", "c", "d")
+ORGANISATIONS = ("default", "acme", "globex")
 ZONES = ("UTC", "Europe/Paris", "Asia/Tokyo", "America/New_York")
 tags = st.lists(st.sampled_from(TAGS), max_size=3).map(tuple)
 
@@ -42,6 +44,7 @@ def candidates(draw: st.DrawFn, person_id: str, others: list[str]) -> Candidate:
             st.dictionaries(st.sampled_from(("g", "h")), st.sampled_from(("1", "2")), max_size=2)
         ),
         capacity=draw(st.integers(0, 2)),
+        organisation=draw(st.sampled_from(ORGANISATIONS)),
     )
 
 
@@ -66,6 +69,16 @@ def problems(draw: st.DrawFn, max_people: int = 7) -> MatchingProblem:
         constraints=MatchingConstraints(
             min_overlap_minutes=draw(st.sampled_from((0, 60, 240))),
             require_shared_language=draw(st.booleans()),
+            cross_organisation=draw(st.sampled_from(("must", "may", "must_not"))),
+            excluded_organisation_pairs=tuple(
+                OrganisationPair(first=a, second=b)
+                for a, b in draw(
+                    st.lists(
+                        st.tuples(st.sampled_from(ORGANISATIONS), st.sampled_from(ORGANISATIONS)),
+                        max_size=1,
+                    )
+                )
+            ),
         ),
         exclusions=tuple(PersonPair(first_id=a, second_id=b) for a, b in exclusions),
         occupied=tuple(MatchPair(mentor_id=a, mentee_id=b) for a, b in occupied if a != b),

@@ -10,9 +10,11 @@ import pytest
 from localstack.stack import local_ui_codec_endpoint
 from twoway.credentials import (
     CredentialConfigError,
+    Scope,
     credentials_from_settings,
     ensure_local_api_key,
     hash_api_key,
+    parse_api_keys,
     parse_key_hashes,
 )
 from twoway.settings import Settings
@@ -66,3 +68,32 @@ def test_the_local_ui_codec_endpoint_carries_a_decode_capability_not_the_token(
     assert token not in endpoint
     assert stat.S_IMODE(settings.operator_token_file.stat().st_mode) == 0o600
     assert credentials.operator_token_is_valid(token)
+
+
+def test_a_bare_digest_is_a_default_organisation_key_with_every_scope() -> None:
+    [key] = parse_api_keys(hash_api_key("tw_old")).values()
+    assert key.organisation == "default"
+    assert key.scopes == frozenset(Scope)
+    assert key.key_id == f"api-key:{hash_api_key('tw_old').removeprefix('sha256:')[:12]}"
+
+
+def test_an_organisation_key_carries_its_organisation_and_only_its_scopes(tmp_path: Path) -> None:
+    spec = f"{hash_api_key('tw_old')},{hash_api_key('tw_acme')}@Acme:read-figures+send-hr-events"
+    settings = Settings(home=tmp_path, api_key_hashes=spec, operator_token="x" * 20)
+    credentials = credentials_from_settings(settings)
+    key = credentials.api_key_of("tw_acme")
+    assert key is not None
+    assert key.organisation == "acme"
+    assert key.scopes == {Scope.READ_FIGURES, Scope.SEND_HR_EVENTS}
+    assert not key.may(Scope.IMPORT_ROSTERS)
+    assert credentials.api_key_of("tw_nobody") is None
+    assert "acme" in repr(key)
+    assert key.digest not in repr(key)
+
+
+@pytest.mark.parametrize(
+    "grant", ["@acme", "@acme:", "@acme:fly", "@:read-figures", "@a b:read-figures"]
+)
+def test_a_malformed_organisation_grant_is_refused_at_start(grant: str) -> None:
+    with pytest.raises(CredentialConfigError):
+        parse_api_keys(hash_api_key("tw_acme") + grant)

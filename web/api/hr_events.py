@@ -20,6 +20,7 @@ from domain.commands import (
 from domain.state import is_terminal_phase
 from roster.importer import record_manager_change
 from services.pairs import relationship_handle
+from twoway.credentials import Scope
 from web.api.models import (
     RELATIONSHIP_ID_PATTERN,
     HrEventAccepted,
@@ -28,6 +29,7 @@ from web.api.models import (
     PairHrEventAccepted,
     PairHrEventBody,
 )
+from web.api.scoping import Key, ensure_own_person, not_found, reachable_relationship, requires
 from web.problems import FieldProblem, ProblemError
 from web.reads import relationships_of_person
 from web.services import WebServices, get_services
@@ -36,6 +38,7 @@ from workflows.relationship_io import HrEvent
 
 router = APIRouter(tags=["hr events"])
 Services = Annotated[WebServices, Depends(get_services)]
+SendsEvents = Annotated[Key, Depends(requires(Scope.SEND_HR_EVENTS))]
 
 
 async def hr_command(
@@ -62,7 +65,11 @@ async def hr_command(
     status_code=status.HTTP_202_ACCEPTED,
     summary="An HR event about one employee, sent to each of their open relationships",
 )
-async def employee_hr_event(body: HrEventBody, services: Services) -> HrEventAccepted:
+async def employee_hr_event(
+    body: HrEventBody, services: Services, key: SendsEvents
+) -> HrEventAccepted:
+    # An organisation's event reaches every pair of its person, cross-organisation ones too.
+    await ensure_own_person(services, key, body.employee_id)
     command = await hr_command(services, body.type, body.employee_id, body.new_manager_id)
     told: list[str] = []
     for row in await relationships_of_person(services.pool, body.employee_id):
@@ -84,7 +91,9 @@ async def pair_hr_event(
     relationship_id: Annotated[str, Path(pattern=RELATIONSHIP_ID_PATTERN)],
     body: PairHrEventBody,
     services: Services,
+    key: SendsEvents,
 ) -> PairHrEventAccepted:
+    await reachable_relationship(services, key, relationship_id)
     handle = relationship_handle(services.client, relationship_id)
     description = await handle.describe()
     if description.status != WorkflowExecutionStatus.RUNNING:
@@ -97,6 +106,11 @@ async def pair_hr_event(
             code="not_a_participant",
         )
         raise ProblemError(422, "not-a-participant", "Not in this pair", errors=[problem])
+    try:
+        # Only about one's own people: the partner's organisation speaks for its own.
+        await ensure_own_person(services, key, body.participant_id)
+    except ProblemError:
+        raise not_found("relationship") from None
     command = await hr_command(services, body.type, body.participant_id, body.new_manager_id)
     await handle.signal(RelationshipWorkflow.hr_event, command)
     return PairHrEventAccepted(relationship_id=relationship_id, type=body.type)

@@ -10,15 +10,19 @@ from pydantic import ValidationError
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from domain.matching.model import MatchingConstraints
 from domain.pair_rules import start_problems
 from domain.state import MeetingStatus, RelationshipState
 from domain.views import escalation_shown_to_participants, participant_phase
+from services import programmes
 from services.pairs import (
     PairRequest,
     relationship_handle,
     relationship_id,
     start_relationship,
 )
+from store.organisations import DEFAULT_ORGANISATION, organisations_of, programme_members
+from twoway.credentials import ApiKey, Scope
 from web.api.auth import api_key_digest
 from web.api.models import (
     RELATIONSHIP_ID_PATTERN,
@@ -28,9 +32,11 @@ from web.api.models import (
     StartPair,
     Timeline,
 )
+from web.api.scoping import Key, not_found, reachable_relationship, requires
 from web.idempotency import Answer, IdempotencyKey, fingerprint, idempotent
 from web.problems import FieldProblem, ProblemError, validation_problems
 from web.services import WebServices, get_services
+from workflows.programme import ProgramWorkflow
 from workflows.relationship import RelationshipWorkflow
 
 router = APIRouter(tags=["pairs"])
@@ -72,11 +78,13 @@ async def start_pair(
     body: StartPair,
     services: Services,
     owner: Annotated[str, Depends(api_key_digest)],
+    key: Annotated[Key, Depends(requires(Scope.START_PAIRS))],
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     problems = _pair_rule_problems(body)
     if problems:
         raise ProblemError(422, "invalid-pair", "This pair cannot start", errors=problems)
+    await _ensure_may_pair(services, key, body)
     try:
         request = PairRequest.model_validate(body.model_dump())
     except ValidationError as error:
@@ -106,6 +114,45 @@ async def start_pair(
         request_print=fingerprint("POST /api/v1/pairs", body.model_dump_json()),
         produce=start,
     )
+
+
+async def _ensure_may_pair(services: WebServices, key: ApiKey, body: StartPair) -> None:
+    """A key pairs at least one of its own people, in a programme its organisation is a member
+    of, with someone of a member organisation; anything else is an unknown programme or person."""
+    async with services.pool.acquire() as conn:
+        members = await programme_members(conn, body.programme_id)
+        known = await organisations_of(conn, [body.mentor_id, body.mentee_id])
+    if key.organisation not in members:
+        raise not_found("programme")
+    # Someone not in the directory is the default organisation's, as everywhere else.
+    mentor_org, mentee_org = (
+        known.get(p, DEFAULT_ORGANISATION) for p in (body.mentor_id, body.mentee_id)
+    )
+    if key.organisation not in (mentor_org, mentee_org) or not {mentor_org, mentee_org} <= set(
+        members
+    ):
+        raise not_found("person")
+    rules = await _programme_rules(services, body.programme_id)
+    if rules is not None and not rules.organisations_allowed(mentor_org, mentee_org):
+        problem = FieldProblem(
+            field="body.mentee_id",
+            message="the programme's organisation rule excludes pairing these two organisations",
+            code="organisations",
+        )
+        raise ProblemError(422, "invalid-pair", "This pair cannot start", errors=[problem])
+
+
+async def _programme_rules(services: WebServices, programme_id: str) -> MatchingConstraints | None:
+    """The programme's matching rules, or None for pairs of a programme without a workflow."""
+    try:
+        definition = await programmes.programme_handle(services.client, programme_id).query(
+            ProgramWorkflow.definition
+        )
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+    return definition.constraints
 
 
 def _status(state: RelationshipState, workflow_status: str) -> PairStatus:
@@ -142,7 +189,10 @@ def _status(state: RelationshipState, workflow_status: str) -> PairStatus:
 
 
 @router.get("/pairs/{relationship_id}", summary="Phase, health and open prompts of one pair")
-async def pair_status(relationship_id: RelationshipIdPath, services: Services) -> PairStatus:
+async def pair_status(
+    relationship_id: RelationshipIdPath, services: Services, key: Key
+) -> PairStatus:
+    await reachable_relationship(services, key, relationship_id)
     handle = relationship_handle(services.client, relationship_id)
     description = await handle.describe()
     state = await handle.query(RelationshipWorkflow.state)
@@ -153,7 +203,10 @@ async def pair_status(relationship_id: RelationshipIdPath, services: Services) -
 @router.get(
     "/pairs/{relationship_id}/timeline", summary="What happened, one line each, no private text"
 )
-async def pair_timeline(relationship_id: RelationshipIdPath, services: Services) -> Timeline:
+async def pair_timeline(
+    relationship_id: RelationshipIdPath, services: Services, key: Key
+) -> Timeline:
+    await reachable_relationship(services, key, relationship_id)
     lines = await relationship_handle(services.client, relationship_id).query(
         RelationshipWorkflow.timeline
     )

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from store.organisations import organisations_of, set_organisation
 from store.people import Person, get_person, replace_person
-from web.api.auth import api_key_digest, api_key_id
+from twoway.credentials import Scope
 from web.api.models import (
     PERSON_ID_PATTERN,
     PersonBody,
@@ -16,6 +17,7 @@ from web.api.models import (
     RelationshipItem,
     RelationshipList,
 )
+from web.api.scoping import Key, ensure_own_person, not_found, requires
 from web.problems import ProblemError
 from web.reads import relationship_counts, relationships_filtered
 from web.services import WebServices, get_services
@@ -43,7 +45,7 @@ async def put_person(
     person_id: PersonIdPath,
     body: PersonBody,
     services: Services,
-    key_digest: Annotated[str, Depends(api_key_digest)],
+    key: Annotated[Key, Depends(requires(Scope.IMPORT_ROSTERS))],
 ) -> PersonOut:
     person = Person(
         person_id=person_id,
@@ -55,14 +57,21 @@ async def put_person(
         working_days=tuple(body.working_days),
         locale=body.locale,
     )
-    async with services.pool.acquire() as conn:
+    async with services.pool.acquire() as conn, conn.transaction():
+        # Ids are one namespace: another organisation's person is refused like a missing one
+        # would be read, and is never overwritten.
+        existing = (await organisations_of(conn, [person_id])).get(person_id)
+        if existing is not None and existing != key.organisation:
+            raise not_found("person")
         # A changed address is confirmed to the old one, naming the key that changed it.
-        await replace_person(conn, person, changed_by=api_key_id(key_digest))
+        await replace_person(conn, person, changed_by=key.key_id)
+        await set_organisation(conn, [person_id], key.organisation)
     return _out(person)
 
 
 @router.get("/people/{person_id}", tags=["people"], summary="One directory entry")
-async def read_person(person_id: PersonIdPath, services: Services) -> PersonOut:
+async def read_person(person_id: PersonIdPath, services: Services, key: Key) -> PersonOut:
+    await ensure_own_person(services, key, person_id)
     async with services.pool.acquire() as conn:
         person = await get_person(conn, person_id)
     if person is None:
@@ -75,12 +84,15 @@ async def read_person(person_id: PersonIdPath, services: Services) -> PersonOut:
 )
 async def list_relationships(
     services: Services,
+    key: Annotated[Key, Depends(requires(Scope.READ_FIGURES))],
     programme_id: Annotated[str | None, Query(pattern=PERSON_ID_PATTERN)] = None,
     employee_id: Annotated[str | None, Query(pattern=PERSON_ID_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> RelationshipList:
-    rows = await relationships_filtered(services.pool, programme_id, employee_id, limit)
-    counts = await relationship_counts(services.pool, programme_id, employee_id)
+    # Only pairs with at least one of the key's people, counted and listed alike.
+    org = key.organisation
+    rows = await relationships_filtered(services.pool, programme_id, employee_id, limit, org)
+    counts = await relationship_counts(services.pool, programme_id, employee_id, org)
     return RelationshipList(
         items=[
             RelationshipItem(

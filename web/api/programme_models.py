@@ -24,6 +24,14 @@ class TermBody(ApiModel):
     ends_on: date
 
 
+OrganisationName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,39}$")]
+
+
+class MemberOrganisation(ApiModel):
+    organisation: OrganisationName
+    coordinator_ids: list[Identifier] = Field(default_factory=list, max_length=20)
+
+
 class CreateProgramme(ApiModel):
     """Start a programme. Idempotent by `programme_id`: creating an existing programme again
     answers 200 with it and changes nothing (the first definition stays in force)."""
@@ -44,6 +52,12 @@ class CreateProgramme(ApiModel):
     )
     weights: MatchingWeights = MatchingWeights()
     constraints: MatchingConstraints = MatchingConstraints()
+    partner_organisations: list[MemberOrganisation] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Other member organisations (cross-organisation programmes), each with its"
+        " own coordinators. The creating key's organisation is always a member.",
+    )
 
 
 class ProgrammeCreated(ApiModel):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse
@@ -19,6 +19,8 @@ from projections.report_model import ProgrammeReport
 from projections.reports import DEFAULT_MIN_GROUP_SIZE, programme_report
 from services import programmes
 from services.errors import RefusedError
+from store.organisations import add_programme_members, programme_members
+from twoway.credentials import ApiKey, Scope
 from web.api.auth import api_key_digest
 from web.api.programme_lookup import ProgrammeIdPath, existing_programme, running_programme
 from web.api.programme_models import (
@@ -34,13 +36,21 @@ from web.api.programme_models import (
     RosterImported,
 )
 from web.api.roster_upload import ROSTER_REQUEST_BODY, import_uploaded_roster
+from web.api.scoping import Key, ensure_programme_member, own_people, requires
 from web.idempotency import Answer, IdempotencyKey, fingerprint, idempotent
 from web.problems import FieldProblem, ProblemError, validation_problems
+from web.reads import relationships_filtered
 from web.services import WebServices, get_services
 
 router = APIRouter(tags=["programmes"])
 Services = Annotated[WebServices, Depends(get_services)]
 Owner = Annotated[str, Depends(api_key_digest)]
+StartsPairs = Annotated[Key, Depends(requires(Scope.START_PAIRS))]
+ImportsRosters = Annotated[Key, Depends(requires(Scope.IMPORT_ROSTERS))]
+ReadsFigures = Annotated[Key, Depends(requires(Scope.READ_FIGURES))]
+
+# More pairs than any one programme starts (its start batches are at most 500 each).
+_ALL_PAIRS = 1_000_000
 
 # Refusals by the programme workflow, by the error type its validators raise.
 _CONFLICTS = {
@@ -52,7 +62,7 @@ _INVALID_OVERRIDES = frozenset({"InvalidOverride", "OverrideRejected"})
 
 
 def _definition(body: CreateProgramme) -> Programme:
-    values = body.model_dump(exclude={"policy"})
+    values = body.model_dump(exclude={"policy", "partner_organisations"})
     values["relationship_policy"] = (
         RelationshipPolicy.fast() if body.policy == "fast" else RelationshipPolicy.standard()
     )
@@ -76,14 +86,21 @@ def _definition(body: CreateProgramme) -> Programme:
     summary="Create a programme (idempotent by programme id: 201, then 200)",
 )
 async def create_programme(
-    body: CreateProgramme, services: Services, owner: Owner, idempotency_key: IdempotencyKey = None
+    body: CreateProgramme,
+    services: Services,
+    owner: Owner,
+    key: StartsPairs,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     definition = _definition(body)
+    await _ensure_may_create(services, key, body.programme_id)
 
     async def create() -> Answer:
         created = await programmes.create_programme(
             services.client, services.settings.task_queue, definition
         )
+        if created:
+            await _record_members(services, key, body)
         status_url = f"/api/v1/programmes/{body.programme_id}"
         answer = ProgrammeCreated(
             programme_id=body.programme_id, created=created, status_url=status_url
@@ -119,16 +136,19 @@ async def import_roster(
     request: Request,
     services: Services,
     owner: Owner,
+    key: ImportsRosters,
     skip_invalid: Annotated[
         bool, Query(description="Import the valid lines and list the invalid ones.")
     ] = False,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
+    await ensure_programme_member(services, key, programme_id)
     await existing_programme(services, programme_id)
     return await import_uploaded_roster(
         request,
         services,
         programme_id=programme_id,
+        organisation=key.organisation,
         skip_invalid=skip_invalid,
         owner=owner,
         idempotency_key=idempotency_key,
@@ -141,8 +161,12 @@ async def import_roster(
     summary="Start a matching run (after the roster import), or rematch the remaining pool",
 )
 async def start_matching(
-    programme_id: ProgrammeIdPath, services: Services, body: MatchingRequest | None = None
+    programme_id: ProgrammeIdPath,
+    services: Services,
+    key: StartsPairs,
+    body: MatchingRequest | None = None,
 ) -> ProgrammeStatusOut:
+    await ensure_programme_member(services, key, programme_id)
     handle = await running_programme(services, programme_id)
     request_id = (body.request_id if body else None) or f"api-{uuid.uuid4().hex}"
     try:
@@ -170,7 +194,10 @@ async def close_programme(
 
 
 @router.get("/programmes/{programme_id}", summary="Phase and counts of a programme")
-async def programme_status(programme_id: ProgrammeIdPath, services: Services) -> ProgrammeStatusOut:
+async def programme_status(
+    programme_id: ProgrammeIdPath, services: Services, key: Key
+) -> ProgrammeStatusOut:
+    await ensure_programme_member(services, key, programme_id)
     return await _status_of(services, programme_id)
 
 
@@ -178,7 +205,10 @@ async def programme_status(programme_id: ProgrammeIdPath, services: Services) ->
     "/programmes/{programme_id}/proposal",
     summary="The proposal awaiting review: pairs with their scores (404 when none awaits)",
 )
-async def read_proposal(programme_id: ProgrammeIdPath, services: Services) -> ProposalOut:
+async def read_proposal(
+    programme_id: ProgrammeIdPath, services: Services, key: StartsPairs
+) -> ProposalOut:
+    await ensure_programme_member(services, key, programme_id)
     handle, _ = await existing_programme(services, programme_id)
     proposal = await programmes.current_proposal(handle)
     if proposal is None:
@@ -189,12 +219,17 @@ async def read_proposal(programme_id: ProgrammeIdPath, services: Services) -> Pr
             "No proposal awaits review",
             f"The programme is {current.phase}.",
         )
+    # Each organisation reviews the proposed pairs with at least one of its own people.
+    mine = await own_people(
+        services, key, [i for p in proposal.pairs for i in (p.mentor_id, p.mentee_id)]
+    )
     return ProposalOut(
         programme_id=programme_id,
         version=proposal.version,
         pairs=[
             ProposedPair(mentor_id=p.mentor_id, mentee_id=p.mentee_id, score=p.score)
             for p in proposal.pairs
+            if mine.intersection((p.mentor_id, p.mentee_id))
         ],
         unmatched=proposal.unmatched,
         total_score=proposal.total_score,
@@ -211,8 +246,9 @@ async def read_proposal(programme_id: ProgrammeIdPath, services: Services) -> Pr
     ),
 )
 async def approve(
-    programme_id: ProgrammeIdPath, body: ApprovalBody, services: Services
+    programme_id: ProgrammeIdPath, body: ApprovalBody, services: Services, key: StartsPairs
 ) -> ApprovalOut:
+    await ensure_programme_member(services, key, programme_id)
     handle = await running_programme(services, programme_id)
     review_id = body.review_id or _derived_review_id(body)
     try:
@@ -236,11 +272,28 @@ async def approve(
 async def programme_figures(
     programme_id: ProgrammeIdPath,
     services: Services,
+    key: ReadsFigures,
     min_group_size: MinGroupSizeQuery = DEFAULT_MIN_GROUP_SIZE,
+    of: Annotated[
+        Literal["joint", "organisation"],
+        Query(
+            description="`joint`: every pair of the programme; `organisation`: the pairs with"
+            " at least one person of the key's organisation. Both withhold small groups."
+        ),
+    ] = "joint",
 ) -> ProgrammeReport:
+    await ensure_programme_member(services, key, programme_id)
     await existing_programme(services, programme_id)
+    only = await _own_pairs(services, key, programme_id) if of == "organisation" else None
     async with services.pool.acquire() as conn:
-        return await programme_report(conn, programme_id, min_group_size)
+        return await programme_report(conn, programme_id, min_group_size, only=only)
+
+
+async def _own_pairs(services: WebServices, key: ApiKey, programme_id: str) -> frozenset[str]:
+    rows = await relationships_filtered(
+        services.pool, programme_id, None, _ALL_PAIRS, key.organisation
+    )
+    return frozenset(row.relationship_id for row in rows)
 
 
 async def _status_of(services: WebServices, programme_id: str) -> ProgrammeStatusOut:
@@ -251,6 +304,28 @@ async def _status_of(services: WebServices, programme_id: str) -> ProgrammeStatu
         workflow_status=workflow_status,
         **current.model_dump(exclude={"digests_sent"}),
     )
+
+
+async def _ensure_may_create(services: WebServices, key: ApiKey, programme_id: str) -> None:
+    """Programme ids are one namespace: one taken by programmes of other organisations is
+    refused as a conflict (creating an own programme again stays an idempotent 200)."""
+    async with services.pool.acquire() as conn:
+        members = await programme_members(conn, programme_id)
+    if key.organisation in members:
+        return
+    try:
+        await existing_programme(services, programme_id)
+    except ProblemError:
+        return  # free
+    raise ProblemError(409, "programme-id-taken", "This programme id is taken", None)
+
+
+async def _record_members(services: WebServices, key: ApiKey, body: CreateProgramme) -> None:
+    members = {key.organisation: tuple(body.coordinator_ids)}
+    for partner in body.partner_organisations:
+        members.setdefault(partner.organisation, tuple(partner.coordinator_ids))
+    async with services.pool.acquire() as conn:
+        await add_programme_members(conn, body.programme_id, members)
 
 
 def _derived_review_id(body: ApprovalBody) -> str:

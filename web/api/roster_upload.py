@@ -148,6 +148,7 @@ async def _import(
     kind: RosterFormat,
     skip_invalid: bool,
     changed_by: str,
+    organisation: str,
 ) -> Answer:
     # Validating a large roster takes a while: off the event loop, other requests go on.
     parsed = await asyncio.to_thread(programmes.parse_roster, data, kind)
@@ -157,7 +158,12 @@ async def _import(
         raise _refusal(parsed, None)
     async with services.pool.acquire() as conn:
         report = await programmes.enrol_roster(
-            conn, programme_id, parsed, skip_invalid=skip_invalid, changed_by=changed_by
+            conn,
+            programme_id,
+            parsed,
+            skip_invalid=skip_invalid,
+            changed_by=changed_by,
+            organisation=organisation,
         )
     if not report.imported:
         raise _refusal(parsed, report)
@@ -181,6 +187,7 @@ async def import_uploaded_roster(
     skip_invalid: bool,
     owner: str,
     idempotency_key: str | None,
+    organisation: str,
 ) -> JSONResponse:
     data, kind = await read_roster(request)
     return await idempotent(
@@ -193,6 +200,6 @@ async def import_uploaded_roster(
             data,
         ),
         produce=lambda: _import(
-            services, programme_id, data, kind, skip_invalid, api_key_id(owner)
+            services, programme_id, data, kind, skip_invalid, api_key_id(owner), organisation
         ),
     )

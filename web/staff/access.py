@@ -10,7 +10,7 @@ that is for the assigned coordinator and the owner only.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from temporalio.client import WorkflowQueryFailedError
@@ -22,6 +22,7 @@ from domain.state import RelationshipState
 from twoway.logging import get_logger
 from web.services import WebServices
 from web.sql_files import load_sql
+from web.staff.organisations import staff_organisations
 from workflows.programme import ProgramWorkflow
 
 log = get_logger(__name__)
@@ -57,6 +58,9 @@ class StaffViewer:
 
     person_id: str | None
     roles: Mapping[str, frozenset[str]]
+    # Programme -> the viewer's organisation there, for programmes of several organisations
+    # (web/staff/organisations.py): there the viewer sees the pairs of their own people only.
+    organisations: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_operator(self) -> bool:
@@ -112,7 +116,8 @@ async def viewer_from_token(services: WebServices, token: str) -> StaffViewer:
     roles = await roles_of(services, subject)
     if not roles:
         raise StaffRefusedError(403, "This link belongs to nobody with a role in a programme.")
-    return StaffViewer(person_id=subject, roles=roles)
+    organisations = await staff_organisations(services, subject, sorted(roles))
+    return StaffViewer(person_id=subject, roles=roles, organisations=organisations)
 
 
 async def roles_of(services: WebServices, person_id: str) -> dict[str, frozenset[str]]:
@@ -124,6 +129,10 @@ async def roles_of(services: WebServices, person_id: str) -> dict[str, frozenset
             found.setdefault(programme.programme_id, set()).add(OWNER)
     async with services.pool.acquire() as conn:
         rows = await conn.fetch(load_sql("staff_roles_from_pairs"), person_id)
+        partners = await conn.fetch(load_sql("staff_organisations_of"), person_id)
+    # The coordinators a partner organisation named for a programme of several organisations.
+    for row in partners:
+        found.setdefault(row["programme_id"], set()).add(COORDINATOR)
     for row in rows:
         roles = found.setdefault(row["programme_id"], set())
         if row["coordinator"]:

@@ -1,14 +1,15 @@
 """The workspace's operations in the HR API: list cases, read one, resolve it; pairs at risk.
 
-An HR API key acts for the whole organisation, like an operator: it sees every programme, and,
-like an operator, never a participant's private note. Whoever resolves through the API names
+An HR API key (scope `manage-staff`) acts for its organisation, like an operator narrowed to the
+pairs with at least one of its people (docs/organisations.md), and, like an operator, never reads
+a participant's private note. Whoever resolves through the API names
 the staff member it acts for (``actor``), which is recorded in the event and the audit trail.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol, TypeVar
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
@@ -17,9 +18,12 @@ from domain.base import Identifier
 from domain.commands import Resolution, ResolveEscalation
 from services.errors import RefusedError
 from services.staff import StaffAction, act_on_relationship
+from twoway.credentials import ApiKey, Scope
 from web.api.auth import require_api_key
+from web.api.scoping import filter_reachable_pairs, reachable_relationship, requires
 from web.problems import PROBLEM_RESPONSES, ProblemError
 from web.services import WebServices, get_services
+from web.sql_files import load_sql
 from web.staff.access import StaffRefusedError, StaffViewer
 from web.staff.cases import Case, open_cases, read_case, split_key
 from web.staff.pairs import pairs_at_risk
@@ -31,8 +35,30 @@ router = APIRouter(
     responses=PROBLEM_RESPONSES,
 )
 Services = Annotated[WebServices, Depends(get_services)]
-# The API key's view: every programme, no private notes (person_id None, like an operator).
+# The staff operations: reading and resolving cases, pairs at risk.
+ManagesStaff = Annotated[ApiKey, Depends(requires(Scope.MANAGE_STAFF))]
+# The API key's view: every programme, no private notes (person_id None, like an operator),
+# narrowed to the pairs with at least one person of the key's organisation.
 _ORGANISATION = StaffViewer(person_id=None, roles={})
+
+
+class _OfRelationship(Protocol):
+    @property
+    def relationship_id(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=_OfRelationship)
+
+
+async def _reachable(services: WebServices, key: ApiKey, items: list[Item]) -> list[Item]:
+    """Those of ``items`` whose pair has at least one person of the key's organisation."""
+    ids = sorted({item.relationship_id for item in items})
+    async with services.pool.acquire() as conn:
+        rows = await conn.fetch(load_sql("relationship_participants"), ids)
+    people = {row["relationship_id"]: (row["mentor_id"], row["mentee_id"]) for row in rows}
+    return await filter_reachable_pairs(
+        services, key, items, lambda item: people.get(item.relationship_id, ())
+    )
 
 
 class CaseOut(BaseModel):
@@ -102,9 +128,10 @@ class PairsAtRisk(BaseModel):
 @router.get("/cases", summary="Open escalation cases, soonest deadline first")
 async def list_cases(
     services: Services,
+    key: ManagesStaff,
     programme_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> CaseList:
-    cases = await open_cases(services, _ORGANISATION)
+    cases = await _reachable(services, key, await open_cases(services, _ORGANISATION))
     return CaseList(
         items=[
             CaseOut.model_validate(case, from_attributes=True)
@@ -115,22 +142,27 @@ async def list_cases(
 
 
 @router.get("/cases/{escalation_key}", summary="One case: its pair, its state and who acted")
-async def read_one_case(escalation_key: str, services: Services) -> CaseDetail:
-    return await _detail(services, escalation_key)
+async def read_one_case(escalation_key: str, services: Services, key: ManagesStaff) -> CaseDetail:
+    return await _detail(services, key, escalation_key)
 
 
 @router.post(
     "/cases/{escalation_key}/resolution",
     summary="Resolve a case (continue, amend_contract, pause, end_without_fault, rematch)",
 )
-async def resolve_case(escalation_key: str, body: ResolutionBody, services: Services) -> CaseDetail:
-    case = await _case(services, escalation_key)
+async def resolve_case(
+    escalation_key: str, body: ResolutionBody, services: Services, key: ManagesStaff
+) -> CaseDetail:
+    case = await _case(services, key, escalation_key)
     relationship_id, escalation_id = split_key(escalation_key)
     command = ResolveEscalation(
         resolution=body.resolution, escalation_id=escalation_id, actor=body.actor
     )
     done = StaffAction(
-        body.actor, "resolved", escalation_id=escalation_id, detail=f"{body.resolution} (api)"
+        body.actor,
+        "resolved",
+        escalation_id=escalation_id,
+        detail=f"{body.resolution} (api, {key.key_id})",
     )
     try:
         await act_on_relationship(
@@ -145,16 +177,17 @@ async def resolve_case(escalation_key: str, body: ResolutionBody, services: Serv
         raise ProblemError(
             409, "case-refused", "The case cannot be resolved so", refused.message
         ) from None
-    return await _detail(services, escalation_key)
+    return await _detail(services, key, escalation_key)
 
 
 @router.get("/pairs-at-risk", summary="Pairs whose health is amber or red, with the reasons")
 async def list_pairs_at_risk(
     services: Services,
+    key: ManagesStaff,
     programme_id: Annotated[str | None, Query(max_length=64)] = None,
     sort: Literal["health", "programme", "pair", "since"] = "health",
 ) -> PairsAtRisk:
-    pairs = await pairs_at_risk(services, _ORGANISATION, sort)
+    pairs = await _reachable(services, key, await pairs_at_risk(services, _ORGANISATION, sort))
     return PairsAtRisk(
         items=[
             PairAtRiskOut.model_validate(pair, from_attributes=True)
@@ -164,7 +197,11 @@ async def list_pairs_at_risk(
     )
 
 
-async def _case(services: WebServices, escalation_key: str) -> Case:
+async def _case(services: WebServices, key: ApiKey, escalation_key: str) -> Case:
+    try:
+        await reachable_relationship(services, key, split_key(escalation_key)[0])
+    except (StaffRefusedError, ProblemError):
+        raise ProblemError(404, "not-found", "No such case", "No case has this key.") from None
     try:
         return await read_case(services, _ORGANISATION, escalation_key)
     except StaffRefusedError as refusal:
@@ -175,8 +212,8 @@ async def _case(services: WebServices, escalation_key: str) -> Case:
         ) from None
 
 
-async def _detail(services: WebServices, escalation_key: str) -> CaseDetail:
-    case = await _case(services, escalation_key)
+async def _detail(services: WebServices, key: ApiKey, escalation_key: str) -> CaseDetail:
+    case = await _case(services, key, escalation_key)
     escalation, state = case.escalation, case.state
     return CaseDetail(
         escalation_key=escalation_key,

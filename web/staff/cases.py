@@ -11,9 +11,11 @@ from temporalio.service import RPCError, RPCStatusCode
 from domain.state import Escalation, Meeting, MeetingStatus, RelationshipState
 from services.staff import AuditEntry, audit_stream, audit_trail
 from starter import RelationshipHandle, relationship_handle
+from store.organisations import people_of_organisation
 from web.services import WebServices
 from web.sql_files import load_sql
 from web.staff.access import NOTHING_HERE, StaffRefusedError, StaffViewer
+from web.staff.organisations import narrowed
 from workflows.relationship import RelationshipWorkflow
 
 BUSY = "The service is busy or restarting. Please try again in a minute."
@@ -99,7 +101,8 @@ def split_key(escalation_key: str) -> tuple[str, str]:
 async def open_cases(services: WebServices, viewer: StaffViewer) -> list[CaseSummary]:
     async with services.pool.acquire() as conn:
         rows = await conn.fetch(load_sql("staff_open_cases"), viewer.programme_filter)
-    return [CaseSummary(**dict(row)) for row in rows]
+    cases = [CaseSummary(**dict(row)) for row in rows]
+    return await narrowed(services, viewer.organisations, cases)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +138,19 @@ async def relationship_for_staff(
         raise
     except WorkflowQueryFailedError:
         raise StaffRefusedError(503, BUSY) from None
-    if not viewer.sees(state.programme_id):
+    if not viewer.sees(state.programme_id) or not await _own_pair(services, viewer, state):
         # The same answer as an unknown id: no programme's cases leak to another's staff.
         raise StaffRefusedError(404, NOTHING_HERE)
     return handle, state
+
+
+async def _own_pair(services: WebServices, viewer: StaffViewer, state: RelationshipState) -> bool:
+    organisation = viewer.organisations.get(state.programme_id)
+    if organisation is None:
+        return True
+    async with services.pool.acquire() as conn:
+        mine = await people_of_organisation(conn, organisation, [state.mentor_id, state.mentee_id])
+    return bool(mine)
 
 
 async def read_case(services: WebServices, viewer: StaffViewer, escalation_key: str) -> Case:

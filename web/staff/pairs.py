@@ -16,6 +16,7 @@ from domain.commands import (
 from web.services import WebServices
 from web.sql_files import load_sql
 from web.staff.access import StaffViewer
+from web.staff.organisations import narrowed
 
 _HEALTH_RANK = {"red": 0, "amber": 1}
 SORTS = ("health", "programme", "pair", "since")
@@ -84,7 +85,7 @@ async def pairs_at_risk(services: WebServices, viewer: StaffViewer, sort: str) -
         )
         for row in rows
     ]
-    return sorted(pairs, key=_sort_key(sort))
+    return sorted(await narrowed(services, viewer.organisations, pairs), key=_sort_key(sort))
 
 
 def _sort_key(sort: str) -> Callable[[PairAtRisk], Any]:
