@@ -246,6 +246,9 @@ def _attempts() -> dict[tuple[str, str], Attempt]:
         ("POST", "/api/v1/programmes/{programme_id}/matching"): lambda c, g: c.post(
             f"/api/v1/programmes/{g.programme}/matching"
         ),
+        ("POST", "/api/v1/programmes/{programme_id}/close"): lambda c, g: c.post(
+            f"/api/v1/programmes/{g.programme}/close"
+        ),
         ("GET", "/api/v1/programmes/{programme_id}"): lambda c, g: c.get(
             f"/api/v1/programmes/{g.programme}"
         ),

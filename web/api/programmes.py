@@ -183,8 +183,10 @@ async def start_matching(
 async def close_programme(
     programme_id: ProgrammeIdPath,
     services: Services,
+    key: StartsPairs,
     cancel: Annotated[bool, Query(description="Cancelled rather than closed early.")] = False,
 ) -> ProgrammeStatusOut:
+    await ensure_programme_member(services, key, programme_id)
     handle = await running_programme(services, programme_id)
     try:
         await programmes.close_programme(handle, cancel=cancel)
