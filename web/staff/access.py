@@ -40,6 +40,8 @@ NOTHING_HERE = "There is nothing for you here. Open the link from your most rece
 # Enough for every programme of one organisation; more would be a sign of something else.
 _PROGRAMME_LIMIT = 500
 # A programme's definition never changes once created: each is read from its workflow once.
+# A programme whose worker does not answer in time is skipped for this page, not waited for.
+_DEFINITION_TIMEOUT = timedelta(seconds=5)
 _DEFINITIONS: dict[tuple[str, str], Programme] = {}
 
 
@@ -146,7 +148,9 @@ async def programme_definitions(services: WebServices) -> list[Programme]:
     """Every programme's definition, read from its workflow (the source of truth for roles)."""
     seen: set[str] = set()
     programmes: list[Programme] = []
-    query = 'WorkflowType = "Programme"'
+    # The programmes this deployment's workers run (their task queue): a programme left on
+    # another queue has no worker here and would only make the query wait.
+    query = f'WorkflowType = "Programme" AND TaskQueue = "{services.settings.task_queue}"'
     async for execution in services.client.list_workflows(query, limit=_PROGRAMME_LIMIT):
         if execution.id in seen:
             continue
@@ -155,7 +159,9 @@ async def programme_definitions(services: WebServices) -> list[Programme]:
         if key not in _DEFINITIONS:
             handle = services.client.get_workflow_handle_for(ProgramWorkflow.run, execution.id)
             try:
-                _DEFINITIONS[key] = await handle.query(ProgramWorkflow.definition)
+                _DEFINITIONS[key] = await handle.query(
+                    ProgramWorkflow.definition, rpc_timeout=_DEFINITION_TIMEOUT
+                )
             except (RPCError, WorkflowQueryFailedError) as error:
                 # One unreadable programme must not lock its staff out of the others.
                 log.warning("programme_definition_unreadable", error=type(error).__name__)
