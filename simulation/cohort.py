@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from temporalio.client import WorkflowUpdateFailedError
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain.commands import AnswerPrompt
 from domain.state import RelationshipState
@@ -82,7 +83,7 @@ class CohortDriver:
                 continue
             wake = None if member.state is None else _people(member).due(member.state)
             if member.dirty or (wake is not None and wake <= now):
-                member.state = await member.handle.query(RelationshipWorkflow.state)
+                member.state = await current_state(member.handle)
                 member.dirty = False
             if not member.state.is_terminal:  # type: ignore[union-attr]
                 open_members.append(member)
@@ -114,3 +115,18 @@ async def _send(handle: RelationshipHandle, action: Action) -> None:
             await handle.execute_update(RelationshipWorkflow.answer_prompt, action)
         else:
             await handle.execute_update(RelationshipWorkflow.coordinator_action, action)
+
+
+# A query waits for the workflow's next task; on a loaded machine the server can give up on it
+# before the worker answers. Reading the state is harmless, so it is asked again.
+QUERY_ATTEMPTS = 5
+
+
+async def current_state(handle: RelationshipHandle) -> RelationshipState:
+    for attempt in range(1, QUERY_ATTEMPTS + 1):
+        try:
+            return await handle.query(RelationshipWorkflow.state)
+        except RPCError as error:
+            if error.status != RPCStatusCode.DEADLINE_EXCEEDED or attempt == QUERY_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")

@@ -236,6 +236,16 @@ class Participants:
                 await asyncio.sleep(POLL)
         raise AssertionError(f"{handle.id} did not reach its target in time")
 
+    async def answer_open_now(self, handle: RelationshipHandle) -> int:
+        """Answer, once, every prompt open on `handle` right now; how many were applied."""
+        before = self.answers_sent
+        state = None
+        while state is None and time.monotonic() < self.deadline:
+            state = await self._query(handle)
+        if state is not None:
+            await self._answer_open(handle, state, random.Random(f"{self.seed}:{handle.id}"))
+        return self.answers_sent - before
+
     async def _end(self, handle: RelationshipHandle) -> RelationshipState:
         """The chosen end: the coordinator closes the pair, so its final state is fixed."""
         while time.monotonic() < self.deadline:
