@@ -120,6 +120,8 @@ async def _send(handle: RelationshipHandle, action: Action) -> None:
 # A query waits for the workflow's next task; on a loaded machine the server can give up on it
 # before the worker answers. Reading the state is harmless, so it is asked again.
 QUERY_ATTEMPTS = 5
+# The server's deadline, or the client's own timeout ("Timeout expired", reported as cancelled).
+_QUERY_TIMED_OUT = frozenset({RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED})
 
 
 async def current_state(handle: RelationshipHandle) -> RelationshipState:
@@ -127,6 +129,6 @@ async def current_state(handle: RelationshipHandle) -> RelationshipState:
         try:
             return await handle.query(RelationshipWorkflow.state)
         except RPCError as error:
-            if error.status != RPCStatusCode.DEADLINE_EXCEEDED or attempt == QUERY_ATTEMPTS:
+            if error.status not in _QUERY_TIMED_OUT or attempt == QUERY_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
