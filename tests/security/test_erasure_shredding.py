@@ -32,6 +32,7 @@ from domain.prompts import (
 )
 from projections.rebuild import rebuild_read_models
 from services.erasure import erase_person
+from services.pairs import relationship_handle
 from starter import PairRequest, start_relationship
 from store.database import Pool
 from store.erasure import person_digest
@@ -82,9 +83,7 @@ def _person(role: str) -> Person:
 async def _answer(
     temporal: Client, relationship_id: str, prompt_id: str, person: str, given: Answer
 ) -> None:
-    await temporal.get_workflow_handle_for(
-        RelationshipWorkflow.run, relationship_id
-    ).execute_update(
+    await relationship_handle(temporal, relationship_id).execute_update(
         RelationshipWorkflow.answer_prompt,
         AnswerPrompt(
             answer_id=f"test-{uuid.uuid4().hex}",

@@ -32,6 +32,7 @@ from domain.prompts import (
     ContractReviewAnswer,
     OnboardingAnswer,
 )
+from services.pairs import relationship_handle
 from starter import PairRequest, start_relationship
 from store.database import Pool
 from tests.domain.support import checkin, terms
@@ -101,9 +102,7 @@ def _world(name: str) -> World:
 async def _answer(
     temporal: Client, world: World, prompt_id: str, person: str, given: Answer
 ) -> None:
-    await temporal.get_workflow_handle_for(
-        RelationshipWorkflow.run, world.relationship_id
-    ).execute_update(
+    await relationship_handle(temporal, world.relationship_id).execute_update(
         RelationshipWorkflow.answer_prompt,
         AnswerPrompt(
             answer_id=f"test-{uuid.uuid4().hex}",
@@ -261,9 +260,9 @@ async def test_the_partners_whole_view_is_the_same_whether_or_not_a_tension_was_
         assert NOTE not in json.dumps(seen_raised.__dict__)
 
         # The coordinator's first action: involving both people. Now the mentee is told.
-        await client.get_workflow_handle_for(
-            RelationshipWorkflow.run, raised.relationship_id
-        ).execute_update(RelationshipWorkflow.coordinator_action, InvolvePartners())
+        await relationship_handle(client, raised.relationship_id).execute_update(
+            RelationshipWorkflow.coordinator_action, InvolvePartners()
+        )
 
         async def told() -> bool:
             view = await _partner_view(anonymous, api, web_pool, link_signer, raised)

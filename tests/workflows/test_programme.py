@@ -27,7 +27,7 @@ from domain.programme import (
 )
 from roster.importer import import_roster
 from roster.parse import parse_csv
-from services.pairs import RelationshipHandle, relationship_id
+from services.pairs import RelationshipHandle, relationship_handle, relationship_id
 from simulation.driver import Driver, DriveResult
 from simulation.personas import Persona
 from store.database import Pool
@@ -401,7 +401,7 @@ async def test_a_pair_that_has_not_finished_never_holds_the_close_out_past_its_g
         outcome = await handle.result()
         assert outcome.evaluation.relationships == 1
         assert outcome.evaluation.completed == 0
-        child = setup.client.get_workflow_handle_for(RelationshipWorkflow.run, pair.relationship_id)
+        child = relationship_handle(setup.client, pair.relationship_id)
         state = await child.query(RelationshipWorkflow.state)
         assert state.phase.value == "closing"
     finally:
