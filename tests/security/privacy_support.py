@@ -3,8 +3,9 @@ projected into the real PostgreSQL of the test."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from domain.policy import RelationshipPolicy
 from store.database import Pool
 from tests.domain.support import T0
 from tests.projections.builders import NamedPair, record
@@ -22,3 +23,19 @@ async def completed_pairs(
         await record(pool, pair.relationship_id, pair.events, 1)
         pairs.append(pair)
     return pairs
+
+
+def checkin_soon_policy(checkin_interval: timedelta) -> RelationshipPolicy:
+    """The demo policy with a check-in soon after signing and every other deadline hours away,
+    so only the check-in (and what follows it) happens while a test watches."""
+    return RelationshipPolicy.demo().model_copy(
+        update={
+            "checkin_interval": checkin_interval,
+            "checkin_response_window": timedelta(hours=2),
+            "prompt_reminder_lead": timedelta(minutes=30),
+            "coordinator_response_deadline": timedelta(hours=2),
+            "owner_response_deadline": timedelta(hours=2),
+            "default_cadence": timedelta(days=1),
+            "default_term_length": timedelta(days=30),
+        }
+    )

@@ -22,7 +22,6 @@ from temporalio.client import Client
 from delivery.links import LinkSigner
 from delivery.mailsink import MailStore
 from domain.commands import AnswerPrompt
-from domain.policy import RelationshipPolicy
 from domain.prompts import (
     Answer,
     ConsentAnswer,
@@ -41,6 +40,7 @@ from store.personal_data import Sealer
 from tests.domain.support import checkin, terms
 from tests.fixtures.temporal import TEST_KEYRING
 from tests.projections.builders import NamedPair, record
+from tests.security.privacy_support import checkin_soon_policy
 from tests.web.conftest import (  # noqa: F401  (fixtures of the real web stack)
     client,
     link_signer,
@@ -55,17 +55,7 @@ from twoway.converter import sealer_from_settings
 from twoway.settings import Settings
 from workflows.relationship import RelationshipWorkflow
 
-CHECKIN_SOON = RelationshipPolicy.demo().model_copy(
-    update={
-        "checkin_interval": timedelta(seconds=3),
-        "checkin_response_window": timedelta(hours=2),
-        "prompt_reminder_lead": timedelta(minutes=30),
-        "coordinator_response_deadline": timedelta(hours=2),
-        "owner_response_deadline": timedelta(hours=2),
-        "default_cadence": timedelta(days=1),
-        "default_term_length": timedelta(days=30),
-    }
-)
+CHECKIN_SOON = checkin_soon_policy(timedelta(seconds=3))
 HOPES = "Teach Grandmaster Quillon's spreadsheet tricks"
 NOTE = "Quillon keeps belittling my ideas in front of others"
 PARTNER_HOPES = "Learn about Zephyrine's onboarding journey"

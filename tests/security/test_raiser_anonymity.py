@@ -24,7 +24,6 @@ from temporalio.client import Client
 from delivery.links import LinkSigner
 from domain import InvolvePartners
 from domain.commands import AnswerPrompt
-from domain.policy import RelationshipPolicy
 from domain.prompts import (
     Answer,
     ConsentAnswer,
@@ -36,6 +35,7 @@ from services.pairs import relationship_handle
 from starter import PairRequest, start_relationship
 from store.database import Pool
 from tests.domain.support import checkin, terms
+from tests.security.privacy_support import checkin_soon_policy
 from tests.web.conftest import (  # noqa: F401  (fixtures of the real web stack)
     api,
     client,
@@ -50,17 +50,7 @@ from tests.web.stack import ThreadedStack
 from workflows.relationship import RelationshipWorkflow
 
 # Check-ins come soon after signing; meetings are a day apart, so none falls inside the test.
-CHECKIN_SOON = RelationshipPolicy.demo().model_copy(
-    update={
-        "checkin_interval": timedelta(seconds=12),
-        "checkin_response_window": timedelta(hours=2),
-        "prompt_reminder_lead": timedelta(minutes=30),
-        "coordinator_response_deadline": timedelta(hours=2),
-        "owner_response_deadline": timedelta(hours=2),
-        "default_cadence": timedelta(days=1),
-        "default_term_length": timedelta(days=30),
-    }
-)
+CHECKIN_SOON = checkin_soon_policy(timedelta(seconds=12))
 BRIEFED = OnboardingAnswer(
     understands_roles=True,
     understands_responsibilities=True,
