@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, Field, TypeAdapter
 
 from domain.base import AnswerId, DomainModel, Identifier, LongText, PromptId, ReasonCode
+from domain.contract import MAX_GOALS_PER_DIRECTION, ContractTerms, Goal
 from domain.policy import RelationshipPolicy
 from domain.prompts import Answer
 from domain.state import Mode, Severity
@@ -131,6 +132,86 @@ class RecordLeaveEnded(DomainModel):
     participant_id: Identifier
 
 
+# -- participants acting between prompts -----------------------------------------------------
+
+
+class ParticipantCommandBase(DomainModel):
+    """Something one of the pair asks for at any time, not in answer to a prompt."""
+
+    participant_id: Identifier
+
+
+class RaiseConcern(ParticipantCommandBase):
+    """A concern for the coordinator alone; the partner sees nothing until they are involved."""
+
+    type: Literal["raise_concern"] = "raise_concern"
+    note: LongText | None = None
+
+
+class RequestPause(ParticipantCommandBase):
+    """Pause until a date (at most the policy's maximum pause); the reason is the coordinator's."""
+
+    type: Literal["request_pause"] = "request_pause"
+    until: AwareDatetime
+    reason: LongText | None = None
+
+
+class ResumeEarly(ParticipantCommandBase):
+    """The person who asked for a pause comes back before the date they gave."""
+
+    type: Literal["resume_early"] = "resume_early"
+
+
+class LeaveRelationship(ParticipantCommandBase):
+    """Leave without fault; the partner is offered a new match, the reason is the coordinator's."""
+
+    type: Literal["leave_relationship"] = "leave_relationship"
+    reason: LongText | None = None
+
+
+class ProposeMutual(ParticipantCommandBase):
+    """Ask the partner whether learning should go both ways (after enough meetings)."""
+
+    type: Literal["propose_mutual"] = "propose_mutual"
+    goals: tuple[Goal, ...] = Field(default=(), max_length=MAX_GOALS_PER_DIRECTION)
+
+
+class ProposeAmendment(ParticipantCommandBase):
+    """New contract terms; the partner signs them, or the contract in force stands."""
+
+    type: Literal["propose_amendment"] = "propose_amendment"
+    terms: ContractTerms
+
+
+class MoveMeeting(ParticipantCommandBase):
+    """Move the next meeting; the partner confirms, or the agreed time stands."""
+
+    type: Literal["move_meeting"] = "move_meeting"
+    to: AwareDatetime
+
+
+ParticipantCommand = Annotated[
+    RaiseConcern
+    | RequestPause
+    | ResumeEarly
+    | LeaveRelationship
+    | ProposeMutual
+    | ProposeAmendment
+    | MoveMeeting,
+    Field(discriminator="type"),
+]
+PARTICIPANT_COMMAND_ADAPTER: TypeAdapter[ParticipantCommand] = TypeAdapter(ParticipantCommand)
+PARTICIPANT_COMMAND_TYPES = (
+    RaiseConcern,
+    RequestPause,
+    ResumeEarly,
+    LeaveRelationship,
+    ProposeMutual,
+    ProposeAmendment,
+    MoveMeeting,
+)
+
+
 Command = Annotated[
     StartRelationship
     | AnswerPrompt
@@ -146,7 +227,14 @@ Command = Annotated[
     | RecordManagerChange
     | RecordLeaveStarted
     | RecordLeaveEnded
-    | WindDown,
+    | WindDown
+    | RaiseConcern
+    | RequestPause
+    | ResumeEarly
+    | LeaveRelationship
+    | ProposeMutual
+    | ProposeAmendment
+    | MoveMeeting,
     Field(discriminator="type"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

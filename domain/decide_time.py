@@ -12,6 +12,7 @@ from domain.decide_meetings import (
     send_meeting_reminder,
 )
 from domain.decide_onboarding import after_onboarding_expired
+from domain.decide_participants import after_meeting_move_expired, end_requested_pause
 from domain.decide_proposal import after_consent_expired
 from domain.decision import Decision
 from domain.events import EscalationOverdue, PauseReminderDue, PromptExpired, PromptReminderDue
@@ -32,6 +33,7 @@ _AFTER_EXPIRY: dict[PromptKind, Callable[[Decision, Prompt], None]] = {
     PromptKind.CHECKIN: lambda d, p: None,
     PromptKind.MUTUAL_CONSENT: after_mutual_consent_expired,
     PromptKind.CLOSING_REFLECTION: after_reflection_expired,
+    PromptKind.MEETING_MOVE: after_meeting_move_expired,
 }
 
 
@@ -66,6 +68,8 @@ def _handle(d: Decision, item: DueItem) -> None:
             start_closing(d)
         case DueKind.PAUSE_REMINDER:
             _remind_about_pause(d)
+        case DueKind.REQUESTED_PAUSE_END:
+            end_requested_pause(d)
         case DueKind.PAUSE_LIMIT:
             # Nobody resumed or ended it: the places it holds go back to the programme.
             end_early(d, "pause_limit_reached", rematch=False)

@@ -8,13 +8,20 @@ from domain.commands import (
     EndRelationship,
     ExtendTerm,
     InvolvePartners,
+    LeaveRelationship,
+    MoveMeeting,
     OpenEscalation,
     PauseRelationship,
+    ProposeAmendment,
+    ProposeMutual,
+    RaiseConcern,
     RecordLeaveEnded,
     RecordLeaveStarted,
     RecordManagerChange,
     RecordParticipantLeft,
+    RequestPause,
     ResolveEscalation,
+    ResumeEarly,
     ResumeRelationship,
     StartRelationship,
     Tick,
@@ -35,6 +42,7 @@ from domain.decide_coordinator import (
 from domain.decide_hr import leave_ended, leave_started, manager_changed, participant_left
 from domain.decide_meetings import answer_meeting_log
 from domain.decide_onboarding import answer_onboarding
+from domain.decide_participants import act_as_participant, answer_meeting_move
 from domain.decide_proposal import answer_consent, start_relationship
 from domain.decide_time import run_due_items
 from domain.decide_winddown import wind_down
@@ -48,6 +56,7 @@ from domain.prompts import (
     ContractProposalAnswer,
     ContractReviewAnswer,
     MeetingLogAnswer,
+    MeetingMoveAnswer,
     MutualConsentAnswer,
     OnboardingAnswer,
 )
@@ -115,6 +124,16 @@ def _handle_command(d: Decision, command: Command) -> None:
             leave_ended(d, command)
         case WindDown():
             wind_down(d, command)
+        case (
+            RaiseConcern()
+            | RequestPause()
+            | ResumeEarly()
+            | LeaveRelationship()
+            | ProposeMutual()
+            | ProposeAmendment()
+            | MoveMeeting()
+        ):
+            act_as_participant(d, command)
         case StartRelationship() | Tick():
             raise AssertionError("handled in decide")
 
@@ -149,3 +168,5 @@ def _answer(d: Decision, command: AnswerPrompt) -> None:
             answer_mutual_consent(d, who, answer)
         case ClosingReflectionAnswer() as answer:
             answer_reflection(d, who, answer)
+        case MeetingMoveAnswer() as answer:
+            answer_meeting_move(d, prompt, who, answer)

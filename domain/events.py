@@ -291,6 +291,51 @@ class ModeBecameMutual(EventBase):
     consented_by: Identifier
 
 
+# -- participants acting between prompts -----------------------------------------------------
+
+
+class ConcernRaised(EventBase):
+    """A concern that joined a case already open; coordinator-only, like a tension note."""
+
+    type: Literal["concern_raised"] = "concern_raised"
+    participant_id: Identifier
+    escalation_id: str
+    private_note: LongText | None = None
+
+
+class PauseRequested(EventBase):
+    """Follows the pause it asked for: when it ends, and the reason for the coordinator."""
+
+    type: Literal["pause_requested"] = "pause_requested"
+    participant_id: Identifier
+    resume_at: AwareDatetime
+    private_note: LongText | None = None
+
+
+class ParticipantWithdrew(EventBase):
+    """One person left the pair without fault; the reason is for the coordinator only."""
+
+    type: Literal["participant_withdrew"] = "participant_withdrew"
+    participant_id: Identifier
+    private_note: LongText | None = None
+
+
+class MeetingMoveRequested(EventBase):
+    type: Literal["meeting_move_requested"] = "meeting_move_requested"
+    meeting_number: int
+    requested_by: Identifier
+    scheduled_at: AwareDatetime
+
+
+class MeetingMoveDeclined(EventBase):
+    """The partner said no (or did not answer in time): the agreed time stands."""
+
+    type: Literal["meeting_move_declined"] = "meeting_move_declined"
+    meeting_number: int
+    declined_by: Identifier
+    expired: bool = False
+
+
 # -- pause, HR, term --------------------------------------------------------------------------
 
 
@@ -440,7 +485,12 @@ Event = Annotated[
     | RecognitionGranted
     | TermRenewed
     | RelationshipCompleted
-    | RelationshipEndedEarly,
+    | RelationshipEndedEarly
+    | ConcernRaised
+    | PauseRequested
+    | ParticipantWithdrew
+    | MeetingMoveRequested
+    | MeetingMoveDeclined,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

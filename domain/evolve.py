@@ -16,6 +16,7 @@ from domain.events import (
     CheckInScheduled,
     CheckInSubmitted,
     ClosingStarted,
+    ConcernRaised,
     ContractCounterProposed,
     ContractingStarted,
     ContractProposed,
@@ -32,6 +33,8 @@ from domain.events import (
     MeetingHeld,
     MeetingLogSubmitted,
     MeetingMissed,
+    MeetingMoveDeclined,
+    MeetingMoveRequested,
     MeetingReminderDue,
     MeetingRescheduled,
     MeetingScheduled,
@@ -41,8 +44,10 @@ from domain.events import (
     OnboardingStarted,
     ParticipantLeaveEnded,
     ParticipantLeaveStarted,
+    ParticipantWithdrew,
     PartnersInvolved,
     PauseReminderDue,
+    PauseRequested,
     PromptClosed,
     PromptExpired,
     PromptIssued,
@@ -65,6 +70,7 @@ from domain.state import (
     Escalation,
     EscalationStatus,
     Meeting,
+    MeetingMove,
     MeetingStatus,
     Mode,
     MutualProposal,
@@ -134,6 +140,9 @@ def _ended(
             "paused_from": None,
             "paused_at": None,
             "mediation_from": None,
+            "pause_requested_by": None,
+            "pause_resume_at": None,
+            "meeting_move": None,
         }
     )
 
@@ -186,6 +195,8 @@ def _prompt_closed(state: RelationshipState, e: PromptClosed) -> RelationshipSta
     if kind == PromptKind.MUTUAL_CONSENT and not answered:
         # The question was withdrawn (pause, end): nobody refused, so it may be asked again.
         state = state.model_copy(update={"mutual_proposal": None})
+    if kind == PromptKind.MEETING_MOVE and not answered:
+        state = state.model_copy(update={"meeting_move": None})
     return state
 
 
@@ -213,6 +224,8 @@ def _contracting_started(state: RelationshipState, e: ContractingStarted) -> Rel
             "paused_from": None,
             "pause_reason": None,
             "paused_at": None,
+            "pause_requested_by": None,
+            "pause_resume_at": None,
             "mediation_from": None,
             "next_checkin_at": None,
             "checkin_anchor": None,
@@ -279,11 +292,31 @@ def _meeting_missed(state: RelationshipState, e: MeetingMissed) -> RelationshipS
 
 
 def _meeting_cancelled(state: RelationshipState, e: MeetingCancelled) -> RelationshipState:
+    state = _without_move_of(state, e.meeting_number)
     return _with_meeting(state, e.meeting_number, status=MeetingStatus.CANCELLED)
+
+
+def _without_move_of(state: RelationshipState, number: int) -> RelationshipState:
+    move = state.meeting_move
+    if move is None or move.meeting_number != number:
+        return state
+    return state.model_copy(update={"meeting_move": None})
+
+
+def _move_requested(state: RelationshipState, e: MeetingMoveRequested) -> RelationshipState:
+    move = MeetingMove(
+        meeting_number=e.meeting_number, requested_by=e.requested_by, scheduled_at=e.scheduled_at
+    )
+    return state.model_copy(update={"meeting_move": move})
+
+
+def _move_declined(state: RelationshipState, e: MeetingMoveDeclined) -> RelationshipState:
+    return _without_move_of(state, e.meeting_number)
 
 
 def _meeting_rescheduled(state: RelationshipState, e: MeetingRescheduled) -> RelationshipState:
     meeting = state.meeting(e.meeting_number)
+    state = _without_move_of(state, e.meeting_number)
     return _with_meeting(
         state,
         e.meeting_number,
@@ -391,7 +424,13 @@ def _mutual_proposed(state: RelationshipState, e: MutualProposed) -> Relationshi
 
 
 def _mutual_declined(state: RelationshipState, _: MutualDeclined) -> RelationshipState:
-    return state.model_copy(update={"mutual_proposal": None, "mutual_declined_in_term": True})
+    return state.model_copy(
+        update={
+            "mutual_proposal": None,
+            "mutual_declined_in_term": True,
+            "mutual_declined_at_held": state.meetings_held_in_term,
+        }
+    )
 
 
 def _became_mutual(state: RelationshipState, _: ModeBecameMutual) -> RelationshipState:
@@ -409,9 +448,17 @@ def _paused(state: RelationshipState, e: RelationshipPaused) -> RelationshipStat
             "pause_reason": e.reason,
             "paused_at": e.occurred_at,
             "pause_reminders_sent": 0,
+            "pause_requested_by": None,
+            "pause_resume_at": None,
             "next_checkin_at": None,
             "checkin_anchor": None,
         }
+    )
+
+
+def _pause_requested(state: RelationshipState, e: PauseRequested) -> RelationshipState:
+    return state.model_copy(
+        update={"pause_requested_by": e.participant_id, "pause_resume_at": e.resume_at}
     )
 
 
@@ -422,6 +469,8 @@ def _resumed(state: RelationshipState, e: RelationshipResumed) -> RelationshipSt
             "paused_from": None,
             "pause_reason": None,
             "paused_at": None,
+            "pause_requested_by": None,
+            "pause_resume_at": None,
         }
     )
 
@@ -460,6 +509,8 @@ def _closing_started(state: RelationshipState, _: ClosingStarted) -> Relationshi
             "paused_from": None,
             "pause_reason": None,
             "paused_at": None,
+            "pause_requested_by": None,
+            "pause_resume_at": None,
         }
     )
 
@@ -489,7 +540,12 @@ def _recognised(state: RelationshipState, e: RecognitionGranted) -> Relationship
 
 def _renewed(state: RelationshipState, e: TermRenewed) -> RelationshipState:
     return state.model_copy(
-        update={"term_number": e.term_number, "reflections": (), "mutual_declined_in_term": False}
+        update={
+            "term_number": e.term_number,
+            "reflections": (),
+            "mutual_declined_in_term": False,
+            "mutual_declined_at_held": None,
+        }
     )
 
 
@@ -591,7 +647,18 @@ def _apply(state: RelationshipState, event: Event) -> RelationshipState:
             return _completed(state, event)
         case RelationshipEndedEarly():
             return _ended_early(state, event)
-        case MeetingLogSubmitted() | ManagerChangeRecorded():
+        case PauseRequested():
+            return _pause_requested(state, event)
+        case MeetingMoveRequested():
+            return _move_requested(state, event)
+        case MeetingMoveDeclined():
+            return _move_declined(state, event)
+        case (
+            MeetingLogSubmitted()
+            | ManagerChangeRecorded()
+            | ConcernRaised()
+            | ParticipantWithdrew()
+        ):
             # Kept for the record and the read model; they change nothing the decider reads.
             return state
         case _:

@@ -18,6 +18,7 @@ from domain.events import (
     CheckInScheduled,
     CheckInSubmitted,
     ClosingStarted,
+    ConcernRaised,
     ContractCounterProposed,
     ContractingStarted,
     ContractProposed,
@@ -34,6 +35,8 @@ from domain.events import (
     MeetingHeld,
     MeetingLogSubmitted,
     MeetingMissed,
+    MeetingMoveDeclined,
+    MeetingMoveRequested,
     MeetingReminderDue,
     MeetingRescheduled,
     MeetingScheduled,
@@ -43,8 +46,10 @@ from domain.events import (
     OnboardingStarted,
     ParticipantLeaveEnded,
     ParticipantLeaveStarted,
+    ParticipantWithdrew,
     PartnersInvolved,
     PauseReminderDue,
+    PauseRequested,
     PromptClosed,
     PromptExpired,
     PromptIssued,
@@ -413,8 +418,120 @@ def _completed(
 def _ended_early(
     _: RelationshipState, e: RelationshipEndedEarly, after: RelationshipState
 ) -> list[NotificationIntent]:
+    if e.reason == "participant_withdrew" and e.left_participant_id is not None:
+        return _withdrawal_ended(e, after)
     return [
         *_to_participants(after, "ended_early", "relationship_ended", reason=e.reason),
+        _to_coordinator(
+            after,
+            "ended_early",
+            "relationship_ended",
+            reason=e.reason,
+            rematch_requested=e.rematch_requested,
+        ),
+    ]
+
+
+# -- participants acting between prompts -----------------------------------------------------
+
+
+def _concern_raised(
+    _: RelationshipState, e: ConcernRaised, after: RelationshipState
+) -> list[NotificationIntent]:
+    """A concern that joined an open case reaches the coordinator, as a tension flag does."""
+    return [
+        _to_coordinator(
+            after,
+            f"{e.escalation_id}:concern:{after.role_of(e.participant_id)}:{e.occurred_at.isoformat()}",
+            "concern_raised",
+            escalation_id=e.escalation_id,
+            raised_by=_raised_by_label(after, e.participant_id),
+            private_note=e.private_note,
+        )
+    ]
+
+
+def _pause_requested(
+    _: RelationshipState, e: PauseRequested, after: RelationshipState
+) -> list[NotificationIntent]:
+    # Both people already heard of the pause (RelationshipPaused); the date is news to them,
+    # the reason is the coordinator's alone.
+    key = f"pause:{after.paused_at.isoformat() if after.paused_at else e.occurred_at.isoformat()}"
+    return [
+        *_to_participants(after, f"{key}:until", "pause_until", resume_at=_iso(e.resume_at)),
+        _to_coordinator(
+            after,
+            f"{key}:requested",
+            "pause_requested",
+            requested_by=_raised_by_label(after, e.participant_id),
+            resume_at=_iso(e.resume_at),
+            private_note=e.private_note,
+        ),
+    ]
+
+
+def _withdrew(
+    _: RelationshipState, e: ParticipantWithdrew, after: RelationshipState
+) -> list[NotificationIntent]:
+    return [
+        _to_coordinator(
+            after,
+            "withdrawal",
+            "participant_withdrew",
+            withdrawn_by=_raised_by_label(after, e.participant_id),
+            private_note=e.private_note,
+        )
+    ]
+
+
+def _move_declined(
+    before: RelationshipState, e: MeetingMoveDeclined, after: RelationshipState
+) -> list[NotificationIntent]:
+    move = before.meeting_move
+    if move is None:
+        return []
+    meeting = after.meeting(e.meeting_number)
+    return [
+        _intent(
+            after,
+            f"meeting:{e.meeting_number}:move:{move.scheduled_at.isoformat()}:declined",
+            move.requested_by,
+            "participant",
+            "meeting_move_declined",
+            participant_role=str(after.role_of(move.requested_by)),
+            meeting_number=e.meeting_number,
+            scheduled_at=_iso(meeting.scheduled_at),
+            expired=e.expired,
+        )
+    ]
+
+
+def _withdrawal_ended(
+    e: RelationshipEndedEarly, after: RelationshipState
+) -> list[NotificationIntent]:
+    """The partner learns only that it ended and that a new match is on its way."""
+    leaver = e.left_participant_id
+    assert leaver is not None
+    partner = after.partner_of(leaver)
+    return [
+        _intent(
+            after,
+            f"ended_early:{after.role_of(partner)}",
+            partner,
+            "participant",
+            "relationship_ended",
+            participant_role=str(after.role_of(partner)),
+            reason="ended",
+            rematch_offered=True,
+        ),
+        _intent(
+            after,
+            f"ended_early:{after.role_of(leaver)}",
+            leaver,
+            "participant",
+            "relationship_left",
+            participant_role=str(after.role_of(leaver)),
+        ),
         _to_coordinator(
             after,
             "ended_early",
@@ -467,6 +584,14 @@ def _build(
             return _completed(before, event, after)
         case RelationshipEndedEarly():
             return _ended_early(before, event, after)
+        case ConcernRaised():
+            return _concern_raised(before, event, after)
+        case PauseRequested():
+            return _pause_requested(before, event, after)
+        case ParticipantWithdrew():
+            return _withdrew(before, event, after)
+        case MeetingMoveDeclined():
+            return _move_declined(before, event, after)
         # Facts nobody needs a message about (prompts and the schedule carry their own).
         case (
             RelationshipProposed()
@@ -498,6 +623,8 @@ def _build(
             | ClosingStarted()
             | ReflectionSubmitted()
             | TermRenewed()
+            # The partner's answer is asked for by the move prompt itself.
+            | MeetingMoveRequested()
         ):
             return []
         case _:

@@ -62,6 +62,10 @@ class RelationshipPolicy(DomainModel):
     pause_reminder_interval: timedelta = timedelta(days=14)
     max_pause: timedelta = timedelta(days=90)
     max_goals: int = Field(default=5, ge=1, le=5)
+    # Mutual mentoring may be proposed once this many meetings were held in the term; after a
+    # refusal it may be asked again once this many more were held (not monthly, not never).
+    mutual_min_meetings: int = Field(default=2, ge=0)
+    mutual_retry_after_meetings: int = Field(default=3, ge=1)
     health: HealthThresholds = HealthThresholds()
 
     @model_validator(mode="after")

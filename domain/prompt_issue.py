@@ -126,6 +126,25 @@ def issue_mutual_consent(d: Decision, recipient_id: str) -> None:
     )
 
 
+def issue_meeting_move(d: Decision, recipient_id: str, meeting: Meeting, to: datetime) -> None:
+    """Ask the partner to confirm a new time; unanswered by the meeting itself, it stands."""
+    context = PromptContext(
+        term_number=meeting.term_number,
+        meeting_number=meeting.number,
+        meeting_scheduled_at=meeting.scheduled_at,
+        proposed_at=to,
+    )
+    due_at = min(_within(d, d.policy.consent_deadline), meeting.scheduled_at, to)
+    issue_prompt(
+        d,
+        f"meeting:{meeting.number}:move:{_role(d, recipient_id)}",
+        recipient_id,
+        PromptKind.MEETING_MOVE,
+        due_at,
+        context,
+    )
+
+
 def issue_reflection(d: Decision, participant_id: str) -> None:
     issue_prompt(
         d,

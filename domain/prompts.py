@@ -18,6 +18,7 @@ class PromptKind(StrEnum):
     CHECKIN = "checkin"
     MUTUAL_CONSENT = "mutual_consent"
     CLOSING_REFLECTION = "closing_reflection"
+    MEETING_MOVE = "meeting_move"
 
 
 class PromptStatus(StrEnum):
@@ -36,6 +37,8 @@ class PromptContext(DomainModel):
     meeting_number: int | None = None
     meeting_scheduled_at: AwareDatetime | None = None
     checkin_round: int | None = None
+    # A meeting move asks about this new time.
+    proposed_at: AwareDatetime | None = None
 
 
 class Prompt(DomainModel):
@@ -135,6 +138,11 @@ class ClosingReflectionAnswer(DomainModel):
     want_renewal: bool
 
 
+class MeetingMoveAnswer(DomainModel):
+    kind: Literal["meeting_move"] = "meeting_move"
+    confirm: bool
+
+
 Answer = Annotated[
     ConsentAnswer
     | OnboardingAnswer
@@ -143,7 +151,8 @@ Answer = Annotated[
     | MeetingLogAnswer
     | CheckInAnswer
     | MutualConsentAnswer
-    | ClosingReflectionAnswer,
+    | ClosingReflectionAnswer
+    | MeetingMoveAnswer,
     Field(discriminator="kind"),
 ]
 ANSWER_ADAPTER: TypeAdapter[Answer] = TypeAdapter(Answer)

@@ -10,6 +10,8 @@ from domain.state import MeetingStatus, Phase, RelationshipState
 class DueKind(IntEnum):
     """Also the processing order for items due at the same instant."""
 
+    # The end of a pause one of the pair asked for comes before the pause's own limit.
+    REQUESTED_PAUSE_END = 0
     PROMPT_REMINDER = 1
     MEETING_REMINDER = 2
     MEETING_LOG_REQUEST = 3
@@ -63,6 +65,10 @@ def _paused_items(state: RelationshipState) -> list[DueItem]:
     if reminder < limit:
         items.append(DueItem(reminder, DueKind.PAUSE_REMINDER, str(state.pause_reminders_sent + 1)))
     items.append(DueItem(limit, DueKind.PAUSE_LIMIT, "pause"))
+    resume_at = state.pause_resume_at
+    # A leave or a reporting-line conflict holds the pair: the date waits until it is settled.
+    if resume_at is not None and not state.on_leave and not state.reporting_line_conflict_open:
+        items.append(DueItem(resume_at, DueKind.REQUESTED_PAUSE_END, "pause"))
     return items
 
 

@@ -145,6 +145,12 @@ class MutualProposal(DomainModel):
     goals: tuple[Goal, ...]
 
 
+class MeetingMove(DomainModel):
+    meeting_number: int
+    requested_by: Identifier
+    scheduled_at: AwareDatetime
+
+
 class RelationshipState(DomainModel):
     relationship_id: Identifier
     programme_id: Identifier
@@ -179,9 +185,15 @@ class RelationshipState(DomainModel):
     paused_at: AwareDatetime | None = None
     pause_reminders_sent: int = 0
     on_leave: tuple[Identifier, ...] = ()
+    # A pause one of the pair asked for: who, and when it ends by itself.
+    pause_requested_by: Identifier | None = None
+    pause_resume_at: AwareDatetime | None = None
     health: HealthAssessment = HealthAssessment()
     mutual_proposal: MutualProposal | None = None
     mutual_declined_in_term: bool = False
+    # Meetings held in the term when mutual mentoring was last refused (the cool-down's start).
+    mutual_declined_at_held: int | None = None
+    meeting_move: MeetingMove | None = None
     reflections: tuple[Reflection, ...] = ()
     recognitions: tuple[Recognition, ...] = ()
     # Answer ids already applied: Temporal's update-id dedupe does not survive continue-as-new.
@@ -269,6 +281,14 @@ class RelationshipState(DomainModel):
 
     def meeting(self, number: int) -> Meeting:
         return self.meetings[number - 1]
+
+    @property
+    def meetings_held_in_term(self) -> int:
+        return sum(
+            1
+            for m in self.meetings
+            if m.term_number == self.term_number and m.status == MeetingStatus.HELD
+        )
 
     # -- escalations --------------------------------------------------------------------------
 

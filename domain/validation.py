@@ -17,6 +17,7 @@ from domain.prompts import (
     ContractProposalAnswer,
     ContractReviewAnswer,
     MeetingLogAnswer,
+    MeetingMoveAnswer,
     MutualConsentAnswer,
     OnboardingAnswer,
     Prompt,
@@ -98,6 +99,10 @@ def _validate_content(
         _validate_checkin(state, answer)
     elif isinstance(answer, MutualConsentAnswer):
         _validate_mutual(state, answer)
+    elif isinstance(answer, MeetingMoveAnswer):
+        move = state.meeting_move
+        if move is None or move.meeting_number != prompt.context.meeting_number:
+            raise DomainError(ErrorCode.PROMPT_CLOSED, "This meeting move is no longer open.")
     elif isinstance(answer, ClosingReflectionAnswer):
         _check_goal_numbers(state, (o.goal_number for o in answer.goals_achieved))
 
@@ -151,7 +156,7 @@ def _validate_checkin(state: RelationshipState, answer: CheckInAnswer) -> None:
         raise _invalid("A private note goes to the coordinator with a tension flag; set it too.")
     if answer.other_direction_goals and not answer.learning_goes_both_ways:
         raise _invalid("Goals for the other direction only make sense if learning goes both ways.")
-    _check_other_direction(state, answer.other_direction_goals)
+    check_other_direction(state, answer.other_direction_goals)
 
 
 def _validate_mutual(state: RelationshipState, answer: MutualConsentAnswer) -> None:
@@ -159,7 +164,7 @@ def _validate_mutual(state: RelationshipState, answer: MutualConsentAnswer) -> N
         if answer.goals:
             raise _invalid("Goals only come with consent.")
         return
-    _check_other_direction(state, answer.goals)
+    check_other_direction(state, answer.goals)
     proposal = state.mutual_proposal
     proposed = proposal.goals if proposal is not None else ()
     combined = len(proposed) + len(answer.goals)
@@ -171,7 +176,7 @@ def _validate_mutual(state: RelationshipState, answer: MutualConsentAnswer) -> N
         )
 
 
-def _check_other_direction(state: RelationshipState, goals: Iterable[Goal]) -> None:
+def check_other_direction(state: RelationshipState, goals: Iterable[Goal]) -> None:
     goals = tuple(goals)
     if any(goal.direction != GoalDirection.MENTEE_TO_MENTOR for goal in goals):
         raise _invalid("Goals for the other direction must be mentee_to_mentor.")
