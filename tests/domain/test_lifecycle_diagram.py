@@ -12,23 +12,29 @@ from domain import (
     ContractReviewAnswer,
     DomainError,
     EndRelationship,
+    LeaveRelationship,
     MeetingLogAnswer,
+    MoveMeeting,
     OpenEscalation,
     PauseRelationship,
     PromptKind,
+    ProposeAmendment,
+    RaiseConcern,
     RecordLeaveEnded,
     RecordLeaveStarted,
     RecordManagerChange,
     RecordParticipantLeft,
     RelationshipPolicy,
+    RequestPause,
     ResolveEscalation,
+    ResumeEarly,
     ResumeRelationship,
     Tick,
     WindDown,
     evolve,
     next_due_at,
 )
-from domain.prompts import Answer
+from domain.prompts import Answer, MeetingMoveAnswer
 from tests.domain.support import ACK, MENTEE, MENTOR, Pair, checkin, reflection, terms
 
 DIAGRAM = Path(__file__).parents[2] / "docs" / "lifecycle.md"
@@ -73,7 +79,7 @@ def observed_edges() -> set[tuple[str, str]]:
 
 def _step(pair: Pair, rng: random.Random) -> list:  # type: ignore[type-arg]
     who = rng.choice([MENTOR, MENTEE])
-    choice = rng.randrange(18)
+    choice = rng.randrange(23)
     if choice < 7:
         return _answer_something(pair, rng)
     if choice < 10:
@@ -104,8 +110,22 @@ def _step(pair: Pair, rng: random.Random) -> list:  # type: ignore[type-arg]
             managers_above_new_manager=(MENTEE if who == MENTOR else MENTOR,),
         ),
         rng.choice(endings),
+        *_participant_requests(pair, who, rng),
     ]
     return pair.send(commands[choice - 10])
+
+
+def _participant_requests(pair: Pair, who: str, rng: random.Random) -> list[Command]:
+    """What one of the pair may ask for between prompts."""
+    meeting = pair.state.pending_meeting
+    move_to = (meeting.scheduled_at if meeting else pair.now) + timedelta(minutes=5)
+    return [
+        RaiseConcern(participant_id=who),
+        RequestPause(participant_id=who, until=pair.now + timedelta(minutes=rng.randint(5, 100))),
+        rng.choice([ResumeEarly(participant_id=who), LeaveRelationship(participant_id=who)]),
+        ProposeAmendment(participant_id=who, terms=terms(pair.now)),
+        MoveMeeting(participant_id=who, to=move_to),
+    ]
 
 
 def _answer_something(pair: Pair, rng: random.Random) -> list:  # type: ignore[type-arg]
@@ -123,6 +143,7 @@ def _answer_something(pair: Pair, rng: random.Random) -> list:  # type: ignore[t
         PromptKind.MEETING_LOG: MeetingLogAnswer(happened=rng.random() < 0.8),
         PromptKind.CHECKIN: checkin(goals, tension=rng.random() < 0.2),
         PromptKind.CLOSING_REFLECTION: reflection(renew=rng.random() < 0.9),
+        PromptKind.MEETING_MOVE: MeetingMoveAnswer(confirm=rng.random() < 0.7),
     }
     answer = answers.get(prompt.kind)
     if answer is None:

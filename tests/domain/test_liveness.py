@@ -1,7 +1,8 @@
 """Liveness: whatever the people, the coordinator and HR do, every relationship reaches an end.
 
 A stateful hypothesis test drives the pure decider with any interleaving of silence, answers,
-declines, tensions, HR events, pauses and coordinator actions. After every step:
+declines, tensions, HR events, pauses, coordinator actions and the requests the people make
+between prompts (concerns, pauses, leaving, mutual, amendments, moved meetings). After every step:
 
 - a relationship that has not ended has something due (a deadline, a reminder, a term end or a
   pause limit): a state without one could wait forever;
@@ -27,18 +28,26 @@ from domain import (
     DomainError,
     EndRelationship,
     ExtendTerm,
+    GoalDirection,
+    LeaveRelationship,
     MeetingLogAnswer,
+    MoveMeeting,
     OpenEscalation,
     PauseRelationship,
     Phase,
     PromptKind,
+    ProposeAmendment,
+    ProposeMutual,
+    RaiseConcern,
     RecordLeaveEnded,
     RecordLeaveStarted,
     RecordManagerChange,
     RecordParticipantLeft,
     RelationshipPolicy,
+    RequestPause,
     Resolution,
     ResolveEscalation,
+    ResumeEarly,
     ResumeRelationship,
     Tick,
     WindDown,
@@ -47,9 +56,9 @@ from domain import (
     silent_end_bound,
 )
 from domain.commands import WindDownReason
-from domain.prompts import Answer, MutualConsentAnswer
+from domain.prompts import Answer, MeetingMoveAnswer, MutualConsentAnswer
 from domain.state import EscalationStatus
-from tests.domain.support import ACK, MENTEE, MENTOR, Pair, checkin, reflection, terms
+from tests.domain.support import ACK, MENTEE, MENTOR, Pair, checkin, goal, reflection, terms
 
 PEOPLE = st.sampled_from([MENTOR, MENTEE])
 # Leaving is rarer than the rest, as in life; it ends the story the other events test.
@@ -117,6 +126,43 @@ class RelationshipLife(RuleBasedStateMachine):
             answer = checkin(goals, satisfaction=score, safety=score, tension=tension)
             self._answer(prompt.prompt_id, answer)
             return
+
+    # -- the two people, between prompts --------------------------------------------------------
+
+    @rule(who=PEOPLE)
+    def participant_raises_concern(self, who: str) -> None:
+        self._send(RaiseConcern(participant_id=who, note="private"))
+
+    # Up to a little beyond the fast policy's two-hour maximum pause.
+    @rule(who=PEOPLE, minutes=st.integers(min_value=1, max_value=130))
+    def participant_pauses(self, who: str, minutes: int) -> None:
+        until = self.pair.now + timedelta(minutes=minutes)
+        self._send(RequestPause(participant_id=who, until=until))
+
+    @rule(who=PEOPLE)
+    def participant_resumes_early(self, who: str) -> None:
+        self._send(ResumeEarly(participant_id=who))
+
+    @rule(who=PEOPLE)
+    def participant_leaves(self, who: str) -> None:
+        self._send(LeaveRelationship(participant_id=who))
+
+    @rule(who=PEOPLE)
+    def participant_proposes_mutual(self, who: str) -> None:
+        back = (goal(20, GoalDirection.MENTEE_TO_MENTOR),)
+        self._send(ProposeMutual(participant_id=who, goals=back))
+
+    @rule(who=PEOPLE, minutes=st.integers(min_value=20, max_value=120))
+    def participant_proposes_amendment(self, who: str, minutes: int) -> None:
+        amended = terms(self.pair.now, term=timedelta(minutes=minutes))
+        self._send(ProposeAmendment(participant_id=who, terms=amended))
+
+    @rule(who=PEOPLE, minutes=st.integers(min_value=-30, max_value=60))
+    def participant_moves_meeting(self, who: str, minutes: int) -> None:
+        meeting = self.pair.state.pending_meeting
+        if meeting is not None:
+            to = meeting.scheduled_at + timedelta(minutes=minutes)
+            self._send(MoveMeeting(participant_id=who, to=to))
 
     # -- HR -----------------------------------------------------------------------------------
 
@@ -207,7 +253,7 @@ class RelationshipLife(RuleBasedStateMachine):
     @invariant()
     def the_partner_who_stays_is_rematched(self) -> None:
         state = self.pair.state
-        if state.end_reason == "participant_left":
+        if state.end_reason in ("participant_left", "participant_withdrew"):
             assert state.rematch_requested
 
     def teardown(self) -> None:
@@ -241,6 +287,8 @@ class RelationshipLife(RuleBasedStateMachine):
                 return ContractReviewAnswer(decision="accept")
             case PromptKind.MUTUAL_CONSENT:
                 return MutualConsentAnswer(consent=not decline)
+            case PromptKind.MEETING_MOVE:
+                return MeetingMoveAnswer(confirm=not decline)
             case PromptKind.CLOSING_REFLECTION:
                 return reflection(renew=not decline)
             case _:
