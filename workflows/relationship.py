@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         EscalationResolved,
         Event,
         NotificationIntent,
+        ParticipantCommand,
         Prompt,
         RelationshipState,
         Tick,
@@ -58,6 +59,7 @@ with workflow.unsafe.imports_passed_through():
         CommandReceipt,
         CoordinatorCommand,
         HrEvent,
+        ParticipantReceipt,
         PromptsQuery,
         RelationshipInput,
         RelationshipOutcome,
@@ -242,6 +244,25 @@ class RelationshipWorkflow:
             validate_answer(self._state, command, workflow.now())
         except DomainError as error:
             raise CommandRejectedError(error) from None
+
+    @workflow.update(
+        name="participant_action",
+        description=(
+            "One of the pair asks for something between prompts: raise_concern (private to the"
+            " coordinator), request_pause (until a date), resume_early, leave_relationship,"
+            " propose_mutual, propose_amendment, move_meeting."
+        ),
+    )
+    def participant_action(self, command: ParticipantCommand) -> ParticipantReceipt:
+        self._execute_or_reject(command)
+        # A concern's mediation stays hidden from both, the one who raised it included.
+        return ParticipantReceipt(action=command.type, phase=participant_phase(self._state).value)
+
+    @participant_action.validator
+    def _validate_participant_action(self, command: ParticipantCommand) -> None:
+        # Someone outside the pair, an ended pair and every domain refusal stop here, so a
+        # refused request never reaches the history.
+        self._check(command)
 
     @workflow.query(name="pending_prompts", description="Open prompts, optionally of one person.")
     def pending_prompts(self, query: PromptsQuery) -> list[Prompt]:

@@ -76,6 +76,13 @@ class CommandReceipt(BaseModel):
     escalation_open: bool
 
 
+class ParticipantReceipt(BaseModel):
+    """What the person who acted may be told: the phase as the two of them see it."""
+
+    action: str
+    phase: str
+
+
 class PromptsQuery(BaseModel):
     person_id: str | None = None
 

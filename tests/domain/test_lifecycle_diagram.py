@@ -119,10 +119,14 @@ def _participant_requests(pair: Pair, who: str, rng: random.Random) -> list[Comm
     """What one of the pair may ask for between prompts."""
     meeting = pair.state.pending_meeting
     move_to = (meeting.scheduled_at if meeting else pair.now) + timedelta(minutes=5)
+    resume_or_leave: list[Command] = [
+        ResumeEarly(participant_id=who),
+        LeaveRelationship(participant_id=who),
+    ]
     return [
         RaiseConcern(participant_id=who),
         RequestPause(participant_id=who, until=pair.now + timedelta(minutes=rng.randint(5, 100))),
-        rng.choice([ResumeEarly(participant_id=who), LeaveRelationship(participant_id=who)]),
+        rng.choice(resume_or_leave),
         ProposeAmendment(participant_id=who, terms=terms(pair.now)),
         MoveMeeting(participant_id=who, to=move_to),
     ]

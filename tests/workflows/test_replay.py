@@ -34,6 +34,8 @@ REQUIRED_HISTORIES = frozenset(
         "paused_resumed",
         "leave",
         "renewal",
+        # one of the pair acts between prompts: pause, move a meeting, raise a concern
+        "participant_actions",
         # both runs around a continue-as-new
         "continue_as_new_first_run",
         "continue_as_new_next_run",
