@@ -20,6 +20,7 @@ from cli.bench import bench_app
 from cli.erase import erase_command
 from cli.mail import mail_app
 from cli.pair import pair_app
+from cli.participant import participant_app
 from cli.programme import programme_app
 from cli.projections import projections_app
 from cli.prompts import answer, prompts
@@ -162,6 +163,7 @@ app.command("report", rich_help_panel=HR)(report_command)
 app.command("simulate", rich_help_panel=HR)(simulate_command)
 app.command("prompts", rich_help_panel=PARTICIPANTS)(prompts)
 app.command("answer", rich_help_panel=PARTICIPANTS)(answer)
+app.add_typer(participant_app, name="participant", rich_help_panel=PARTICIPANTS)
 app.command(rich_help_panel=OPERATORS)(worker)
 app.command(rich_help_panel=OPERATORS)(web)
 app.command(rich_help_panel=OPERATORS)(dispatch)
