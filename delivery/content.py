@@ -30,6 +30,7 @@ PROMPT_SUBJECTS: Mapping[PromptKind, str] = {
     PromptKind.CHECKIN: "Your private mentoring check-in",
     PromptKind.MUTUAL_CONSENT: "Mutual mentoring was proposed: do you agree?",
     PromptKind.CLOSING_REFLECTION: "Your closing reflection on this mentoring term",
+    PromptKind.MEETING_MOVE: "Your partner asks to move your next mentoring meeting",
 }
 
 TEMPLATE_SUBJECTS: Mapping[str, str] = {
@@ -52,6 +53,12 @@ TEMPLATE_SUBJECTS: Mapping[str, str] = {
     "recognition_granted": "Thank you for mentoring: your recognition",
     "relationship_completed": "Your mentoring relationship is complete",
     "relationship_ended": "Your mentoring relationship has ended",
+    "relationship_left": "You have left your mentoring relationship",
+    "pause_until": "Your mentoring relationship is paused until {resume_at}",
+    "pause_requested": "A participant paused their mentoring relationship",
+    "participant_withdrew": "A participant left their mentoring relationship",
+    "concern_raised": "A participant raised a concern about an open case",
+    "meeting_move_declined": "Your mentoring meeting #{meeting_number} stays at the agreed time",
 }
 
 

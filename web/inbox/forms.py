@@ -20,6 +20,7 @@ from domain.prompts import (
     ContractProposalAnswer,
     ContractReviewAnswer,
     MeetingLogAnswer,
+    MeetingMoveAnswer,
     MutualConsentAnswer,
     OnboardingAnswer,
     PromptKind,
@@ -34,6 +35,7 @@ ANSWER_MODELS: dict[PromptKind, type[BaseModel]] = {
     PromptKind.CHECKIN: CheckInAnswer,
     PromptKind.MUTUAL_CONSENT: MutualConsentAnswer,
     PromptKind.CLOSING_REFLECTION: ClosingReflectionAnswer,
+    PromptKind.MEETING_MOVE: MeetingMoveAnswer,
 }
 
 Widget = Literal[
@@ -84,6 +86,10 @@ LABELS: dict[str, str] = {
     "achieved": "Achieved",
     "continue_informally": "I would like to continue informally",
     "want_renewal": "I would like to renew for another term",
+    "note": "What worries you (only the coordinator reads it, never your partner)",
+    "until": "Pause until (UTC)",
+    "to": "New date and time (UTC)",
+    "confirm": "Does the new time suit you?",
 }
 # What one row of a list is called ("Goal 2").
 ITEM_LABELS: dict[str, str] = {
@@ -295,6 +301,14 @@ def build_form(model: type[BaseModel], slot_counts: Mapping[str, int] | None = N
     builder = _Builder(model.model_json_schema(), counts)
     fields = builder.object_children(model.model_json_schema(), "")
     return AnswerForm(model=model, fields=fields, slot_counts=counts)
+
+
+def fields_under(
+    model: type[BaseModel], prefix: str, slot_counts: Mapping[str, int] | None = None
+) -> tuple[Node, ...]:
+    """The model's fields named under ``prefix``, so several forms can share one page."""
+    schema = model.model_json_schema()
+    return _Builder(schema, dict(slot_counts or {})).object_children(schema, prefix)
 
 
 def form_for(kind: PromptKind, slot_counts: Mapping[str, int] | None = None) -> AnswerForm:

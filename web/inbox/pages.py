@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,11 +15,11 @@ from pydantic import ValidationError
 from temporalio.client import WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
-from domain.commands import AnswerPrompt
+from domain.commands import PARTICIPANT_COMMAND_TYPES, AnswerPrompt
 from domain.prompts import Prompt, PromptKind
 from domain.validation import is_duplicate_answer
 from domain.views import participant_phase
-from services import answers
+from services import answers, participants
 from services.errors import RefusedError as AnswerRefusedError
 from twoway.logging import get_logger
 from web.inbox.access import (
@@ -29,6 +30,15 @@ from web.inbox.access import (
     person_from_token,
     relationship_of,
 )
+from web.inbox.actions import (
+    BY_NAME,
+    ActionSpec,
+    action_form,
+    available_actions,
+    form_errors,
+    new_form_id,
+)
+from web.inbox.actions import initial_values as action_values
 from web.inbox.forms import form_for
 from web.inbox.listing import inbox_listing
 from web.inbox.parse import parse_form
@@ -36,7 +46,7 @@ from web.inbox.prefill import contract_shown, initial_values, slot_counts
 from web.inbox.rendering import inbox_environment
 from web.inbox.timeline import personal_timeline
 from web.services import WebServices, get_services
-from workflows.relationship_io import AnswerReceipt
+from workflows.relationship_io import AnswerReceipt, ParticipantReceipt
 
 log = get_logger(__name__)
 router = APIRouter(prefix="/inbox", include_in_schema=False)
@@ -59,6 +69,7 @@ TITLES: dict[PromptKind, str] = {
     PromptKind.CHECKIN: "Your private check-in",
     PromptKind.MUTUAL_CONSENT: "Should learning go both ways?",
     PromptKind.CLOSING_REFLECTION: "Your final reflection",
+    PromptKind.MEETING_MOVE: "Your partner asks to move your next meeting",
 }
 
 
@@ -100,16 +111,121 @@ async def relationship_page(
         return _refused(request, refusal)
     except RPCError as error:
         return _unavailable(request, error)
+    return await _relationship_view(request, services, token, person_id, relationship)
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """One request form as shown: what it starts with, or what was typed and what is wrong."""
+
+    values: dict[str, str] | None = None
+    errors: dict[str, str] | None = None
+    message: str | None = None
+
+
+async def _relationship_view(
+    request: Request,
+    services: WebServices,
+    token: str,
+    person_id: str,
+    relationship: Relationship,
+    shown: dict[str, _Shown] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     state = relationship.state
     entries = await personal_timeline(services.pool, state, person_id, services.sealer)
+    now = services.clock()
+    actions = []
+    for spec in available_actions(state, person_id):
+        given = (shown or {}).get(spec.name, _Shown())
+        actions.append(
+            {
+                "spec": spec,
+                "form": action_form(spec, state),
+                "filled": given.values
+                if given.values is not None
+                else action_values(spec, state, now),
+                "errors": given.errors or {},
+                "message": given.message,
+                "form_id": new_form_id(),
+            }
+        )
     context = {
         "token": token,
         "state": state,
         "role": state.role_of(person_id),
         "entries": entries,
         "contract": state.contract,
+        "actions": actions,
+        "next_meeting": state.pending_meeting,
     }
-    return _page(request, "relationship.html.j2", context)
+    return _page(request, "relationship.html.j2", context, status)
+
+
+ACTION_PATH = "/{token}/relationships/{relationship_id}/actions/{action}"
+
+
+@router.post(ACTION_PATH, response_class=HTMLResponse)
+async def submit_action(
+    request: Request, token: str, relationship_id: str, action: str, services: Services
+) -> HTMLResponse:
+    try:
+        # The link first: a body is read only for someone holding a valid link.
+        person_id = await person_from_token(services, token)
+        spec = BY_NAME.get(action)
+        if spec is None:
+            raise RefusedError(404, "There is no such request.")
+        relationship = await relationship_of(services, person_id, relationship_id)
+    except RefusedError as refusal:
+        return _refused(request, refusal)
+    except RPCError as error:
+        return _unavailable(request, error)
+    submitted = await request.form()
+    values = {key: value for key, value in submitted.items() if isinstance(value, str)}
+    form_id = values.pop("form_id", "")
+    if not _ANSWER_ID.match(form_id):
+        form_id = new_form_id()
+
+    async def again(status: int, **extra: Any) -> HTMLResponse:
+        shown = {spec.name: _Shown(values=values, **extra)}
+        return await _relationship_view(
+            request, services, token, person_id, relationship, shown, status
+        )
+
+    with_nul = {name: NUL_MESSAGE for name, value in values.items() if "\x00" in value}
+    if with_nul:
+        return await again(422, errors=with_nul)
+    form = action_form(spec, relationship.state)
+    parsed = parse_form(form, values)
+    try:
+        command = spec.model.model_validate({**parsed.data, "participant_id": person_id})
+    except ValidationError as error:
+        return await again(422, errors=form_errors(spec, parsed.field_errors(error)))
+    assert isinstance(command, PARTICIPANT_COMMAND_TYPES)
+    try:
+        receipt = await participants.submit_action(relationship.handle, command, form_id)
+    except AnswerRefusedError as refused:
+        return await again(409, message=refused.message)
+    except (WorkflowUpdateRPCTimeoutOrCancelledError, RPCError):
+        return await again(503, message=NOT_CONFIRMED_REQUEST)
+    return _acted_page(request, token, relationship, spec, receipt)
+
+
+NOT_CONFIRMED_REQUEST = (
+    "The service is very busy and could not confirm your request. Please send it again:"
+    " it will be applied only once."
+)
+
+
+def _acted_page(
+    request: Request,
+    token: str,
+    relationship: Relationship,
+    spec: ActionSpec,
+    receipt: ParticipantReceipt,
+) -> HTMLResponse:
+    context = {"token": token, "state": relationship.state, "spec": spec, "receipt": receipt}
+    return _page(request, "acted.html.j2", context)
 
 
 async def _prompt_context(
