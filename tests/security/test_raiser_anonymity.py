@@ -1,4 +1,4 @@
-"""Threat: a partner works out that the other raised a tension.
+"""Threat: a partner works out that the other raised a tension or a concern.
 
 Two pairs live through the same steps at the same time on the real stack (dev server, worker,
 PostgreSQL, the web app over HTTP). In one, the mentor's check-in flags a tension with a private
@@ -22,7 +22,7 @@ import httpx
 from temporalio.client import Client
 
 from delivery.links import LinkSigner
-from domain import InvolvePartners
+from domain import InvolvePartners, RelationshipPolicy
 from domain.commands import AnswerPrompt
 from domain.prompts import (
     Answer,
@@ -103,14 +103,19 @@ async def _answer(
     )
 
 
-async def _start_and_sign(temporal: Client, world: World, task_queue: str) -> World:
+async def _start_and_sign(
+    temporal: Client,
+    world: World,
+    task_queue: str,
+    policy: RelationshipPolicy = CHECKIN_SOON,
+) -> World:
     request = PairRequest(
         programme_id=world.programme,
         mentor_id=world.mentor,
         mentee_id=world.mentee,
         coordinator_id="coord-1",
         owner_id="owner-1",
-        policy=CHECKIN_SOON,
+        policy=policy,
     )
     handle = await start_relationship(temporal, request, task_queue=task_queue)
     world = World(world.name, world.programme, world.mentor, world.mentee, handle.id)
@@ -261,6 +266,49 @@ async def test_the_partners_whole_view_is_the_same_whether_or_not_a_tension_was_
         await wait_for(told, within=30, what="the mediation notice to the partner")
         after = await _partner_view(anonymous, api, web_pool, link_signer, raised)
     assert after.hr_pair_status["phase"] == "mediation"
+    assert 'id="phase">mediation<' in after.relationship_page
+    assert NOTE not in json.dumps(after.__dict__)
+
+
+# Nothing falls due while the concern test watches: check-ins and meetings are hours away.
+QUIET_HOURS = checkin_soon_policy(timedelta(hours=6))
+
+
+async def test_the_partners_whole_view_is_the_same_whether_or_not_a_concern_was_raised(
+    web_stack: ThreadedStack,  # noqa: F811
+    api: httpx.AsyncClient,  # noqa: F811
+    web_pool: Pool,  # noqa: F811
+    client: Client,  # noqa: F811
+    link_signer: LinkSigner,  # noqa: F811
+) -> None:
+    """A concern raised from the mentor's relationship page, at any time, not in a check-in."""
+    queue = web_stack.settings.task_queue
+    raised, quiet = await asyncio.gather(
+        _start_and_sign(client, _world("raised"), queue, QUIET_HOURS),
+        _start_and_sign(client, _world("quiet"), queue, QUIET_HOURS),
+    )
+    async with httpx.AsyncClient(base_url=web_stack.base_url) as anonymous:
+        token = link_signer.make(raised.mentor, datetime.now(UTC))
+        sent = await anonymous.post(
+            f"/inbox/{token}/relationships/{raised.relationship_id}/actions/concern",
+            data={"concern.note": NOTE},
+        )
+        assert sent.status_code == 200, sent.text
+        await wait_for(
+            lambda: _escalation_recorded(web_pool, raised), within=30, what="the escalation case"
+        )
+        seen_raised = await _partner_view(anonymous, api, web_pool, link_signer, raised)
+        seen_quiet = await _partner_view(anonymous, api, web_pool, link_signer, quiet)
+
+        for part in ("pages", "mails", "hr_pair_status", "hr_timeline"):
+            _same(getattr(seen_raised, part), getattr(seen_quiet, part), part)
+        assert NOTE not in json.dumps(seen_raised.__dict__)
+        assert "Raise a concern" in seen_raised.relationship_page, "the partner can raise one too"
+
+        await relationship_handle(client, raised.relationship_id).execute_update(
+            RelationshipWorkflow.coordinator_action, InvolvePartners()
+        )
+        after = await _partner_view(anonymous, api, web_pool, link_signer, raised)
     assert 'id="phase">mediation<' in after.relationship_page
     assert NOTE not in json.dumps(after.__dict__)
 

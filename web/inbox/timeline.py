@@ -15,10 +15,12 @@ from pydantic import ValidationError
 from domain.events import (
     EVENT_ADAPTER,
     CheckInSubmitted,
+    ConcernRaised,
     EscalationOpened,
     Event,
     MatchDeclined,
     MeetingLogSubmitted,
+    PauseRequested,
     ReflectionSubmitted,
 )
 from domain.state import RelationshipState
@@ -38,6 +40,11 @@ HIDDEN_TYPES = frozenset(
         "prompt_reminder_due",
         "meeting_reminder_due",
         "checkin_scheduled",
+        # Notes for the coordinator, and a move the partner has not answered yet.
+        "concern_raised",
+        "pause_requested",
+        "participant_withdrew",
+        "meeting_move_requested",
     }
 )
 
@@ -76,6 +83,10 @@ def _own_answer(event: Event, person_id: str) -> list[str]:
             return [f"My reason: {event.reason}"]
         case EscalationOpened(raised_by=author) if author == person_id and event.private_note:
             return [f"My note to the coordinator: {event.private_note}"]
+        case ConcernRaised(participant_id=author) if author == person_id and event.private_note:
+            return [f"My note to the coordinator: {event.private_note}"]
+        case PauseRequested(participant_id=author) if author == person_id:
+            return [f"I asked to pause until {event.resume_at:%Y-%m-%d %H:%M} UTC"]
     return []
 
 
