@@ -54,7 +54,7 @@ TEMPLATE_SUBJECTS: Mapping[str, str] = {
     "relationship_completed": "Your mentoring relationship is complete",
     "relationship_ended": "Your mentoring relationship has ended",
     "relationship_left": "You have left your mentoring relationship",
-    "pause_until": "Your mentoring relationship is paused until {resume_at}",
+    "pause_until": "Your mentoring relationship is paused for a while",
     "pause_requested": "A participant paused their mentoring relationship",
     "participant_withdrew": "A participant left their mentoring relationship",
     "concern_raised": "A participant raised a concern about an open case",

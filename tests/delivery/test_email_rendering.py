@@ -33,6 +33,13 @@ DOMAIN_TEMPLATES = [
     "recognition_granted",
     "relationship_completed",
     "relationship_ended",
+    # what participants ask for between prompts
+    "pause_until",
+    "pause_requested",
+    "participant_withdrew",
+    "concern_raised",
+    "meeting_move_declined",
+    "relationship_left",
 ]
 SECRET = "my manager shouts at me"
 URL = "http://127.0.0.1:8080/inbox/tok"
@@ -89,6 +96,9 @@ def test_odd_template_names_never_reach_the_loader(renderer: EmailRenderer, temp
         ("escalation_opened", "private_note"),
         ("tension_flagged", "private_note"),
         ("match_declined", "reason"),
+        ("pause_requested", "private_note"),
+        ("participant_withdrew", "private_note"),
+        ("concern_raised", "private_note"),
         ("never_seen_before", "private_note"),
     ],
 )
