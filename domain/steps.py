@@ -150,7 +150,13 @@ def open_escalation(
         return False
     # Phase questions wait for the coordinator and are asked again on `continue`; meetings
     # and check-ins keep running, because mediation should not cost the pair its rhythm.
-    close_prompts(d, "phase_changed", PHASE_PROMPT_KINDS)
+    kinds = PHASE_PROMPT_KINDS
+    if d.state.phase == Phase.ACTIVE:
+        # While meetings run, a contract review is a participant's amendment, not a phase
+        # question: closing it would tell the reviewer that a case opened. (Before amendments
+        # existed no review was ever open here, so older histories decide the same.)
+        kinds = PHASE_PROMPT_KINDS - {PromptKind.CONTRACT_REVIEW}
+    close_prompts(d, "phase_changed", kinds)
     d.emit(
         EscalationOpened(
             occurred_at=d.now,

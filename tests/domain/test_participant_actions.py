@@ -291,6 +291,17 @@ def test_an_amendment_takes_force_once_the_partner_signs_it() -> None:
     assert pair.state.phase == Phase.ACTIVE
 
 
+def test_a_concern_leaves_an_amendment_under_review_open_for_the_partner() -> None:
+    pair = active_pair()
+    pair.send(ProposeAmendment(participant_id=MENTEE, terms=terms(pair.now, goals=3)))
+    pair.send(RaiseConcern(participant_id=MENTEE, note="private"))
+    review = pair.state.open_prompts_of(PromptKind.CONTRACT_REVIEW)
+    assert [p.recipient_id for p in review] == [MENTOR], "the reviewer's page must not change"
+    pair.answer(review[0].prompt_id, ContractReviewAnswer(decision="accept"))
+    assert pair.state.contract_in_force == 2
+    assert pair.state.phase == Phase.MEDIATION
+
+
 def test_an_unsigned_amendment_leaves_the_contract_standing() -> None:
     pair = active_pair()
     pair.send(ProposeAmendment(participant_id=MENTOR, terms=terms(pair.now, goals=1)))
