@@ -11,6 +11,7 @@ from temporalio.client import Client
 from delivery.links import LinkSigner
 from domain.prompts import ContractProposalAnswer, ContractReviewAnswer
 from tests.domain.support import terms
+from tests.web.conftest import wait_for
 from tests.web.pairs import MENTEE, MENTOR, answer, bring_to_contracting, handle_of, start_pair
 from workflows.relationship import RelationshipWorkflow
 
@@ -127,9 +128,13 @@ async def test_a_concern_from_the_page_reaches_the_coordinator_and_changes_nothi
     mentee_page = await anonymous.get(page_of(link_signer, MENTEE, relationship_id))
     assert 'id="phase">active<' in mentee_page.text
     assert "unheard" not in mentee_page.text
-    mentor_page = await anonymous.get(page_of(link_signer, MENTOR, relationship_id))
-    # The author sees their own note, escaped.
-    assert "&lt;b&gt;I feel unheard&lt;/b&gt;" in mentor_page.text
+
+    async def own_note_shown_escaped() -> bool:
+        # The author sees their own note, escaped, once the event store has it.
+        mentor_page = await anonymous.get(page_of(link_signer, MENTOR, relationship_id))
+        return "&lt;b&gt;I feel unheard&lt;/b&gt;" in mentor_page.text
+
+    await wait_for(own_note_shown_escaped, what="the author's own note on their timeline")
 
 
 async def test_an_unknown_request_or_someone_elses_relationship_is_refused(

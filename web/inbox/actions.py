@@ -26,7 +26,7 @@ from domain.commands import (
 )
 from domain.state import Mode, Phase, RelationshipState
 from domain.views import participant_phase
-from web.inbox.forms import AnswerForm, Node, fields_under
+from web.inbox.forms import AnswerForm, Node, element_id, fields_under, labels_by_name
 from web.inbox.parse import format_duration
 
 _WHO = "participant_id"
@@ -171,6 +171,22 @@ def form_errors(spec: ActionSpec, found: Mapping[str, str]) -> dict[str, str]:
     """Error locations from the parser, named like the form's fields (under the action)."""
     prefix = f"{spec.name}."
     return {(k if k.startswith(prefix) else prefix + k): v for k, v in found.items()}
+
+
+@dataclass(frozen=True)
+class ShownError:
+    field_id: str
+    label: str
+    text: str
+
+
+def field_errors_shown(errors: Mapping[str, str], form: AnswerForm) -> list[ShownError]:
+    """The summary above a form: each error with the label of its field and a link to it."""
+    labels = labels_by_name(form)
+    return [
+        ShownError(element_id(name), labels.get(name, name.rsplit(".", 1)[-1]), text)
+        for name, text in errors.items()
+    ]
 
 
 def new_form_id() -> str:

@@ -35,6 +35,7 @@ from web.inbox.actions import (
     ActionSpec,
     action_form,
     available_actions,
+    field_errors_shown,
     form_errors,
     new_form_id,
 )
@@ -138,14 +139,16 @@ async def _relationship_view(
     actions = []
     for spec in available_actions(state, person_id):
         given = (shown or {}).get(spec.name, _Shown())
+        form = action_form(spec, state)
         actions.append(
             {
                 "spec": spec,
-                "form": action_form(spec, state),
+                "form": form,
                 "filled": given.values
                 if given.values is not None
                 else action_values(spec, state, now),
                 "errors": given.errors or {},
+                "error_list": field_errors_shown(given.errors or {}, form),
                 "message": given.message,
                 "form_id": new_form_id(),
             }
