@@ -1,4 +1,4 @@
-"""The texts people read (briefings, conversation guides), as Markdown files an owner may replace."""
+"""The texts people read (briefings, conversation guides): Markdown an owner may replace."""
 
 from content.library import (
     Briefing,

@@ -3,8 +3,7 @@
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, TypeAdapter
-from pydantic.json_schema import JsonDict
+from pydantic import AwareDatetime, Field, JsonValue, TypeAdapter
 
 from domain.base import DomainModel, Identifier, LongText, PromptId, Score, ShortText
 from domain.contract import MAX_GOALS_PER_DIRECTION, ContractTerms, Goal
@@ -86,7 +85,7 @@ class BriefingSection(StrEnum):
 
 # Marks the fields kept only so that answers given before the per-section briefing still parse
 # (and replay); the inbox never asks them.
-LEGACY_FIELD: JsonDict = {"x-legacy": True}
+LEGACY_FIELD: dict[str, JsonValue] = {"x-legacy": True}
 
 
 class OnboardingAnswer(DomainModel):

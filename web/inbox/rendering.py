@@ -7,6 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
+from content import render_markdown
 from domain.state import RelationshipState
 from domain.views import participant_phase
 from web.inbox.forms import CHOICE_LABELS, AnswerForm, Choice, element_id, humanise, labels_by_name
@@ -62,6 +63,8 @@ def install_filters(env: Environment) -> None:
         choice=choice,
         field_id=element_id,
         field_label=field_label,
+        # Owner-written Markdown: raw HTML in it arrives escaped (content/markdown.py).
+        markdown=render_markdown,
     )
     env.globals["yes_no"] = YES_NO
 
