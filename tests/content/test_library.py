@@ -27,7 +27,8 @@ def test_every_role_has_a_briefing_with_every_part_and_every_focus_area_a_guide(
         assert briefing.introduction.body
         assert [section for section, _ in briefing.in_order()] == list(BriefingSection)
         for _, text in briefing.in_order():
-            assert text.title and text.body
+            assert text.title
+            assert text.body
     names = {guide.name for guide in library.guides}
     assert {"digital_skills", "generational_perspectives", "inclusion", "sustainability"} <= names
     assert library.general.name == "general"
@@ -58,7 +59,7 @@ def test_an_owners_file_replaces_the_shipped_one_and_the_others_stay(tmp_path: P
     write(
         tmp_path,
         "guides/leadership.md",
-        "---\ntitle: Leading teams\nmatches: hybrid teams, remote work\n---\n- What makes a good lead?\n",
+        "---\ntitle: Leading teams\nmatches: hybrid teams, remote work\n---\n- A question?\n",
     )
     library = load_content(tmp_path)
     mentor = library.briefings[BriefingRole.REVERSE_MENTOR]
