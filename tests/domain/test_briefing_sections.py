@@ -10,7 +10,7 @@ from domain.prompts import BriefingSection, OnboardingAnswer
 from tests.domain.support import MENTEE, MENTOR, Pair
 
 
-def every_part(**overrides: bool) -> OnboardingAnswer:
+def every_part(**overrides: bool | str) -> OnboardingAnswer:
     ticked = {f"read_{section.value}": True for section in BriefingSection}
     return OnboardingAnswer.model_validate({**ticked, **overrides})
 
