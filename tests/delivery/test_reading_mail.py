@@ -8,12 +8,17 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from pathlib import Path
 
-from content import load_content
-from delivery.dispatcher import Dispatcher
+import pytest
+
+from content import ContentError, load_content
+from delivery.dispatcher import Dispatcher, dispatcher_from_settings
 from delivery.guides import MeetingGuides
+from delivery.links import LinkSigner
 from store.database import Pool
 from tests.delivery.conftest import DispatcherFactory, Sink, add_people, person, queue
+from twoway.settings import Settings
 
 CONTENT = load_content()
 # As a programme defines them (domain.programme.Programme.focus_areas).
@@ -120,3 +125,15 @@ async def test_the_completion_mail_links_each_participant_to_their_certificate_o
     assert len(with_link) == 1
     assert "/inbox/" in with_link[0]
     assert "Your certificate" in next(html for _, html in mails if certificate in html)
+
+
+async def test_a_malformed_owner_file_stops_the_dispatchers_start_naming_it(
+    pg_pool: Pool, signer: LinkSigner, tmp_path: Path
+) -> None:
+    broken = tmp_path / "content" / "guides" / "inclusion.md"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("Inclusion\n\n- no header\n", encoding="utf-8")
+    settings = Settings(home=tmp_path / "home", content_dir=tmp_path / "content")
+    with pytest.raises(ContentError) as error:
+        dispatcher_from_settings(pg_pool, settings, signer=signer)
+    assert str(broken) in str(error.value)
