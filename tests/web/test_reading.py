@@ -114,6 +114,16 @@ async def test_the_briefing_shows_every_part_and_each_must_be_acknowledged(
     state = await handle_of(client, relationship_id).query(RelationshipWorkflow.state)
     assert MENTOR in state.briefed
 
+    # The briefing stays readable from the relationship page, for the pair only.
+    again = await anonymous.get(page_of(link_signer, MENTOR, relationship_id, "/briefing"))
+    assert again.status_code == 200
+    for _, text in briefing.in_order():
+        assert text.title in again.text
+    stranger = await anonymous.get(
+        page_of(link_signer, "someone-else", relationship_id, "/briefing")
+    )
+    assert stranger.status_code == 404
+
 
 async def test_the_programmes_objectives_are_shown_when_proposing_and_reviewing_the_contract(
     anonymous: httpx.AsyncClient,
