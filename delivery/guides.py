@@ -39,7 +39,7 @@ class MeetingGuides:
         if self._focus_areas_of is not None and relationship_id is not None:
             relationship = await get_relationship(conn, relationship_id)
             if relationship is not None:
-                focus_areas = await self._focus_areas_of(relationship.programme_id)
+                focus_areas = await _focus_or_none(self._focus_areas_of, relationship.programme_id)
         return self.content.guide_for_meeting(focus_areas, meeting_number)
 
     async def mail_context(
@@ -57,16 +57,21 @@ class MeetingGuides:
         }
 
 
+async def _focus_or_none(focus_areas_of: FocusAreasOf, programme_id: str) -> Sequence[str]:
+    """The programme's focus areas; none when they cannot be read, so the reminder still goes
+    out on time (with the general guide) instead of waiting for a retry."""
+    try:
+        return await focus_areas_of(programme_id)
+    except Exception as error:  # a guide is never worth a late or lost reminder
+        log.warning("guide_focus_areas_unavailable", error=type(error).__name__)
+        return ()
+
+
 def focus_areas_from_temporal(client_of: Callable[[], Awaitable[Client]]) -> FocusAreasOf:
     """Focus areas read from the programme's workflow; none when Temporal cannot say now."""
 
     async def focus_areas_of(programme_id: str) -> Sequence[str]:
-        try:
-            client = await client_of()
-        except (OSError, RuntimeError) as error:
-            log.warning("guide_focus_areas_unavailable", error=type(error).__name__)
-            return ()
-        programme = await definition_of(client, programme_id)
+        programme = await definition_of(await client_of(), programme_id)
         return programme.focus_areas if programme is not None else ()
 
     return focus_areas_of
