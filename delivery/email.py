@@ -79,11 +79,19 @@ class EmailRenderer:
         self._env.filters["label"] = _label
 
     def render(
-        self, template: str, data: Mapping[str, Any], person: Person, inbox_url: str
+        self,
+        template: str,
+        data: Mapping[str, Any],
+        person: Person,
+        inbox_url: str,
+        reading: Mapping[str, Any] | None = None,
     ) -> RenderedEmail:
+        """``reading``: what the mail gives to read beside the data (a guide, a certificate link),
+        chosen by the dispatcher; never taken from the outbox row."""
         shown = public_data(template, data)
         subject = subject_for(template, data)
         context = {
+            **(reading or {}),
             "template": template,
             "title": humanise(template),
             "subject": subject,

@@ -95,6 +95,7 @@ from domain.policy import HealthThresholds, RelationshipPolicy
 from domain.prompts import (
     ANSWER_ADAPTER,
     Answer,
+    BriefingSection,
     CheckInAnswer,
     ClosingReflectionAnswer,
     ConsentAnswer,
@@ -124,6 +125,7 @@ __all__ = [
     "Answer",
     "AnswerPrompt",
     "BriefingAcknowledged",
+    "BriefingSection",
     "CheckInAnswer",
     "CheckInRoundOpened",
     "CheckInScheduled",
