@@ -18,6 +18,7 @@ outbox_blanked AS (
 enrolments_deleted AS (DELETE FROM programme_enrolments WHERE person_id = $1 RETURNING 1),
 unmatched_deleted AS (DELETE FROM programme_unmatched WHERE person_id = $1 RETURNING 1),
 reporting_deleted AS (DELETE FROM reporting_lines WHERE person_id = $1 RETURNING 1),
+leaver_deleted AS (DELETE FROM leavers WHERE person_id = $1 RETURNING 1),
 -- Replays of HR API answers that name the person anywhere in their JSON body.
 replays_deleted AS (
     DELETE FROM api_idempotency_keys
