@@ -62,7 +62,9 @@ def retention_report(
     """The two groups' figures, each withheld below ``min_group_size`` (see the module)."""
     groups = {ENROLLED: counts.get(True), NOT_ENROLLED: counts.get(False)}
     sizes = {key: 0 if found is None else found.people for key, found in groups.items()}
-    withheld = withheld_groups(sizes, min_group_size)
+    # A group of nobody hides no one: when everyone on the roster enrolled, the enrolled figures
+    # are the roster's, and nothing is withheld for an empty rest.
+    withheld = withheld_groups({k: n for k, n in sizes.items() if n > 0}, min_group_size)
     shown = {
         key: _group(key, groups[key], sizes[key], min_group_size, key in withheld) for key in groups
     }
@@ -93,6 +95,8 @@ async def programme_retention(
 def _group(
     key: str, counts: RetentionCounts | None, size: int, minimum: int, withheld: bool
 ) -> RetentionGroup:
+    if size == 0:
+        return RetentionGroup(key=key, suppressed=False, people=0, left_during=0, left_after=0)
     if size < minimum:
         return RetentionGroup(key=key, suppressed=True, reason="small_group")
     if withheld or counts is None:
