@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import httpx
 from temporalio.client import Client
 
+from services.erasure import erase_person
 from store.database import Pool
 from tests.web.conftest import wait_for
 from tests.web.pairs import MENTOR, handle_of, start_pair
@@ -111,3 +112,19 @@ async def test_twoway_hr_left_records_the_day_and_ends_the_open_pair(
         return state.end_reason == "participant_left"
 
     await wait_for(ended, within=60, what="the pair to end for its leaver")
+
+
+async def test_erasing_a_leaver_deletes_the_day_they_left(
+    api: httpx.AsyncClient, web_pool: Pool, client: Client
+) -> None:
+    person = f"gone-{uuid.uuid4().hex[:8]}"
+    sent = await api.post(
+        "/api/v1/hr-events",
+        json={"employee_id": person, "type": "participant_left", "left_on": "2026-02-01"},
+    )
+    assert sent.status_code == 202, sent.text
+    async with web_pool.acquire() as conn:
+        # Known only as a leaver (never in the directory), they can still be erased.
+        report = await erase_person(conn, client, None, person)
+    assert report.rows["leavers"] == 1
+    assert await left_on(web_pool, person) is None
