@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
+
 from delivery.email import EmailRenderer
 from store.database import Pool
 from store.organisations import organisation_names, set_organisation, set_organisation_name
@@ -53,3 +56,21 @@ async def test_a_single_organisation_deployment_names_itself_only_when_it_chose_
         "programme at Example Works"
         in EmailRenderer().render("prompt_issued", DATA, named, URL).text
     )
+
+
+async def test_twoway_organisation_name_stores_the_name(pg_pool: Pool, database_url: str) -> None:
+    env = {"TWOWAY_DATABASE_URL": database_url, "PATH": "", "TWOWAY_LOG_LEVEL": "WARNING"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "cli", "organisation", "name", "acme", "Acme Ltd",
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, stderr.decode()
+    refused = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "cli", "organisation", "name", "Not An Id", "X",
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    await asyncio.wait_for(refused.communicate(), timeout=60)
+    assert refused.returncode == 2
+    async with pg_pool.acquire() as conn:
+        assert await organisation_names(conn, ["acme"]) == {"acme": "Acme Ltd"}
