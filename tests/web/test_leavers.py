@@ -69,7 +69,13 @@ async def test_a_leaver_without_a_pair_is_recorded_and_counted_against_the_enrol
     assert others["people"] >= 6  # this module's directory holds other tests' people too
     assert others["left_during"] >= 2
 
-    # A leaver event for a leave, not a departure, records nothing.
+    # A leaving day belongs to a leaver event only.
+    misplaced = await api.post(
+        "/api/v1/hr-events",
+        json={"employee_id": rest[2], "type": "leave_started", "left_on": "2026-03-01"},
+    )
+    assert misplaced.status_code == 422
+    # A leave, not a departure, records nothing.
     leave = await api.post(
         "/api/v1/hr-events", json={"employee_id": rest[2], "type": "leave_started"}
     )

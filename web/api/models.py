@@ -126,6 +126,7 @@ class HrEventBody(ApiModel):
     @model_validator(mode="after")
     def _manager_change_names_the_manager(self) -> Self:
         _require_new_manager(self.type, self.new_manager_id)
+        _left_on_only_for_leavers(self.type, self.left_on)
         return self
 
 
@@ -147,7 +148,13 @@ class PairHrEventBody(ApiModel):
     @model_validator(mode="after")
     def _manager_change_names_the_manager(self) -> Self:
         _require_new_manager(self.type, self.new_manager_id)
+        _left_on_only_for_leavers(self.type, self.left_on)
         return self
+
+
+def _left_on_only_for_leavers(event_type: HrEventType, left_on: date | None) -> None:
+    if left_on is not None and event_type != "participant_left":
+        raise ValueError("left_on belongs to participant_left only: the day the employee left")
 
 
 def _require_new_manager(event_type: HrEventType, new_manager_id: str | None) -> None:
