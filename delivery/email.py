@@ -22,7 +22,6 @@ from delivery.calendar import Invite
 from delivery.content import humanise, parse_moment, public_data, subject_for
 from delivery.errors import DeliveryError
 from delivery.working_hours import person_zone
-from store.organisations import DEFAULT_ORGANISATION
 from store.people import Person
 
 _SAFE_TEMPLATE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,79}$")
@@ -99,10 +98,9 @@ class EmailRenderer:
             "tz": person_zone(person).key,
             "inbox_url": inbox_url,
             "data": shown,
-            # The person's own organisation; single-organisation deployments never name one.
-            "organisation": (
-                None if person.organisation == DEFAULT_ORGANISATION else person.organisation
-            ),
+            # The person's own organisation, by its display name; single-organisation
+            # deployments name none unless they gave their organisation a name.
+            "organisation": person.organisation_shown,
         }
         name = template if self._has_own(template) else GENERIC
         try:
