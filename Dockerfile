@@ -20,6 +20,7 @@ COPY roster ./roster
 COPY reporting ./reporting
 COPY simulation ./simulation
 COPY web ./web
+COPY content ./content
 RUN pip install --no-cache-dir --no-deps . && useradd --system twoway
 USER twoway
 CMD ["twoway", "worker"]

@@ -18,7 +18,9 @@ from rich.table import Table
 
 from cli.bench import bench_app
 from cli.erase import erase_command
+from cli.hr import hr_app
 from cli.mail import mail_app
+from cli.organisation import organisation_app
 from cli.pair import pair_app
 from cli.participant import participant_app
 from cli.programme import programme_app
@@ -159,6 +161,8 @@ app.command(rich_help_panel=RUN)(status)
 app.add_typer(programme_app, name="programme", rich_help_panel=HR)
 app.add_typer(pair_app, name="pair", rich_help_panel=HR)
 app.add_typer(staff_app, name="staff", rich_help_panel=HR)
+app.add_typer(hr_app, name="hr", rich_help_panel=HR)
+app.add_typer(organisation_app, name="organisation", rich_help_panel=HR)
 app.command("report", rich_help_panel=HR)(report_command)
 app.command("simulate", rich_help_panel=HR)(simulate_command)
 app.command("prompts", rich_help_panel=PARTICIPANTS)(prompts)

@@ -34,8 +34,10 @@ from typing import Any, Literal, Protocol
 
 import asyncpg
 
+from content import load_content
 from delivery.email import EmailRenderer, SmtpMailer, build_message, message_id_for
 from delivery.errors import DeliveryError
+from delivery.guides import MeetingGuides, focus_areas_from_temporal
 from delivery.invites import invite_for
 from delivery.links import LinkSigner, case_url, inbox_url, signer_from_settings, staff_url
 from delivery.webhook import WebhookPoster, chat_payload
@@ -127,8 +129,10 @@ class Dispatcher:
         clock: Callable[[], datetime] = utc_now,
         renderer: EmailRenderer | None = None,
         heartbeat: Heartbeat | None = None,
+        guides: MeetingGuides | None = None,
     ) -> None:
         self._heartbeat = heartbeat
+        self._guides = guides or MeetingGuides()
         self._pool = pool
         self._mailer = mailer
         self._identity = identity
@@ -228,7 +232,10 @@ class Dispatcher:
         link = ""
         if row.template not in NO_LINK_TEMPLATES:
             link = _link_for(identity, row, person.person_id, now)
-        rendered = self._renderer.render(row.template, row.data, person, link)
+        reading = await self._guides.mail_context(conn, row.template, row.relationship_id, row.data)
+        if _shows_certificate(row) and link:
+            reading["certificate_url"] = certificate_url(link, str(row.relationship_id))
+        rendered = self._renderer.render(row.template, row.data, person, link, reading)
         invite = await invite_for(
             conn, row, organizer=identity.organizer_email, attendee=person.email, now=now
         )
@@ -289,6 +296,23 @@ def _addressed(person: Person, row: ClaimedRow) -> Person:
 # -- process entry point ----------------------------------------------------------------------
 
 
+# Mails that tell a participant their term completed link to their certificate.
+CERTIFICATE_TEMPLATES = frozenset({"relationship_completed"})
+
+
+def _shows_certificate(row: ClaimedRow) -> bool:
+    return (
+        row.template in CERTIFICATE_TEMPLATES
+        and row.recipient_role not in CHAT_ROLES
+        and row.relationship_id is not None
+    )
+
+
+def certificate_url(inbox_link: str, relationship_id: str) -> str:
+    """The printable certificate behind the person's own inbox link (web/inbox/pages.py)."""
+    return f"{inbox_link}/relationships/{relationship_id}/certificate"
+
+
 # Mails that open or escalate a case lead the staff member straight to it in their workspace.
 CASE_TEMPLATES = frozenset({"escalation_opened", "escalation_overdue"})
 
@@ -316,7 +340,11 @@ def _escalation_key(row: ClaimedRow) -> str | None:
 
 
 def dispatcher_from_settings(
-    pool: Pool, settings: Settings, *, signer: LinkSigner | None = None
+    pool: Pool,
+    settings: Settings,
+    *,
+    signer: LinkSigner | None = None,
+    guides: MeetingGuides | None = None,
 ) -> Dispatcher:
     password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
     mailer = SmtpMailer(
@@ -346,13 +374,18 @@ def dispatcher_from_settings(
         chat=chat,
         policy=policy,
         heartbeat=heartbeat_at(settings.heartbeat_file),
+        guides=guides or MeetingGuides(load_content(settings.content_dir)),
     )
 
 
 async def serve(settings: Settings, *, once: bool = False) -> None:
+    # A malformed content file stops the start here, naming the file.
+    content = load_content(settings.content_dir)
     async with open_runtime(settings, pool_max_size=2) as runtime:
+        # Temporal is reached only when a reminder needs its programme's focus areas.
+        guides = MeetingGuides(content, focus_areas_from_temporal(runtime.client))
         dispatcher = dispatcher_from_settings(
-            await runtime.pool(), settings, signer=runtime.signer()
+            await runtime.pool(), settings, signer=runtime.signer(), guides=guides
         )
         if once:
             await dispatcher.run_once()

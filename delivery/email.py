@@ -22,7 +22,6 @@ from delivery.calendar import Invite
 from delivery.content import humanise, parse_moment, public_data, subject_for
 from delivery.errors import DeliveryError
 from delivery.working_hours import person_zone
-from store.organisations import DEFAULT_ORGANISATION
 from store.people import Person
 
 _SAFE_TEMPLATE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,79}$")
@@ -79,11 +78,19 @@ class EmailRenderer:
         self._env.filters["label"] = _label
 
     def render(
-        self, template: str, data: Mapping[str, Any], person: Person, inbox_url: str
+        self,
+        template: str,
+        data: Mapping[str, Any],
+        person: Person,
+        inbox_url: str,
+        reading: Mapping[str, Any] | None = None,
     ) -> RenderedEmail:
+        """``reading``: what the mail gives to read beside the data (a guide, a certificate link),
+        chosen by the dispatcher; never taken from the outbox row."""
         shown = public_data(template, data)
         subject = subject_for(template, data)
         context = {
+            **(reading or {}),
             "template": template,
             "title": humanise(template),
             "subject": subject,
@@ -91,10 +98,9 @@ class EmailRenderer:
             "tz": person_zone(person).key,
             "inbox_url": inbox_url,
             "data": shown,
-            # The person's own organisation; single-organisation deployments never name one.
-            "organisation": (
-                None if person.organisation == DEFAULT_ORGANISATION else person.organisation
-            ),
+            # The person's own organisation, by its display name; single-organisation
+            # deployments name none unless they gave their organisation a name.
+            "organisation": person.organisation_shown,
         }
         name = template if self._has_own(template) else GENERIC
         try:

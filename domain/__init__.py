@@ -103,6 +103,7 @@ from domain.policy import HealthThresholds, RelationshipPolicy
 from domain.prompts import (
     ANSWER_ADAPTER,
     Answer,
+    BriefingSection,
     CheckInAnswer,
     ClosingReflectionAnswer,
     ConsentAnswer,
@@ -132,6 +133,7 @@ __all__ = [
     "Answer",
     "AnswerPrompt",
     "BriefingAcknowledged",
+    "BriefingSection",
     "CheckInAnswer",
     "CheckInRoundOpened",
     "CheckInScheduled",

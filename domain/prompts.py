@@ -3,7 +3,7 @@
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, TypeAdapter
+from pydantic import AwareDatetime, Field, JsonValue, TypeAdapter
 
 from domain.base import DomainModel, Identifier, LongText, PromptId, Score, ShortText
 from domain.contract import MAX_GOALS_PER_DIRECTION, ContractTerms, Goal
@@ -71,14 +71,59 @@ class ConsentAnswer(DomainModel):
     reason: ShortText | None = None
 
 
+class BriefingSection(StrEnum):
+    """The parts of every role's briefing; each one is acknowledged on its own.
+
+    The words of each part are content a programme owner may replace (the `content` package);
+    which parts exist is a rule, so a briefing cannot be passed by acknowledging less.
+    """
+
+    YOUR_ROLE = "your_role"
+    RAPPORT_AND_TRUST = "rapport_and_trust"
+    CONFIDENTIALITY = "confidentiality"
+    POWER_GAP = "power_gap"
+    STAYING_ON_FOCUS = "staying_on_focus"
+    WHEN_SOMETHING_GOES_WRONG = "when_something_goes_wrong"
+
+
+# Marks the fields kept only so that answers given before the per-section briefing still parse
+# (and replay); the inbox never asks them.
+LEGACY_FIELD: dict[str, JsonValue] = {"x-legacy": True}
+
+
 class OnboardingAnswer(DomainModel):
     kind: Literal["onboarding"] = "onboarding"
-    understands_roles: bool
-    understands_responsibilities: bool
-    commits_to_rapport: bool
-    accepts_confidentiality: bool
+    # One acknowledgement per briefing section (`BriefingSection`), in the briefing's order.
+    read_your_role: bool = False
+    read_rapport_and_trust: bool = False
+    read_confidentiality: bool = False
+    read_power_gap: bool = False
+    read_staying_on_focus: bool = False
+    read_when_something_goes_wrong: bool = False
     hopes_to_teach: ShortText = ""
     hopes_to_learn: ShortText = ""
+    # The four acknowledgements of the first briefing, before it had sections to read.
+    understands_roles: bool | None = Field(default=None, json_schema_extra=LEGACY_FIELD)
+    understands_responsibilities: bool | None = Field(default=None, json_schema_extra=LEGACY_FIELD)
+    commits_to_rapport: bool | None = Field(default=None, json_schema_extra=LEGACY_FIELD)
+    accepts_confidentiality: bool | None = Field(default=None, json_schema_extra=LEGACY_FIELD)
+
+    @property
+    def is_legacy(self) -> bool:
+        """An answer to the four-checkbox briefing (recorded before sections existed)."""
+        return any(
+            given is not None
+            for given in (
+                self.understands_roles,
+                self.understands_responsibilities,
+                self.commits_to_rapport,
+                self.accepts_confidentiality,
+            )
+        )
+
+    def acknowledged(self, section: BriefingSection) -> bool:
+        given: bool = getattr(self, f"read_{section.value}")
+        return given
 
 
 class ContractProposalAnswer(DomainModel):

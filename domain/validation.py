@@ -12,6 +12,7 @@ from domain.contract import ContractTerms, Goal, GoalDirection
 from domain.errors import DomainError, ErrorCode
 from domain.prompts import (
     Answer,
+    BriefingSection,
     CheckInAnswer,
     ClosingReflectionAnswer,
     ContractProposalAnswer,
@@ -108,6 +109,20 @@ def _validate_content(
 
 
 def _validate_onboarding(answer: OnboardingAnswer) -> None:
+    if answer.is_legacy:
+        _validate_legacy_onboarding(answer)
+        return
+    missing = [
+        section.value.replace("_", " ")
+        for section in BriefingSection
+        if not answer.acknowledged(section)
+    ]
+    if missing:
+        raise _invalid(f"Please acknowledge every part of the briefing: {', '.join(missing)}.")
+
+
+def _validate_legacy_onboarding(answer: OnboardingAnswer) -> None:
+    """The four-checkbox briefing of earlier histories: still valid, so they keep replaying."""
     missing = [
         label
         for label, given in (

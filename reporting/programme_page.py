@@ -29,6 +29,7 @@ _PAGE = """<!doctype html>
 </style></head>
 <body>
 <h1>Programme report: {programme}</h1>
+<p class="note" id="report-scope">{scope}</p>
 <p class="note">Generated {generated}. Groups smaller than {min_group} relationships, and figures
 answered by fewer than {min_group} people, are withheld; answers count once their survey round
 (a calendar month) has closed. Cohorts: {cohorts}.</p>
@@ -37,16 +38,33 @@ answered by fewer than {min_group} people, are withheld; answers count once thei
 """
 
 
+JOINT = "Joint figures: every pair of the programme."
+
+
+def organisation_scope(organisation_name: str) -> str:
+    """The scope line of one organisation's report."""
+    return f"Figures of {organisation_name}: the pairs with at least one of its people."
+
+
 async def programme_report_html(
-    conn: Connection, programme_id: str, min_group_size: int = 5
+    conn: Connection,
+    programme_id: str,
+    min_group_size: int = 5,
+    *,
+    only: frozenset[str] | None = None,
+    scope: str = JOINT,
 ) -> str:
-    report = await programme_report(conn, programme_id, min_group_size)
+    """The page of the programme's pairs, or of those in ``only`` (one organisation's), each
+    group withheld below ``min_group_size``; ``scope`` says which on the page."""
+    report = await programme_report(conn, programme_id, min_group_size, only=only)
     now = datetime.now(UTC)
-    weeks = await _weekly_health(conn, programme_id, now)
-    return render_programme_report(report, weeks, now)
+    weeks = await _weekly_health(conn, programme_id, now, only)
+    return render_programme_report(report, weeks, now, scope)
 
 
-async def _weekly_health(conn: Connection, programme_id: str, now: datetime) -> list[WeeklyHealth]:
+async def _weekly_health(
+    conn: Connection, programme_id: str, now: datetime, only: frozenset[str] | None
+) -> list[WeeklyHealth]:
     proposed = {
         row["relationship_id"]: row["proposed_at"]
         for row in await conn.fetch(
@@ -54,15 +72,22 @@ async def _weekly_health(conn: Connection, programme_id: str, now: datetime) -> 
             " WHERE programme_id = $1 AND proposed_at IS NOT NULL",
             programme_id,
         )
+        if only is None or row["relationship_id"] in only
     }
-    return weekly_health(await health_changes(conn, programme_id), proposed, now)
+    changes = [
+        change
+        for change in await health_changes(conn, programme_id)
+        if only is None or change.relationship_id in only
+    ]
+    return weekly_health(changes, proposed, now)
 
 
 def render_programme_report(
-    report: ProgrammeReport, weeks: list[WeeklyHealth], generated: datetime
+    report: ProgrammeReport, weeks: list[WeeklyHealth], generated: datetime, scope: str = JOINT
 ) -> str:
     return _PAGE.format(
         programme=escape(report.programme_id),
+        scope=escape(scope),
         generated=generated.strftime("%Y-%m-%d %H:%M UTC"),
         min_group=report.min_group_size,
         cohorts=escape(report.cohort_definition),

@@ -6,12 +6,20 @@ apart (the same workflow id, the same reuse policy, the same roster rules).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Literal
 
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+)
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
 
 from domain.programme import Override, Programme, Proposal
 from roster.importer import CLI_IMPORT, ImportReport, import_roster, with_organisation_issues
@@ -156,3 +164,36 @@ async def close_programme(handle: ProgrammeHandle, *, cancel: bool) -> Programme
 
 async def programme_status(handle: ProgrammeHandle) -> ProgrammeStatus:
     return await handle.query(ProgramWorkflow.status)
+
+
+# A programme's definition never changes once created: each one is read from its workflow once.
+_DEFINITIONS: dict[tuple[str, str], Programme] = {}
+# A programme that could not be read (none of that id, a worker that does not answer) is not
+# asked again for a while: pages and mails that show it do without it meanwhile.
+_UNREADABLE: dict[tuple[str, str], float] = {}
+_UNREADABLE_FOR_SECONDS = 300.0
+_DEFINITION_TIMEOUT = timedelta(seconds=5)
+
+
+async def definition_of(client: Client, programme_id: str) -> Programme | None:
+    """The programme as defined (objectives, focus areas), or None when it cannot be read now.
+
+    For what participants are shown beside their relationship: a pair started without a
+    programme workflow, or one whose worker is busy, simply shows less.
+    """
+    key = (client.namespace, programme_id)
+    if key in _DEFINITIONS:
+        return _DEFINITIONS[key]
+    failed_at = _UNREADABLE.get(key)
+    if failed_at is not None and time.monotonic() - failed_at < _UNREADABLE_FOR_SECONDS:
+        return None
+    try:
+        definition = await programme_handle(client, programme_id).query(
+            ProgramWorkflow.definition, rpc_timeout=_DEFINITION_TIMEOUT
+        )
+    except (RPCError, WorkflowQueryFailedError):
+        _UNREADABLE[key] = time.monotonic()
+        return None
+    _DEFINITIONS[key] = definition
+    _UNREADABLE.pop(key, None)
+    return definition

@@ -89,10 +89,12 @@ def answer_for(
             return _consent(persona)
         case PromptKind.ONBOARDING:
             return OnboardingAnswer(
-                understands_roles=True,
-                understands_responsibilities=True,
-                commits_to_rapport=True,
-                accepts_confidentiality=True,
+                read_your_role=True,
+                read_rapport_and_trust=True,
+                read_confidentiality=True,
+                read_power_gap=True,
+                read_staying_on_focus=True,
+                read_when_something_goes_wrong=True,
                 hopes_to_teach="practical digital habits",
                 hopes_to_learn="how leadership decisions are made",
             )

@@ -83,3 +83,15 @@ async def record_key_action(
         path[:300],
         status,
     )
+
+
+async def set_organisation_name(conn: Connection, organisation: str, display_name: str) -> None:
+    await conn.execute(load_sql("upsert_organisation_name"), organisation, display_name)
+
+
+async def organisation_names(conn: Connection, organisations: Iterable[str]) -> dict[str, str]:
+    """The name each of ``organisations`` is shown by: its display name, else its id."""
+    wanted = sorted(set(organisations))
+    rows = await conn.fetch(load_sql("select_organisation_names"), wanted)
+    named = {row["organisation"]: row["display_name"] for row in rows}
+    return {organisation: named.get(organisation, organisation) for organisation in wanted}

@@ -34,6 +34,16 @@ class Person:
     locale: str = "en"
     # Mail names it, so a person of a cross-organisation programme knows who writes for whom.
     organisation: str = DEFAULT_ORGANISATION
+    # The organisation's display name, when it has one (``organisation_names``).
+    organisation_name: str | None = None
+
+    @property
+    def organisation_shown(self) -> str | None:
+        """How mail names the person's own organisation; None in single-organisation
+        deployments, whose mail names none."""
+        if self.organisation == DEFAULT_ORGANISATION:
+            return self.organisation_name
+        return self.organisation_name or self.organisation
 
 
 async def upsert_person(conn: Connection, person: Person) -> None:

@@ -88,6 +88,14 @@ class Settings(BaseSettings):
     dispatch_lease_seconds: float = Field(
         default=300.0, gt=0, description="A claimed row is retried after this if never marked."
     )
+    # -- content (briefings, conversation guides) --------------------------------------------------
+    content_dir: Path | None = Field(
+        default=None,
+        description=(
+            "A programme owner's replacement texts (docs/content.md): Markdown files laid out as"
+            " the shipped ones; a file left out keeps the shipped text."
+        ),
+    )
     # -- web (HR API, inbox, codec server) --------------------------------------------------------
     web_host: str = Field(
         default="127.0.0.1", description="Address the web app binds; 0.0.0.0 in a container."

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 
+from content import load_content
 from twoway.bootstrap import Runtime, open_runtime
 from twoway.codec import EncryptionCodec
 from twoway.converter import keyring_from_settings, sealer_from_settings
@@ -35,9 +36,10 @@ _INBOX_POLICY = (
 
 async def build_services(runtime: Runtime) -> WebServices:
     settings = runtime.settings
-    # Every secret first: an empty or short one stops the start, naming its file, before any
-    # connection is made.
+    # Every secret and content file first: an empty secret or a malformed text stops the start,
+    # naming its file, before any connection is made.
     credentials = credentials_from_settings(settings)
+    content = load_content(settings.content_dir)
     signer = runtime.signer()
     keyring = keyring_from_settings(settings)
     if settings.api_key_hashes is None:
@@ -53,6 +55,7 @@ async def build_services(runtime: Runtime) -> WebServices:
         # payloads (e.g. a terminate reason typed in the UI) as they are.
         codec=EncryptionCodec(keyring, refuse_unencrypted=False),
         sealer=sealer_from_settings(settings),
+        content=content,
     )
 
 

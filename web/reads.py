@@ -37,6 +37,17 @@ async def relationships_filtered(
     return [RelationshipRow(**dict(row)) for row in rows]
 
 
+# More pairs than any programme has: "every pair" for the filtered list.
+ALL_PAIRS = 1_000_000
+
+
+async def pairs_of_organisation(pool: Pool, programme_id: str, organisation: str) -> frozenset[str]:
+    """The programme's pairs with at least one person of ``organisation``: what its figures
+    count (``?of=organisation``)."""
+    rows = await relationships_filtered(pool, programme_id, None, ALL_PAIRS, organisation)
+    return frozenset(row.relationship_id for row in rows)
+
+
 async def relationship_counts(
     pool: Pool, programme_id: str | None, person_id: str | None, organisation: str | None = None
 ) -> list[PhaseHealthCount]:

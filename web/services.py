@@ -10,6 +10,7 @@ from fastapi import Request
 from temporalio.client import Client
 from temporalio.converter import PayloadCodec
 
+from content import ContentLibrary, load_content
 from delivery.links import LinkSigner
 from store.database import Pool
 from store.personal_data import Sealer
@@ -32,6 +33,8 @@ class WebServices:
     # Unseals personal values of the event store (timelines); None where nothing is sealed.
     sealer: Sealer | None = field(default=None, repr=False)
     clock: Callable[[], datetime] = utc_now
+    # The briefings and guides people read: the shipped texts unless the owner replaced some.
+    content: ContentLibrary = field(default_factory=load_content, repr=False)
 
 
 def get_services(request: Request) -> WebServices:

@@ -18,6 +18,7 @@ outbox_blanked AS (
 enrolments_deleted AS (DELETE FROM programme_enrolments WHERE person_id = $1 RETURNING 1),
 unmatched_deleted AS (DELETE FROM programme_unmatched WHERE person_id = $1 RETURNING 1),
 reporting_deleted AS (DELETE FROM reporting_lines WHERE person_id = $1 RETURNING 1),
+leaver_deleted AS (DELETE FROM leavers WHERE person_id = $1 RETURNING 1),
 -- Replays of HR API answers that name the person anywhere in their JSON body.
 replays_deleted AS (
     DELETE FROM api_idempotency_keys
@@ -56,6 +57,7 @@ SELECT (SELECT count(*) FROM people_deleted)               AS people,
        (SELECT count(*) FROM enrolments_deleted)           AS programme_enrolments,
        (SELECT count(*) FROM unmatched_deleted)            AS programme_unmatched,
        (SELECT count(*) FROM reporting_deleted)            AS reporting_lines,
+       (SELECT count(*) FROM leaver_deleted)               AS leavers,
        (SELECT count(*) FROM replays_deleted)              AS api_replays,
        (SELECT count(*) FROM notes_blanked)                AS escalation_notes,
        (SELECT count(*) FROM notices_stripped)             AS coordinator_notices,

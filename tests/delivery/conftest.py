@@ -13,6 +13,7 @@ import pytest_asyncio
 
 from delivery.dispatcher import ChatPoster, Dispatcher, DispatchPolicy, MailIdentity
 from delivery.email import SmtpMailer
+from delivery.guides import MeetingGuides
 from delivery.links import LinkSigner
 from delivery.mailsink import MailStore, SinkHandler, start_sink
 from store.database import Pool
@@ -86,6 +87,7 @@ def make_dispatcher(
         chat: ChatPoster | None = None,
         policy: DispatchPolicy | None = None,
         port: int | None = None,
+        guides: MeetingGuides | None = None,
     ) -> Dispatcher:
         return Dispatcher(
             pg_pool,
@@ -98,6 +100,7 @@ def make_dispatcher(
             chat=chat,
             policy=policy,
             clock=clock,
+            guides=guides,
         )
 
     return build

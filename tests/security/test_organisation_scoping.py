@@ -275,6 +275,11 @@ def _attempts() -> dict[tuple[str, str], Attempt]:
         ("GET", "/api/v1/pairs-at-risk"): lambda c, g: c.get(
             "/api/v1/pairs-at-risk", params={"programme_id": g.programme}
         ),
+        # A key names only its own organisation: there is no id to aim at another's.
+        ("PUT", "/api/v1/organisation"): lambda c, g: c.put(
+            "/api/v1/organisation", json={"display_name": "Acme Ltd"}
+        ),
+        ("GET", "/api/v1/organisation"): lambda c, g: c.get("/api/v1/organisation"),
     }
 
 
@@ -294,8 +299,10 @@ def test_every_route_that_takes_a_key_is_tried(web_settings: Settings) -> None:
     assert key_routes(web_settings) == set(_attempts())
 
 
-# Lists answer 200 with nothing of globex's in them; everything else refuses.
+# Lists answer 200 with nothing of globex's in them; the key's own organisation answers 200 with
+# acme's own; everything else refuses.
 _LISTS = {"/api/v1/relationships", "/api/v1/cases", "/api/v1/pairs-at-risk"}
+_OWN = {"/api/v1/organisation"}
 _REFUSED = {403, 404, 409, 422}
 
 
@@ -306,11 +313,17 @@ async def test_a_key_of_one_organisation_reaches_nothing_of_another(
     web_pool: Pool,
 ) -> None:
     globex = await _globex_world(globex_api, client)
+    named = await globex_api.put("/api/v1/organisation", json={"display_name": "Globex Corp"})
+    assert named.status_code == 200, named.text
     secrets = ("Greta Private", "greta@globex.example", "Gloria Mentor", "gloria.m@globex.example")
     for (method, path), attempt in _attempts().items():
         response = await attempt(acme, globex)
         what = f"{method} {path}: {response.status_code} {response.text[:300]}"
-        if path in _LISTS:
+        if path in _OWN:
+            assert response.status_code == 200, what
+            assert response.json()["organisation"] == "acme", what
+            assert "Globex" not in response.text, what
+        elif path in _LISTS:
             assert response.status_code == 200, what
             assert globex.relationship_id not in response.text, what
             assert globex.programme not in response.text, what
@@ -350,6 +363,14 @@ async def test_a_key_of_one_organisation_reaches_nothing_of_another(
     state = await handle_of(client, globex.relationship_id).query(RelationshipWorkflow.state)
     assert state.end_reason is None
     assert state.escalation_open
+    # acme's leaver attempt recorded nothing about globex's person, and globex keeps its name.
+    async with web_pool.acquire() as conn:
+        leavers = await conn.fetchval(
+            "SELECT count(*) FROM leavers WHERE person_id = ANY ($1)",
+            [globex.mentor, globex.mentee],
+        )
+    assert leavers == 0
+    assert (await globex_api.get("/api/v1/organisation")).json()["display_name"] == "Globex Corp"
     # globex's own key reads the same things.
     for path in (
         f"/api/v1/people/{globex.person}",
@@ -434,6 +455,9 @@ async def test_a_cross_organisation_programme_matches_starts_runs_and_reports_pe
         ],
     )
     assert (await acme.post("/api/v1/programmes", json=body)).status_code == 201
+    for api, name in ((acme, "Acme Ltd"), (globex_api, "Globex Corp")):
+        named = await api.put("/api/v1/organisation", json={"display_name": name})
+        assert named.status_code == 200, named.text
     acme_roster = ROSTER_HEADER + roster_line(a_jr, "Alma Junior", 2, "mentor")
     acme_roster += roster_line(a_sr, "Arne Senior", 9, "mentee")
     globex_roster = ROSTER_HEADER + roster_line(g_jr, "Gina Junior", 2, "mentor")
@@ -456,6 +480,24 @@ async def test_a_cross_organisation_programme_matches_starts_runs_and_reports_pe
     await wait_for(proposed, within=60, what="the cross-organisation proposal")
     pairs = {(p["mentor_id"], p["mentee_id"]) for p in proposal["pairs"]}  # type: ignore[attr-defined]
     assert pairs == {(a_jr, g_sr), (g_jr, a_sr)}
+
+    # Each organisation's coordinator reviews the proposal naming their own people; the other
+    # organisation's appear by first name and organisation only.
+    token = link_signer.for_staff().make(g_coord, datetime.now(UTC))
+    acme_token = link_signer.for_staff().make(f"acoord-{tag}", datetime.now(UTC))
+    async with httpx.AsyncClient(base_url=web_stack.base_url, timeout=30) as browser:
+        review = await browser.get(f"/staff/{token}/programmes/{programme}/review")
+        acme_review = await browser.get(f"/staff/{acme_token}/programmes/{programme}/review")
+    assert review.status_code == acme_review.status_code == 200, review.text
+    assert f"Gina Junior ({g_jr})" in review.text
+    assert f"Gert Senior ({g_sr})" in review.text
+    assert "Alma, Acme Ltd" in review.text
+    assert "Arne, Acme Ltd" in review.text
+    for private in ("Alma Junior", "Arne Senior", f"{a_jr}@alma.example", f"{a_sr}@arne.example"):
+        assert private not in review.text, private
+    assert f"Alma Junior ({a_jr})" in acme_review.text
+    assert "Gina, Globex Corp" in acme_review.text
+    assert "Gina Junior" not in acme_review.text
 
     # Starts: approved by acme, the pairs run; each organisation lists them (one person each).
     approved = await acme.post(
@@ -502,7 +544,6 @@ async def test_a_cross_organisation_programme_matches_starts_runs_and_reports_pe
             RelationshipWorkflow.coordinator_action, OpenEscalation(note="for staff")
         )
     assert (await globex_api.get(f"/api/v1/pairs/{acme_only}")).status_code == 404
-    token = link_signer.for_staff().make(g_coord, datetime.now(UTC))
     async with httpx.AsyncClient(base_url=web_stack.base_url, timeout=30) as browser:
 
         async def globex_case_listed() -> bool:
@@ -533,10 +574,42 @@ async def test_a_cross_organisation_programme_matches_starts_runs_and_reports_pe
 
     await wait_for(ended, what="the crossing pair to end for its leaver")
 
-    # Reports: joint and per organisation, each withholding groups below the minimum size.
+    # Reports: joint and per organisation, each withholding groups below the minimum size,
+    # retention included.
     for api in (acme, globex_api):
         for of in ("joint", "organisation"):
             report = await api.get(f"/api/v1/programmes/{programme}/report", params={"of": of})
             assert report.status_code == 200, report.text
+            assert report.json()["of"] == of
             assert report.json()["programme"]["suppressed"] is True
             assert report.json()["min_group_size"] >= 5
+            retention = report.json()["retention"]
+            assert set(retention) >= {"enrolled", "not_enrolled", "starts_on", "ends_on"}
+            if of == "organisation":  # two or three enrolled people of each organisation
+                assert retention["enrolled"]["suppressed"] is True
+                assert retention["enrolled"]["people"] is None
+    # The HTML report too: one organisation's (a key's), or joint; an operator has no
+    # organisation and reads the joint one.
+    own_page = await globex_api.get(
+        f"/programmes/{programme}/report", params={"of": "organisation"}
+    )
+    assert own_page.status_code == 200, own_page.text
+    assert "Figures of Globex Corp" in own_page.text
+    assert "figures are withheld" in own_page.text
+    joint_page = await globex_api.get(f"/programmes/{programme}/report")
+    assert "Joint figures" in joint_page.text
+    operator = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
+    async with httpx.AsyncClient(base_url=web_stack.base_url, headers=operator) as op:
+        refused_of = await op.get(f"/programmes/{programme}/report", params={"of": "organisation"})
+    assert refused_of.status_code == 422
+    # And the staff workspace: globex's coordinator reads globex's figures or the joint ones.
+    async with httpx.AsyncClient(base_url=web_stack.base_url, timeout=30) as browser:
+        staff_base = f"/staff/{token}/programmes/{programme}"
+        own_report = await browser.get(f"{staff_base}/report", params={"of": "organisation"})
+        joint_report = await browser.get(f"{staff_base}/report")
+        outcomes = await browser.get(f"{staff_base}/outcomes", params={"of": "organisation"})
+    assert "Figures of Globex Corp" in own_report.text
+    assert "Joint figures" in joint_report.text
+    assert outcomes.status_code == 200, outcomes.text
+    assert "Figures of <strong>Globex Corp</strong>" in outcomes.text
+    assert "withheld (fewer than 5 people)" in outcomes.text

@@ -17,9 +17,10 @@ from domain.commands import (
     RecordManagerChange,
     RecordParticipantLeft,
 )
-from domain.state import is_terminal_phase
 from roster.importer import record_manager_change
+from services.hr_events import employee_left, tell_open_relationships
 from services.pairs import relationship_handle
+from store.leavers import record_leaver
 from twoway.credentials import Scope
 from web.api.models import (
     RELATIONSHIP_ID_PATTERN,
@@ -31,7 +32,6 @@ from web.api.models import (
 )
 from web.api.scoping import Key, ensure_own_person, not_found, reachable_relationship, requires
 from web.problems import FieldProblem, ProblemError
-from web.reads import relationships_of_person
 from web.services import WebServices, get_services
 from workflows.relationship import RelationshipWorkflow
 from workflows.relationship_io import HrEvent
@@ -70,14 +70,17 @@ async def employee_hr_event(
 ) -> HrEventAccepted:
     # An organisation's event reaches every pair of its person, cross-organisation ones too.
     await ensure_own_person(services, key, body.employee_id)
+    if body.type == "participant_left":
+        # Kept even without a pair: retention compares enrolled people with the rest.
+        left_on = body.left_on or services.clock().date()
+        told = await employee_left(
+            services.pool, services.client, body.employee_id, key.organisation, left_on
+        )
+        return HrEventAccepted(
+            employee_id=body.employee_id, type=body.type, relationship_ids=told, left_on=left_on
+        )
     command = await hr_command(services, body.type, body.employee_id, body.new_manager_id)
-    told: list[str] = []
-    for row in await relationships_of_person(services.pool, body.employee_id):
-        if is_terminal_phase(row.phase):
-            continue  # an ended relationship takes no more HR events
-        handle = relationship_handle(services.client, row.relationship_id)
-        await handle.signal(RelationshipWorkflow.hr_event, command)
-        told.append(row.relationship_id)
+    told = await tell_open_relationships(services.pool, services.client, body.employee_id, command)
     return HrEventAccepted(employee_id=body.employee_id, type=body.type, relationship_ids=told)
 
 
@@ -111,6 +114,10 @@ async def pair_hr_event(
         await ensure_own_person(services, key, body.participant_id)
     except ProblemError:
         raise not_found("relationship") from None
+    if body.type == "participant_left":
+        async with services.pool.acquire() as conn:
+            left_on = body.left_on or services.clock().date()
+            await record_leaver(conn, body.participant_id, key.organisation, left_on)
     command = await hr_command(services, body.type, body.participant_id, body.new_manager_id)
     await handle.signal(RelationshipWorkflow.hr_event, command)
     return PairHrEventAccepted(relationship_id=relationship_id, type=body.type)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Annotated, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -106,16 +106,27 @@ _NEW_MANAGER = Field(
 )
 
 
+_LEFT_ON = Field(
+    default=None,
+    description=(
+        "participant_left only: the day the employee left (default: today, UTC). Every leaver is"
+        " kept, with or without a pair, for the programmes' retention figures."
+    ),
+)
+
+
 class HrEventBody(ApiModel):
     """Something HR knows about one employee; it reaches each of their open relationships."""
 
     employee_id: Identifier
     type: HrEventType
     new_manager_id: Identifier | None = _NEW_MANAGER
+    left_on: date | None = _LEFT_ON
 
     @model_validator(mode="after")
     def _manager_change_names_the_manager(self) -> Self:
         _require_new_manager(self.type, self.new_manager_id)
+        _left_on_only_for_leavers(self.type, self.left_on)
         return self
 
 
@@ -123,17 +134,27 @@ class HrEventAccepted(ApiModel):
     employee_id: str
     type: HrEventType
     relationship_ids: list[str] = Field(description="The open relationships that were told.")
+    left_on: date | None = Field(
+        default=None, description="participant_left: the day recorded as the employee's last."
+    )
 
 
 class PairHrEventBody(ApiModel):
     participant_id: Identifier
     type: HrEventType
     new_manager_id: Identifier | None = _NEW_MANAGER
+    left_on: date | None = _LEFT_ON
 
     @model_validator(mode="after")
     def _manager_change_names_the_manager(self) -> Self:
         _require_new_manager(self.type, self.new_manager_id)
+        _left_on_only_for_leavers(self.type, self.left_on)
         return self
+
+
+def _left_on_only_for_leavers(event_type: HrEventType, left_on: date | None) -> None:
+    if left_on is not None and event_type != "participant_left":
+        raise ValueError("left_on belongs to participant_left only: the day the employee left")
 
 
 def _require_new_manager(event_type: HrEventType, new_manager_id: str | None) -> None:

@@ -11,7 +11,9 @@ from pydantic import Field
 from domain.base import Identifier, RequiredText
 from domain.matching.model import MatchingConstraints, MatchingWeights, ProgrammeFormat
 from domain.programme import Override
+from projections.report_model import ProgrammeReport
 from projections.reports import DEFAULT_MIN_GROUP_SIZE
+from reporting.retention import RetentionReport
 from web.api.models import ApiModel, ProgrammeId
 from web.problems import FieldProblem
 
@@ -155,3 +157,11 @@ MinGroupSizeQuery = Annotated[
         ),
     ),
 ]
+
+
+class ProgrammeFigures(ProgrammeReport):
+    """The programme report, with retention: of the people enrolled, how many left the
+    organisation during and after the programme, beside the rest of the roster."""
+
+    of: Literal["joint", "organisation"] = "joint"
+    retention: RetentionReport

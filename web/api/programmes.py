@@ -15,8 +15,8 @@ from pydantic import ValidationError
 
 from domain.policy import RelationshipPolicy
 from domain.programme import Programme
-from projections.report_model import ProgrammeReport
 from projections.reports import DEFAULT_MIN_GROUP_SIZE, programme_report
+from reporting.retention import programme_retention
 from services import programmes
 from services.errors import RefusedError
 from store.organisations import add_programme_members, programme_members
@@ -30,6 +30,7 @@ from web.api.programme_models import (
     MatchingRequest,
     MinGroupSizeQuery,
     ProgrammeCreated,
+    ProgrammeFigures,
     ProgrammeStatusOut,
     ProposalOut,
     ProposedPair,
@@ -39,8 +40,9 @@ from web.api.roster_upload import ROSTER_REQUEST_BODY, import_uploaded_roster
 from web.api.scoping import Key, ensure_programme_member, own_people, requires
 from web.idempotency import Answer, IdempotencyKey, fingerprint, idempotent
 from web.problems import FieldProblem, ProblemError, validation_problems
-from web.reads import relationships_filtered
+from web.reads import pairs_of_organisation
 from web.services import WebServices, get_services
+from workflows.programme import ProgramWorkflow
 
 router = APIRouter(tags=["programmes"])
 Services = Annotated[WebServices, Depends(get_services)]
@@ -48,9 +50,6 @@ Owner = Annotated[str, Depends(api_key_digest)]
 StartsPairs = Annotated[Key, Depends(requires(Scope.START_PAIRS))]
 ImportsRosters = Annotated[Key, Depends(requires(Scope.IMPORT_ROSTERS))]
 ReadsFigures = Annotated[Key, Depends(requires(Scope.READ_FIGURES))]
-
-# More pairs than any one programme starts (its start batches are at most 500 each).
-_ALL_PAIRS = 1_000_000
 
 # Refusals by the programme workflow, by the error type its validators raise.
 _CONFLICTS = {
@@ -279,23 +278,36 @@ async def programme_figures(
     of: Annotated[
         Literal["joint", "organisation"],
         Query(
-            description="`joint`: every pair of the programme; `organisation`: the pairs with"
-            " at least one person of the key's organisation. Both withhold small groups."
+            description="`joint`: every pair of the programme, and retention among the people"
+            " of all its organisations; `organisation`: the pairs with at least one person of"
+            " the key's organisation, and retention among its people. Both withhold small groups."
         ),
     ] = "joint",
-) -> ProgrammeReport:
+) -> ProgrammeFigures:
     await ensure_programme_member(services, key, programme_id)
-    await existing_programme(services, programme_id)
+    handle, _ = await existing_programme(services, programme_id)
+    definition = await handle.query(ProgramWorkflow.definition)
     only = await _own_pairs(services, key, programme_id) if of == "organisation" else None
     async with services.pool.acquire() as conn:
-        return await programme_report(conn, programme_id, min_group_size, only=only)
+        organisations = (
+            [key.organisation]
+            if of == "organisation"
+            else list(await programme_members(conn, programme_id))
+        )
+        report = await programme_report(conn, programme_id, min_group_size, only=only)
+        retention = await programme_retention(
+            conn,
+            programme_id,
+            organisations,
+            definition.term,
+            min_group_size,
+            services.clock().date(),
+        )
+    return ProgrammeFigures(**report.model_dump(), of=of, retention=retention)
 
 
 async def _own_pairs(services: WebServices, key: ApiKey, programme_id: str) -> frozenset[str]:
-    rows = await relationships_filtered(
-        services.pool, programme_id, None, _ALL_PAIRS, key.organisation
-    )
-    return frozenset(row.relationship_id for row in rows)
+    return await pairs_of_organisation(services.pool, programme_id, key.organisation)
 
 
 async def _status_of(services: WebServices, programme_id: str) -> ProgrammeStatusOut:

@@ -49,10 +49,12 @@ DEFAULT_SLOTS = 3
 LABELS: dict[str, str] = {
     "decision": "Your decision",
     "reason": "Reason (seen by the coordinator only, never by your partner)",
-    "understands_roles": "I understand our roles",
-    "understands_responsibilities": "I understand my responsibilities",
-    "commits_to_rapport": "I commit to building rapport and trust",
-    "accepts_confidentiality": "I accept the confidentiality of our conversations",
+    "read_your_role": "I have read this part and understand my role",
+    "read_rapport_and_trust": "I have read this part and will work on rapport and trust",
+    "read_confidentiality": "I have read this part and accept the confidentiality",
+    "read_power_gap": "I have read this part and will mind the power gap",
+    "read_staying_on_focus": "I have read this part and will keep our meetings on focus",
+    "read_when_something_goes_wrong": "I have read this part and know where to turn",
     "hopes_to_teach": "What I hope to teach",
     "hopes_to_learn": "What I hope to learn",
     "terms": "Proposed contract",
@@ -212,6 +214,8 @@ class _Builder:
         for key, sub in schema.get("properties", {}).items():
             if "const" in sub:
                 continue  # the discriminator (`kind`): fixed, never asked
+            if sub.get("x-legacy"):
+                continue  # kept so old answers parse; nobody is asked it any more
             nodes.append(self.node(f"{prefix}{key}", key, sub, key in required))
         return tuple(nodes)
 

@@ -40,10 +40,18 @@ from web.inbox.actions import (
     new_form_id,
 )
 from web.inbox.actions import initial_values as action_values
-from web.inbox.forms import form_for
+from web.inbox.forms import AnswerForm, form_for
 from web.inbox.listing import inbox_listing
 from web.inbox.parse import parse_form
 from web.inbox.prefill import contract_shown, initial_values, slot_counts
+from web.inbox.reading import (
+    briefing_of,
+    briefing_parts,
+    certificate_available,
+    certificate_for,
+    next_meeting_guide,
+    programme_of,
+)
 from web.inbox.rendering import inbox_environment
 from web.inbox.timeline import personal_timeline
 from web.services import WebServices, get_services
@@ -63,7 +71,7 @@ NOT_CONFIRMED_MESSAGE = (
 
 TITLES: dict[PromptKind, str] = {
     PromptKind.CONSENT: "Do you accept this mentoring match?",
-    PromptKind.ONBOARDING: "Your briefing: roles, responsibilities, rapport, confidentiality",
+    PromptKind.ONBOARDING: "Read your briefing and acknowledge each part",
     PromptKind.CONTRACT_PROPOSAL: "Propose your mentoring contract",
     PromptKind.CONTRACT_REVIEW: "Review the proposed contract",
     PromptKind.MEETING_LOG: "How did your meeting go?",
@@ -159,6 +167,8 @@ async def _relationship_view(
         "role": state.role_of(person_id),
         "entries": entries,
         "contract": state.contract,
+        "meeting_guide": await next_meeting_guide(services, state),
+        "certificate": certificate_available(state),
         "actions": actions,
         "next_meeting": state.pending_meeting,
     }
@@ -231,6 +241,46 @@ def _acted_page(
     return _page(request, "acted.html.j2", context)
 
 
+@router.get("/{token}/relationships/{relationship_id}/briefing", response_class=HTMLResponse)
+async def briefing_page(
+    request: Request, token: str, relationship_id: str, services: Services
+) -> HTMLResponse:
+    """The person's briefing to read again at any time (it is acknowledged in its prompt)."""
+    try:
+        person_id = await person_from_token(services, token)
+        relationship = await relationship_of(services, person_id, relationship_id)
+    except RefusedError as refusal:
+        return _refused(request, refusal)
+    except RPCError as error:
+        return _unavailable(request, error)
+    state = relationship.state
+    context = {"token": token, "state": state, "briefing": briefing_of(services, state, person_id)}
+    return _page(request, "briefing.html.j2", context)
+
+
+NO_CERTIFICATE = "There is no certificate here: it is issued when a relationship completes."
+
+
+@router.get("/{token}/relationships/{relationship_id}/certificate", response_class=HTMLResponse)
+async def certificate_page(
+    request: Request, token: str, relationship_id: str, services: Services
+) -> HTMLResponse:
+    """A printable certificate for each of the pair, once (and only if) the term completed."""
+    try:
+        person_id = await person_from_token(services, token)
+        relationship = await relationship_of(services, person_id, relationship_id)
+    except RefusedError as refusal:
+        return _refused(request, refusal)
+    except RPCError as error:
+        return _unavailable(request, error)
+    state = relationship.state
+    if not certificate_available(state):
+        return _refused(request, RefusedError(404, NO_CERTIFICATE))
+    certificate = await certificate_for(services, state, person_id)
+    context = {"token": token, "state": state, "certificate": certificate}
+    return _page(request, "certificate.html.j2", context)
+
+
 async def _prompt_context(
     services: WebServices, token: str, relationship_id: str, prompt_id: str
 ) -> tuple[str, Relationship, Prompt]:
@@ -239,8 +289,27 @@ async def _prompt_context(
     return person_id, relationship, open_prompt_of(relationship, person_id, prompt_id)
 
 
-def _form_page(
+# The prompts at which the pair agrees what to work on: the programme's aims are shown there.
+_CONTRACTING_KINDS = frozenset({PromptKind.CONTRACT_PROPOSAL, PromptKind.CONTRACT_REVIEW})
+
+
+async def _reading(
+    services: WebServices, relationship: Relationship, prompt: Prompt, form: AnswerForm
+) -> dict[str, Any]:
+    """What the person reads beside the form: their briefing, or the programme's objectives."""
+    state = relationship.state
+    if prompt.kind == PromptKind.ONBOARDING:
+        briefing = briefing_of(services, state, prompt.recipient_id)
+        parts, others = briefing_parts(briefing, form)
+        return {"briefing": briefing, "briefing_parts": parts, "other_fields": others}
+    if prompt.kind in _CONTRACTING_KINDS:
+        return {"programme": await programme_of(services, state)}
+    return {}
+
+
+async def _form_page(
     request: Request,
+    services: WebServices,
     token: str,
     relationship: Relationship,
     prompt: Prompt,
@@ -253,13 +322,16 @@ def _form_page(
     status: int = 200,
 ) -> HTMLResponse:
     state = relationship.state
+    form = form_for(prompt.kind, slot_counts(state, prompt))
     context = {
         "token": token,
         "state": state,
         "role": state.role_of(prompt.recipient_id),
         "prompt": prompt,
         "title": TITLES[prompt.kind],
-        "form": form_for(prompt.kind, slot_counts(state, prompt)),
+        "form": form,
+        "other_fields": form.fields,
+        **await _reading(services, relationship, prompt, form),
         "contract": contract_shown(state, prompt),
         "values": values,
         "errors": errors or {},
@@ -286,7 +358,9 @@ async def prompt_form(
     values = initial_values(relationship.state, prompt, services.clock())
     # One id per form shown: a double submit or a browser resend is applied once.
     answer_id = _new_answer_id()
-    return _form_page(request, token, relationship, prompt, values=values, answer_id=answer_id)
+    return await _form_page(
+        request, services, token, relationship, prompt, values=values, answer_id=answer_id
+    )
 
 
 @router.post(PROMPT_PATH, response_class=HTMLResponse)
@@ -321,20 +395,20 @@ async def submit_answer(
     answer_form = form_for(prompt.kind, slot_counts(relationship.state, prompt))
     parsed = parse_form(answer_form, values)
 
-    def again(status: int, **extra: Any) -> HTMLResponse:
-        return _form_page(
-            request, token, relationship, prompt, values=values, answer_id=answer_id,
+    async def again(status: int, **extra: Any) -> HTMLResponse:
+        return await _form_page(
+            request, services, token, relationship, prompt, values=values, answer_id=answer_id,
             status=status, **extra,
         )  # fmt: skip
 
     # PostgreSQL cannot store NUL in text: an answer holding one would never be recorded.
     with_nul = {name: NUL_MESSAGE for name, value in values.items() if "\x00" in value}
     if with_nul:
-        return again(422, errors=with_nul)
+        return await again(422, errors=with_nul)
     try:
         answer = answer_form.model.model_validate(parsed.data)
     except ValidationError as error:
-        return again(422, errors=parsed.field_errors(error))
+        return await again(422, errors=parsed.field_errors(error))
     command = AnswerPrompt.model_validate(
         {
             "answer_id": answer_id,
@@ -347,12 +421,12 @@ async def submit_answer(
         receipt = await answers.submit_answer(relationship.handle, command)
     except AnswerRefusedError as refused:
         # Nothing was applied; the corrected form goes out as a new answer (and a new update).
-        return _form_page(
-            request, token, relationship, prompt, values=values,
+        return await _form_page(
+            request, services, token, relationship, prompt, values=values,
             answer_id=_new_answer_id(), status=409, message=refused.message,
         )  # fmt: skip
     except (WorkflowUpdateRPCTimeoutOrCancelledError, RPCError):
-        return again(503, message=NOT_CONFIRMED_MESSAGE, message_title=NOT_CONFIRMED_TITLE)
+        return await again(503, message=NOT_CONFIRMED_MESSAGE, message_title=NOT_CONFIRMED_TITLE)
     return _answered_page(request, token, relationship, prompt, receipt)
 
 

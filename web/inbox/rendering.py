@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 
+from content import render_markdown
 from domain.state import RelationshipState
 from domain.views import participant_phase
 from web.inbox.forms import CHOICE_LABELS, AnswerForm, Choice, element_id, humanise, labels_by_name
@@ -53,6 +55,11 @@ def field_label(name: str, answer_form: AnswerForm) -> str:
     return labels_by_name(answer_form).get(name, humanise(name.rsplit(".", 1)[-1]))
 
 
+def markdown(source: object) -> Markup:
+    """Owner-written Markdown as HTML; raw HTML in it arrives escaped (content/markdown.py)."""
+    return render_markdown(str(source))
+
+
 def install_filters(env: Environment) -> None:
     env.filters.update(
         when=when,
@@ -62,6 +69,7 @@ def install_filters(env: Environment) -> None:
         choice=choice,
         field_id=element_id,
         field_label=field_label,
+        markdown=markdown,
     )
     env.globals["yes_no"] = YES_NO
 

@@ -1,11 +1,14 @@
 -- Enrolment, matching, completion and satisfaction by each consented diversity attribute of a
--- programme's enrolled people (attributes are only stored with consent). Small groups are
--- withheld by the caller.
+-- programme's enrolled people of the organisations asked for ($2; someone missing from the
+-- directory counts with the default one). Attributes are only stored with consent. Small groups
+-- are withheld by the caller.
 WITH enrolled AS (
     SELECT e.person_id, d.key AS attribute, d.value AS value
     FROM programme_enrolments e,
          jsonb_each_text(coalesce(e.profile -> 'diversity', '{}'::jsonb)) AS d
     WHERE e.programme_id = $1
+      AND coalesce((SELECT p.organisation FROM people p WHERE p.person_id = e.person_id),
+                   'default') = ANY ($2::text[])
 ),
 paired AS (
     SELECT relationship_id, mentor_id AS person_id, phase FROM relationships WHERE programme_id = $1

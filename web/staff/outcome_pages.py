@@ -1,31 +1,48 @@
-"""Programme outcomes in the staff workspace: the live report, retention and inclusion."""
+"""Programme outcomes in the staff workspace: the live report, retention and inclusion.
+
+In a programme of several organisations, a coordinator or owner reads the figures of their own
+organisation (``?of=organisation``: its pairs, its people) or the joint ones (``?of=joint``, the
+default); both withhold groups below the minimum group size. Elsewhere every figure is joint.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from temporalio.service import RPCError
 
 from projections.reports import DEFAULT_MIN_GROUP_SIZE
-from reporting.programme_page import programme_report_html
+from reporting.programme_page import JOINT, organisation_scope, programme_report_html
+from store.organisations import organisation_names
 from web.api.programme_models import MinGroupSizeQuery
+from web.reads import pairs_of_organisation
 from web.report_page import REPORT_POLICY
 from web.services import WebServices, get_services
-from web.staff.access import StaffRefusedError, viewer_from_token
+from web.staff.access import StaffRefusedError, StaffViewer, viewer_from_token
 from web.staff.cases import BUSY
-from web.staff.outcomes import inclusion, retention
+from web.staff.outcomes import inclusion, organisations_counted, retention
 from web.staff.rendering import page
 from web.staff.review_pages import programme_for_staff
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 Services = Annotated[WebServices, Depends(get_services)]
+OfQuery = Annotated[
+    Literal["joint", "organisation"],
+    Query(description="`joint`: every pair and person; `organisation`: the viewer's own."),
+]
 
 
-async def _allowed(services: WebServices, token: str, programme_id: str) -> None:
-    viewer = await viewer_from_token(services, token)
-    await programme_for_staff(services, viewer, programme_id)
+def own_organisation(viewer: StaffViewer, programme_id: str, of: str) -> str | None:
+    """The organisation whose figures the viewer asked for; None for the joint figures (asked
+    for, or the only ones: a programme of one organisation, an operator)."""
+    return viewer.organisations.get(programme_id) if of == "organisation" else None
+
+
+async def _organisation_name(services: WebServices, organisation: str) -> str:
+    async with services.pool.acquire() as conn:
+        return (await organisation_names(conn, [organisation]))[organisation]
 
 
 @router.get("/{token}/programmes/{programme_id}/outcomes", response_class=HTMLResponse)
@@ -35,6 +52,7 @@ async def outcomes_page(
     programme_id: str,
     services: Services,
     min_group_size: MinGroupSizeQuery = DEFAULT_MIN_GROUP_SIZE,
+    of: OfQuery = "joint",
 ) -> HTMLResponse:
     try:
         viewer = await viewer_from_token(services, token)
@@ -43,13 +61,25 @@ async def outcomes_page(
         return page(request, "refused.html.j2", {"message": refusal.message}, refusal.status)
     except RPCError:
         return page(request, "refused.html.j2", {"message": BUSY}, 503)
+    own = own_organisation(viewer, programme_id, of)
+    organisations = await organisations_counted(services.pool, programme_id, own)
+    mine = viewer.organisations.get(programme_id)
     context = {
         "token": token,
         "viewer": viewer,
         "programme": programme,
         "min_group_size": min_group_size,
-        "retention": await retention(services.pool, programme_id, min_group_size),
-        "inclusion": await inclusion(services.pool, programme_id, min_group_size),
+        "of": "joint" if own is None else "organisation",
+        "own_name": None if mine is None else await _organisation_name(services, mine),
+        "retention": await retention(
+            services.pool,
+            programme_id,
+            organisations,
+            programme.term,
+            min_group_size,
+            services.clock().date(),
+        ),
+        "inclusion": await inclusion(services.pool, programme_id, organisations, min_group_size),
     }
     return page(request, "outcomes.html.j2", context)
 
@@ -61,14 +91,23 @@ async def live_report(
     programme_id: str,
     services: Services,
     min_group_size: MinGroupSizeQuery = DEFAULT_MIN_GROUP_SIZE,
+    of: OfQuery = "joint",
 ) -> HTMLResponse:
     """The same report page operators and HR systems read, for the programme's own staff."""
     try:
-        await _allowed(services, token, programme_id)
+        viewer = await viewer_from_token(services, token)
+        await programme_for_staff(services, viewer, programme_id)
     except StaffRefusedError as refusal:
         return page(request, "refused.html.j2", {"message": refusal.message}, refusal.status)
     except RPCError:
         return page(request, "refused.html.j2", {"message": BUSY}, 503)
+    own = own_organisation(viewer, programme_id, of)
+    only, scope = None, JOINT
+    if own is not None:
+        only = await pairs_of_organisation(services.pool, programme_id, own)
+        scope = organisation_scope(await _organisation_name(services, own))
     async with services.pool.acquire() as conn:
-        report = await programme_report_html(conn, programme_id, min_group_size)
+        report = await programme_report_html(
+            conn, programme_id, min_group_size, only=only, scope=scope
+        )
     return HTMLResponse(report, headers={"Content-Security-Policy": REPORT_POLICY})

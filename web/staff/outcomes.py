@@ -1,16 +1,21 @@
 """Programme outcomes for staff: retention and inclusion figures, each group withheld below the
 minimum group size (a small count is itself revealing).
 
-Retention counts a departure when a pair ended because one of its people left the organisation
-(the `participant_left` HR event). Departures after the programme, and of people never paired,
-reach no relationship and so are not recorded yet: the page says so instead of showing a zero.
+Retention (reporting/retention.py) compares the people the programme enrolled with the rest of
+its organisations' roster, from every HR "participant left" event. In a programme of several
+organisations, a coordinator reads their own organisation's figures or the joint ones.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
+from domain.programme import ProgrammeTerm
+from reporting.retention import RetentionReport, programme_retention
 from store.database import Pool
+from store.organisations import programme_members
 from web.sql_files import load_sql
 
 
@@ -25,14 +30,6 @@ class Share:
 
 
 @dataclass(frozen=True, slots=True)
-class Retention:
-    suppressed: bool
-    participants: int | None
-    left_during: Share | None
-    enrolled_not_paired: int | None
-
-
-@dataclass(frozen=True, slots=True)
 class InclusionGroup:
     attribute: str
     value: str
@@ -44,23 +41,33 @@ class InclusionGroup:
     satisfaction_withheld: bool = False
 
 
-async def retention(pool: Pool, programme_id: str, min_group_size: int) -> Retention:
+async def organisations_counted(pool: Pool, programme_id: str, own: str | None) -> tuple[str, ...]:
+    """The organisations whose people count: ``own`` alone, else every member organisation."""
+    if own is not None:
+        return (own,)
     async with pool.acquire() as conn:
-        row = await conn.fetchrow(load_sql("staff_retention"), programme_id)
-    assert row is not None  # aggregates always answer one row
-    if row["participants"] < min_group_size:
-        return Retention(True, None, None, None)
-    return Retention(
-        suppressed=False,
-        participants=row["participants"],
-        left_during=Share(row["left_during"], row["participants"]),
-        enrolled_not_paired=row["enrolled_not_paired"],
-    )
+        return tuple(await programme_members(conn, programme_id))
 
 
-async def inclusion(pool: Pool, programme_id: str, min_group_size: int) -> list[InclusionGroup]:
+async def retention(
+    pool: Pool,
+    programme_id: str,
+    organisations: Sequence[str],
+    term: ProgrammeTerm,
+    min_group_size: int,
+    today: date,
+) -> RetentionReport:
     async with pool.acquire() as conn:
-        rows = await conn.fetch(load_sql("staff_inclusion"), programme_id)
+        return await programme_retention(
+            conn, programme_id, organisations, term, min_group_size, today
+        )
+
+
+async def inclusion(
+    pool: Pool, programme_id: str, organisations: Sequence[str], min_group_size: int
+) -> list[InclusionGroup]:
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(load_sql("staff_inclusion"), programme_id, list(organisations))
     groups: list[InclusionGroup] = []
     for row in rows:
         if row["enrolled"] < min_group_size:

@@ -1,9 +1,16 @@
 """Match review as staff read it: each pair's contribution per criterion, each unmatched
-person's reasons, and "why not A with B" for any two enrolled people."""
+person's reasons, and "why not A with B" for any two enrolled people.
+
+Each organisation sees its own: in a programme of several organisations, a coordinator of one
+reads the proposed pairs with at least one of their own people and their own unmatched people,
+and names only their own people; a person of another organisation appears by first name and
+organisation ("Gina, Globex"). Elsewhere, and for operators, every person is named.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from domain.matching.constraints import VIOLATION_TEXT, violations
@@ -13,6 +20,11 @@ from domain.matching.scoring import contributions
 from domain.programme import Programme, Proposal
 from roster.importer import load_candidates, load_reporting_lines
 from store.database import Pool
+from store.organisations import (
+    DEFAULT_ORGANISATION,
+    organisation_names,
+    people_of_organisation,
+)
 from web.sql_files import load_sql
 
 
@@ -40,6 +52,63 @@ class ProposalReview:
     unmatched: list[UnmatchedEntry]
     mentor_ids: list[str]
     mentee_ids: list[str]
+    # How the page names each person (see the module docstring).
+    labels: dict[str, str] = field(default_factory=dict)
+    # Proposed pairs left out because none of the viewer's people is in them.
+    pairs_of_others: int = 0
+
+    def label(self, person_id: str) -> str:
+        return self.labels.get(person_id, person_id)
+
+
+async def people_labels(
+    pool: Pool, person_ids: Iterable[str], own_organisation: str | None
+) -> dict[str, str]:
+    """Each person's label: "Name (id)" for the viewer's own people (everyone's when
+    ``own_organisation`` is None), "First name, Organisation" for another organisation's."""
+    ids = sorted(set(person_ids))
+    async with pool.acquire() as conn:
+        rows = {r["person_id"]: r for r in await conn.fetch(load_sql("staff_people_shown"), ids)}
+        names = await organisation_names(
+            conn, {r["organisation"] for r in rows.values()} | {DEFAULT_ORGANISATION}
+        )
+    labels: dict[str, str] = {}
+    for person_id in ids:
+        row = rows.get(person_id)
+        organisation = DEFAULT_ORGANISATION if row is None else row["organisation"]
+        if own_organisation is None or organisation == own_organisation:
+            labels[person_id] = person_id if row is None else f"{row['display_name']} ({person_id})"
+        elif row is None:
+            labels[person_id] = f"someone of {names[organisation]}"
+        else:
+            labels[person_id] = f"{_first_name(row['display_name'])}, {names[organisation]}"
+    return labels
+
+
+def _first_name(display_name: str) -> str:
+    return display_name.split()[0] if display_name.split() else display_name
+
+
+async def narrowed_review(
+    pool: Pool, review: ProposalReview, own_organisation: str | None
+) -> ProposalReview:
+    """``review`` as the viewer may read it (see the module docstring), with every label."""
+    everyone = {*review.mentor_ids, *review.mentee_ids}
+    everyone |= {i for p in review.pairs for i in (p.mentor_id, p.mentee_id)}
+    everyone |= {u.person_id for u in review.unmatched}
+    labels = await people_labels(pool, everyone, own_organisation)
+    if own_organisation is None:
+        return replace(review, labels=labels)
+    async with pool.acquire() as conn:
+        mine = await people_of_organisation(conn, own_organisation, everyone)
+    pairs = [p for p in review.pairs if mine.intersection((p.mentor_id, p.mentee_id))]
+    return replace(
+        review,
+        pairs=pairs,
+        unmatched=[u for u in review.unmatched if u.person_id in mine],
+        labels=labels,
+        pairs_of_others=len(review.pairs) - len(pairs),
+    )
 
 
 @dataclass(frozen=True)
@@ -129,7 +198,7 @@ async def why_not(
 def _side_problems(mentor: Candidate, mentee: Candidate) -> list[str]:
     problems = []
     if mentor.role_preference is RolePreference.MENTEE:
-        problems.append(f"{mentor.person_id} enrolled as a mentee only")
+        problems.append("the mentor enrolled as a mentee only")
     if mentee.role_preference is RolePreference.MENTOR:
-        problems.append(f"{mentee.person_id} enrolled as a mentor only")
+        problems.append("the mentee enrolled as a mentor only")
     return problems

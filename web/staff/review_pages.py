@@ -26,7 +26,7 @@ from web.services import WebServices, get_services
 from web.staff.access import NOTHING_HERE, StaffRefusedError, StaffViewer, viewer_from_token
 from web.staff.cases import BUSY
 from web.staff.rendering import page
-from web.staff.review import proposal_review, why_not
+from web.staff.review import narrowed_review, proposal_review, why_not
 from workflows.programme import ProgramWorkflow
 
 log = get_logger(__name__)
@@ -101,9 +101,11 @@ async def _render(
     except RPCError as error:
         log.warning("staff_temporal_unavailable", status=error.status.name)
         return page(request, "refused.html.j2", {"message": BUSY}, 503)
-    review = (
-        None if proposal is None else await proposal_review(services.pool, programme_id, proposal)
-    )
+    own = viewer.organisations.get(programme_id)
+    review = None
+    if proposal is not None:
+        full = await proposal_review(services.pool, programme_id, proposal)
+        review = await narrowed_review(services.pool, full, own)
     explained = None
     if mentor and mentee:
         explained = await why_not(services.pool, programme, mentor, mentee)
