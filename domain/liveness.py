@@ -24,7 +24,8 @@ def silent_end_bound(policy: RelationshipPolicy) -> timedelta:
 
     The longest silent path is a pause that runs to its maximum, or a phase question that
     expires (consent, briefing, contract, reflection) and opens an escalation that runs its
-    whole course; counted generously, the sum of those deadlines.
+    whole course; a pause one of the pair asked for may end (at most `max_pause` later) in
+    exactly such a question. Counted generously, the sum of those deadlines.
     """
     questions = (
         policy.consent_deadline
@@ -34,4 +35,4 @@ def silent_end_bound(policy: RelationshipPolicy) -> timedelta:
         + policy.meeting_log_window
         + policy.checkin_response_window
     )
-    return max(policy.max_pause, questions) + escalation_bound(policy)
+    return policy.max_pause + questions + escalation_bound(policy)
