@@ -9,10 +9,14 @@ import httpx
 from temporalio.client import Client
 
 from delivery.links import LinkSigner
+from domain.commands import InvolvePartners, RaiseConcern
 from domain.prompts import ContractProposalAnswer, ContractReviewAnswer
-from tests.domain.support import terms
+from tests.domain.support import MENTEE as DOMAIN_MENTEE
+from tests.domain.support import MENTOR as DOMAIN_MENTOR
+from tests.domain.support import Pair, terms
 from tests.web.conftest import wait_for
 from tests.web.pairs import MENTEE, MENTOR, answer, bring_to_contracting, handle_of, start_pair
+from web.inbox.actions import available_actions
 from workflows.relationship import RelationshipWorkflow
 
 
@@ -145,3 +149,19 @@ async def test_an_unknown_request_or_someone_elses_relationship_is_refused(
     assert (await anonymous.post(f"{base}/actions/teleport", data={})).status_code == 404
     stranger = page_of(link_signer, "emp-stranger", relationship_id)
     assert (await anonymous.post(f"{stranger}/actions/concern", data={})).status_code == 404
+
+
+def test_the_requests_offered_stay_the_same_when_a_case_opens_unseen() -> None:
+    pair = Pair()
+    pair.sign_contract(term=timedelta(hours=3))
+
+    def offered() -> list[str]:
+        return [spec.name for spec in available_actions(pair.state, DOMAIN_MENTEE)]
+
+    before = offered()
+    pair.send(RaiseConcern(participant_id=DOMAIN_MENTOR, note="private"))
+    assert offered() == before
+    assert "move-meeting" in before
+    assert "concern" in before
+    pair.send(InvolvePartners())
+    assert "move-meeting" not in offered(), "once told, the pair sees the mediation"
