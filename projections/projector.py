@@ -16,7 +16,7 @@ import asyncpg
 
 from domain.events import EVENT_ADAPTER, Event
 from projections.changes import project_events
-from projections.stream import ProjectedStream
+from projections.stream import WORDS_IN_STATE, ProjectedStream
 from projections.writer import EscalationNews, write_changes
 from store.database import Connection
 from store.personal_data import Sealer
@@ -75,7 +75,11 @@ async def load_projected(
     row = await conn.fetchrow(load_sql("select_projection_state"), stream_id)
     if row is None:
         return None
-    state = row["state"] if sealer is None else await sealer.unseal(conn, row["state"])
+    state: dict[str, Any] = row["state"]
+    if sealer is not None:
+        relationship = state["relationship"]
+        words = {part: relationship[part] for part in WORDS_IN_STATE}
+        relationship.update(await sealer.unseal(conn, words))
     return ProjectedStream.from_json(state)
 
 

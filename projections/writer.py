@@ -16,7 +16,7 @@ from typing import Any, assert_never
 
 from projections.changes import Changes
 from projections.rows import params
-from projections.stream import ProjectedStream
+from projections.stream import WORDS_IN_STATE, ProjectedStream
 from store import escalations
 from store.database import Connection
 from store.escalations import (
@@ -87,7 +87,11 @@ async def _keys(
 
 def _stored_state(stream: ProjectedStream, sealer: Sealer | None, keys: PersonKeys) -> Any:
     state = stream.to_json()
-    return state if sealer is None else seal_record(state, keys)
+    if sealer is not None:
+        relationship = state["relationship"]
+        for part in WORDS_IN_STATE:
+            relationship[part] = seal_record({part: relationship[part]}, keys)[part]
+    return state
 
 
 def _sealed_case(

@@ -8,9 +8,10 @@ appended, every personal value in them is sealed with the key of the person it b
   meeting logs, reflections, a decline reason, contract and goal texts they proposed).
 
 The read models that keep a person's words are sealed the same way when they are written: the
-projector's folded state of each relationship (`seal_record`: ids, contract and goal texts, a
-tension note), the escalation case's private note (`sealed_text`), and coordinator notices in the
-outbox that carry a participant's words (`seal_notices`: a tension note, a decline reason).
+parts of the projector's folded state that hold words (`seal_record`: contract and goal texts, a
+tension note, and who wrote them), the escalation case's private note (`sealed_text`), and
+coordinator notices in the outbox that carry a participant's words (`seal_notices`: a tension
+note, a decline reason).
 
 Readers unseal with the same keys. Erasure deletes the person's key (`store.erasure`): from then
 on their values read as `ERASED_ID` / `ERASED_TEXT`, in the live store, in any backup of it, and
@@ -103,6 +104,10 @@ class PersonKey:
     digest: str
     cipher: AESGCM
     raw: bytes = field(repr=False)
+    # Tokens sealed or opened with this key, both ways: a folded state names the same two people
+    # hundreds of times, and sealing is deterministic. Lives as long as this object (one piece of
+    # work), so nothing readable outlives a deleted key.
+    memo: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
 # The keys of the people a record names, by person id; an erased person has none.
@@ -143,11 +148,18 @@ class Sealer:
     async def keys_of(self, conn: Connection, people: Iterable[str]) -> dict[str, PersonKey]:
         """The existing keys of `people`, by person id, in one query (erased people have none)."""
         by_digest = {person_digest(p): p for p in people if p != ERASED_ID}
-        if not by_digest:
+        found = await self._keys_by_digest(conn, by_digest)
+        return {by_digest[digest]: key for digest, key in found.items()}
+
+    async def _keys_by_digest(
+        self, conn: Connection, digests: Iterable[str]
+    ) -> dict[str, PersonKey]:
+        wanted = list(digests)
+        if not wanted:
             return {}
-        rows = await conn.fetch(_KEY_SQL, list(by_digest))
+        rows = await conn.fetch(_KEY_SQL, wanted)
         return {
-            by_digest[r["person_digest"]]: self._loaded(
+            r["person_digest"]: self._loaded(
                 r["person_digest"], r["wrapping_key_id"], bytes(r["wrapped_key"])
             )
             for r in rows
@@ -181,22 +193,18 @@ class Sealer:
 
     async def unseal(self, conn: Connection, data: dict[str, Any]) -> dict[str, Any]:
         """One stored event's data with its personal values readable (or marked erased)."""
-        digests = set(_sealed_digests(data))
-        keys = {d: await self._key(conn, d, create=False) for d in digests}
+        keys = await self._keys_by_digest(conn, set(_sealed_digests(data)))
         unsealed: dict[str, Any] = _unseal(data, keys)
         return unsealed
 
     async def unseal_all(
         self, conn: Connection, datas: Iterable[dict[str, Any]]
     ) -> list[dict[str, Any]]:
-        cache: dict[str, PersonKey | None] = {}
-        result = []
-        for data in datas:
-            for digest in _sealed_digests(data):
-                if digest not in cache:
-                    cache[digest] = await self._key(conn, digest, create=False)
-            result.append(_unseal(data, cache))
-        return result
+        """Many stored documents readable; the keys they need are fetched in one query."""
+        documents = list(datas)
+        digests = {d for data in documents for d in _sealed_digests(data)}
+        keys = await self._keys_by_digest(conn, digests)
+        return [_unseal(data, keys) for data in documents]
 
     async def seal_stored_events(self, conn: Connection) -> int:
         """One-off for a store written before sealing: seal its plain personal values in place.
@@ -296,7 +304,8 @@ class Sealer:
 
 
 def seal_record(data: dict[str, Any], keys: PersonKeys) -> dict[str, Any]:
-    """A read-model document (a relationship's folded state) with its personal values sealed.
+    """A read-model document (the parts of a folded state that hold words) with its personal
+    values sealed.
 
     Every id of a person in `keys` is sealed with their key; a free-text field is sealed with the
     key of the author that the nearest enclosing object names (a contract version's
@@ -393,11 +402,25 @@ def _seal_text(text: str, author: PersonKey) -> str:
 
 
 def _token(kind: str, key: PersonKey, plain: str) -> str:
+    remembered = key.memo.get(f"{kind}:{plain}")
+    if remembered is not None:
+        return remembered
     # Deterministic: the same value sealed twice gives the same token (see the module doc).
     nonce = hmac.new(key.raw, plain.encode(), hashlib.sha256).digest()[:_NONCE]
     sealed = key.cipher.encrypt(nonce, plain.encode(), key.digest.encode())
     body = base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
-    return f"{SEALED}{kind}:{key.digest}:{body}"
+    token = f"{SEALED}{kind}:{key.digest}:{body}"
+    key.memo[f"{kind}:{plain}"] = token
+    return token
+
+
+def _opened(token: str, key: PersonKey, body: str) -> str:
+    remembered = key.memo.get(token)
+    if remembered is None:
+        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        remembered = key.cipher.decrypt(raw[:_NONCE], raw[_NONCE:], key.digest.encode()).decode()
+        key.memo[token] = remembered
+    return remembered
 
 
 def _sealed_digests(value: Any) -> Iterable[str]:
@@ -421,6 +444,5 @@ def _unseal(value: Any, keys: Mapping[str, PersonKey | None]) -> Any:
         key = keys.get(digest)
         if key is None:
             return ERASED_ID if kind == "i" else ERASED_TEXT
-        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-        return key.cipher.decrypt(raw[:_NONCE], raw[_NONCE:], digest.encode()).decode()
+        return _opened(value, key, body)
     return value

@@ -8,18 +8,20 @@ sealed, read them back with the deployment key, and read them as erased once the
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
+from domain.state import MutualProposal
 from projections.changes import project_events
 from projections.projector import load_projected, project_stream
 from projections.rebuild import rebuild_read_models
-from projections.stream import ProjectedStream
+from projections.stream import WORDS_IN_STATE, ProjectedStream
 from store.database import Pool
 from store.erasure import person_digest
 from store.escalations import get_escalation
 from store.event_store import append_events
 from store.outbox import OutboxMessage, enqueue
-from store.personal_data import ERASED_TEXT, Sealer, masked
-from tests.domain.support import checkin
+from store.personal_data import ERASED_TEXT, PERSONAL_TEXT, Sealer, masked
+from tests.domain.support import checkin, goal
 from tests.fixtures.temporal import TEST_KEYRING
 from tests.projections.builders import NamedPair, envelopes, read_tables
 
@@ -71,6 +73,33 @@ def _escalation_key(pair: NamedPair) -> str:
     return f"{pair.relationship_id}:{pair.state.escalations[0].escalation_id}"
 
 
+def _words(value: Any) -> list[str]:
+    """Every non-empty free-text value in a document (the fields `PERSONAL_TEXT` names)."""
+    if isinstance(value, dict):
+        return [
+            w
+            for name, item in value.items()
+            for w in ([item] if name in PERSONAL_TEXT and isinstance(item, str) and item else [])
+            + _words(item)
+        ]
+    if isinstance(value, list):
+        return [w for item in value for w in _words(item)]
+    return []
+
+
+def test_every_word_a_folded_state_keeps_lies_in_the_parts_the_projector_seals() -> None:
+    pair = _pair_with_a_tension_note(1)
+    stream = project_events(None, pair.events)[0]
+    # A pending proposal to go mutual carries the proposer's goals as well.
+    proposal = MutualProposal(proposed_by=pair.state.mentee_id, goals=(goal(20),))
+    folded = stream.relationship.model_copy(update={"mutual_proposal": proposal})
+    state = stream.model_copy(update={"relationship": folded}).to_json()["relationship"]
+
+    sealed_parts = {part: state[part] for part in WORDS_IN_STATE}
+    assert {NOTE, FOCUS, "goal 20"} <= set(_words(sealed_parts))
+    assert _words({k: v for k, v in state.items() if k not in WORDS_IN_STATE}) == []
+
+
 async def test_read_models_hold_a_persons_words_only_sealed_and_read_them_back(
     pg_pool: Pool,
 ) -> None:
@@ -82,7 +111,7 @@ async def test_read_models_hold_a_persons_words_only_sealed_and_read_them_back(
         assert await _tables_holding(pg_pool, needle) == [], needle
     # Ids stay in the clear in the tables the inbox and reports query by id, and only there.
     holding_the_id = await _tables_holding(pg_pool, pair.state.mentor_id)
-    for sealed_table in ("events", "relationship_projection_state", "escalations"):
+    for sealed_table in ("events", "escalations"):
         assert sealed_table not in holding_the_id
 
     async with pg_pool.acquire() as conn:
@@ -117,7 +146,6 @@ async def test_once_the_authors_key_is_gone_their_words_in_the_read_models_read_
     pair = _pair_with_a_tension_note(1)
     await _record_sealed(pg_pool, sealer, pair)
     mentor, mentee = pair.state.mentor_id, pair.state.mentee_id
-
     await pg_pool.execute("DELETE FROM person_keys WHERE person_digest = $1", person_digest(mentor))
     async with pg_pool.acquire() as conn:
         case = await get_escalation(conn, _escalation_key(pair), sealer)
@@ -127,8 +155,9 @@ async def test_once_the_authors_key_is_gone_their_words_in_the_read_models_read_
     assert case.private_note == ERASED_TEXT
     assert isinstance(stream, ProjectedStream)
     state = stream.relationship
-    assert (state.mentor_id, state.mentee_id) == ("erased", mentee)
+    assert state.contracts[0].proposed_by == "erased"
     assert state.contracts[0].terms.focus_area == ERASED_TEXT
+    assert state.contracts[0].signed_by == ("erased", mentee)
     assert state.escalations[0].private_note == ERASED_TEXT
 
 
