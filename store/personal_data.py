@@ -104,9 +104,9 @@ class PersonKey:
     digest: str
     cipher: AESGCM
     raw: bytes = field(repr=False)
-    # Tokens sealed or opened with this key, both ways: a folded state names the same two people
-    # hundreds of times, and sealing is deterministic. Lives as long as this object (one piece of
-    # work), so nothing readable outlives a deleted key.
+    # Tokens sealed or opened with this key, both ways: a batch names the same people many
+    # times, and sealing is deterministic. Lives as long as this object (one piece of work), so
+    # nothing readable outlives a deleted key.
     memo: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
