@@ -4,8 +4,9 @@ Escalation cases are the exception: they are few, and each change is applied on 
 caller learns which cases opened or climbed (the live projector announces those).
 
 With a `Sealer`, the text a person wrote is stored sealed with their key (crypto-shredding): the
-folded state of each stream (ids, contract and goal texts, tension notes) and a case's private
-note. The other tables hold ids, codes, dates and scores only.
+parts of each stream's folded state that hold words (`WORDS_IN_STATE`: contract and goal texts,
+tension notes, with who wrote them) and a case's private note. The other tables hold ids, codes,
+dates and scores only.
 """
 
 from __future__ import annotations
@@ -89,8 +90,8 @@ def _stored_state(stream: ProjectedStream, sealer: Sealer | None, keys: PersonKe
     state = stream.to_json()
     if sealer is not None:
         relationship = state["relationship"]
-        for part in WORDS_IN_STATE:
-            relationship[part] = seal_record({part: relationship[part]}, keys)[part]
+        words = {part: relationship[part] for part in WORDS_IN_STATE}
+        relationship.update(seal_record(words, keys))
     return state
 
 
