@@ -65,6 +65,8 @@ class RelationshipActivities:
             projected = await project_new_events(conn, request.stream_id, self._sealer)
             messages = [OutboxMessage(**m.model_dump()) for m in request.notifications]
             messages += _escalation_notices(projected)
+            if self._sealer is not None:
+                messages = await self._sealer.seal_notices(conn, request.stream_id, messages)
             queued = [await outbox.enqueue(conn, message) for message in messages]
         newly_queued = sum(1 for q in queued if q.newly_queued)
         activity_logger().info(

@@ -57,6 +57,11 @@ def rebuild(
             if result.events_sealed
             else ""
         )
+        + (
+            f"; sealed the words kept by {result.notices_sealed} older outbox notice(s)"
+            if result.notices_sealed
+            else ""
+        )
     )
 
 

@@ -243,6 +243,7 @@ def _escalation_change(
             respond_by=e.respond_by,
             opened_at=e.occurred_at,
             private_note=e.private_note,
+            author_id=e.raised_by,
         )
     if isinstance(e, EscalationOverdue):
         return OverdueChange(

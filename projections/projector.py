@@ -16,7 +16,7 @@ import asyncpg
 
 from domain.events import EVENT_ADAPTER, Event
 from projections.changes import project_events
-from projections.stream import ProjectedStream
+from projections.stream import WORDS_IN_STATE, ProjectedStream
 from projections.writer import EscalationNews, write_changes
 from store.database import Connection
 from store.personal_data import Sealer
@@ -56,7 +56,7 @@ async def project_new_events(
 ) -> Projected | None:
     """`project_stream`, also telling which escalation cases this projection opened or raised."""
     await conn.execute(load_sql("lock_stream_projection"), stream_id)
-    current = await load_projected(conn, stream_id)
+    current = await load_projected(conn, stream_id, sealer)
     since = 0 if current is None else current.version
     records = contiguous_after(since, await _records_after(conn, stream_id, since, sealer))
     if current is None and (not records or records[0].event_type != PROPOSAL_TYPE):
@@ -64,13 +64,23 @@ async def project_new_events(
     if not records:
         return Projected(since, EscalationNews())
     stream, changes = project_events(current, parse_events(records))
-    news = await write_changes(conn, [(stream, changes)])
+    news = await write_changes(conn, [(stream, changes)], sealer)
     return Projected(stream.version, news)
 
 
-async def load_projected(conn: Connection, stream_id: str) -> ProjectedStream | None:
+async def load_projected(
+    conn: Connection, stream_id: str, sealer: Sealer | None = None
+) -> ProjectedStream | None:
+    """The stream's folded state as last stored (its personal values unsealed with `sealer`)."""
     row = await conn.fetchrow(load_sql("select_projection_state"), stream_id)
-    return None if row is None else ProjectedStream.from_json(row["state"])
+    if row is None:
+        return None
+    state: dict[str, Any] = row["state"]
+    if sealer is not None:
+        relationship = state["relationship"]
+        words = {part: relationship[part] for part in WORDS_IN_STATE}
+        relationship.update(await sealer.unseal(conn, words))
+    return ProjectedStream.from_json(state)
 
 
 def contiguous_after(since: int, records: Sequence[StoredRecord]) -> list[StoredRecord]:

@@ -44,6 +44,8 @@ class RebuildResult:
     erased_scrubbed: int = 0
     # Events written before sealing whose personal values were sealed by this rebuild.
     events_sealed: int = 0
+    # Outbox notices that kept a participant's words in the clear, sealed by this rebuild.
+    notices_sealed: int = 0
 
 
 async def rebuild_read_models(
@@ -54,10 +56,15 @@ async def rebuild_read_models(
     sealer: Sealer | None = None,
 ) -> RebuildResult:
     """Every read table again from the events; an erased person's sealed values come back as
-    `erased` (their key is gone), so the rebuilt read model cannot name them."""
+    `erased` (their key is gone), so the rebuilt read model cannot name them.
+
+    With `sealer` this is also how a store written before sealing is brought up to date: its
+    events and outbox notices are sealed in place, and every read table is written anew with the
+    personal text sealed (`projections.writer`)."""
     async with conn.transaction():
         # Events stored before sealing existed are sealed first (a no-op once they all are).
         sealed = 0 if sealer is None else await sealer.seal_stored_events(conn)
+        notices = 0 if sealer is None else await sealer.seal_stored_notices(conn)
         await conn.execute(load_sql("truncate_read_models"))
         stream_ids = [r["stream_id"] for r in await conn.fetch(load_sql("select_stream_ids"))]
         done = projected = events = 0
@@ -77,6 +84,7 @@ async def rebuild_read_models(
         skipped=len(stream_ids) - projected,
         erased_scrubbed=erased_scrubbed,
         events_sealed=sealed,
+        notices_sealed=notices,
     )
 
 
@@ -90,5 +98,5 @@ async def _rebuild_batch(
         # The live projector skips the same streams, so both sides agree on what exists.
         if records and records[0].event_type == PROPOSAL_TYPE:
             results.append(project_events(None, parse_events(records)))
-    await write_changes(conn, results)
+    await write_changes(conn, results, sealer)
     return results

@@ -12,6 +12,12 @@ from domain.evolve import evolve
 from domain.policy import RelationshipPolicy
 from domain.state import Mode, RelationshipState
 
+# Where a folded state keeps the words people wrote (contract and goal texts, a tension note):
+# only these parts are sealed when the projector stores the state, everything else in it is ids,
+# codes, dates and scores (as in the other read tables), and sealing all of it would cost the
+# answer path a walk over the whole state twice per batch.
+WORDS_IN_STATE = ("contracts", "escalations", "mutual_proposal")
+
 
 class ProjectedStream(DomainModel):
     """The relationship's state after `version` events, plus facts the state forgets.

@@ -2,17 +2,22 @@
 
 Escalation cases are the exception: they are few, and each change is applied on its own so the
 caller learns which cases opened or climbed (the live projector announces those).
+
+With a `Sealer`, the text a person wrote is stored sealed with their key (crypto-shredding): the
+parts of each stream's folded state that hold words (`WORDS_IN_STATE`: contract and goal texts,
+tension notes, with who wrote them) and a case's private note. The other tables hold ids, codes,
+dates and scores only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import assert_never
+from dataclasses import dataclass, field, replace
+from typing import Any, assert_never
 
 from projections.changes import Changes
 from projections.rows import params
-from projections.stream import ProjectedStream
+from projections.stream import WORDS_IN_STATE, ProjectedStream
 from store import escalations
 from store.database import Connection
 from store.escalations import (
@@ -22,6 +27,7 @@ from store.escalations import (
     OverdueChange,
     Resolution,
 )
+from store.personal_data import PersonKeys, Sealer, seal_record, sealed_text
 from store.sql_files import load_sql
 
 
@@ -34,12 +40,15 @@ class EscalationNews:
 
 
 async def write_changes(
-    conn: Connection, projected: Sequence[tuple[ProjectedStream, Changes]]
+    conn: Connection,
+    projected: Sequence[tuple[ProjectedStream, Changes]],
+    sealer: Sealer | None = None,
 ) -> EscalationNews:
     """Write the changes of one or more streams; the caller owns the transaction."""
     news = EscalationNews()
     if not projected:
         return news
+    keys = await _keys(conn, projected, sealer)
     changes = [c for _, c in projected]
     await _many(conn, "project_relationship", [params(c.relationship) for c in changes])
     await _many(conn, "upsert_meeting", [params(m) for c in changes for m in c.meetings])
@@ -57,11 +66,46 @@ async def write_changes(
     await _many(
         conn,
         "upsert_projection_state",
-        [(s.relationship.relationship_id, s.version, s.to_json()) for s, _ in projected],
+        [
+            (s.relationship.relationship_id, s.version, _stored_state(s, sealer, keys))
+            for s, _ in projected
+        ],
     )
     for change in (e for c in changes for e in c.escalations):
-        await _apply_escalation(conn, change, news)
+        await _apply_escalation(conn, _sealed_case(change, sealer, keys), news)
     return news
+
+
+async def _keys(
+    conn: Connection, projected: Sequence[tuple[ProjectedStream, Changes]], sealer: Sealer | None
+) -> PersonKeys:
+    """The keys of every person of these streams, fetched once for the whole batch."""
+    if sealer is None:
+        return {}
+    people = {p for s, _ in projected for p in s.relationship.participants}
+    return await sealer.keys_of(conn, people)
+
+
+def _stored_state(stream: ProjectedStream, sealer: Sealer | None, keys: PersonKeys) -> Any:
+    state = stream.to_json()
+    if sealer is not None:
+        relationship = state["relationship"]
+        words = {part: relationship[part] for part in WORDS_IN_STATE}
+        relationship.update(seal_record(words, keys))
+    return state
+
+
+def _sealed_case(
+    change: EscalationChange, sealer: Sealer | None, keys: PersonKeys
+) -> EscalationChange:
+    if sealer is None or not isinstance(change, NewEscalation) or change.private_note is None:
+        return change
+    author = keys.get(change.author_id or "")
+    if author is None:
+        # Not one of the pair's words (a coordinator's own note, kept alike in the event store),
+        # or an erased author's, which already reads as erased.
+        return change
+    return replace(change, private_note=sealed_text(change.private_note, author))
 
 
 async def _apply_escalation(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from store.database import Connection
+from store.personal_data import Sealer
 from store.sql_files import load_sql
 
 
@@ -21,6 +22,8 @@ class NewEscalation:
     respond_by: datetime
     opened_at: datetime
     private_note: str | None = field(repr=False)
+    # Whose words the private note is (the participant who raised the case): its key seals it.
+    author_id: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,14 @@ async def resolve(conn: Connection, escalation_key: str, resolution: str, at: da
     return resolved is not None
 
 
-async def get_escalation(conn: Connection, escalation_key: str) -> EscalationRow | None:
+async def get_escalation(
+    conn: Connection, escalation_key: str, sealer: Sealer | None = None
+) -> EscalationRow | None:
+    """The case; with `sealer`, its private note readable (`[erased]` once its author was)."""
     record = await conn.fetchrow(load_sql("select_escalation"), escalation_key)
-    return None if record is None else EscalationRow(**dict(record))
+    if record is None:
+        return None
+    case = EscalationRow(**dict(record))
+    if sealer is None:
+        return case
+    return replace(case, private_note=await sealer.unseal_text(conn, case.private_note))

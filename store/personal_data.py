@@ -7,6 +7,12 @@ appended, every personal value in them is sealed with the key of the person it b
 - the words a participant wrote (`PERSONAL_TEXT` fields of an event they authored: check-in notes,
   meeting logs, reflections, a decline reason, contract and goal texts they proposed).
 
+The read models that keep a person's words are sealed the same way when they are written: the
+parts of the projector's folded state that hold words (`seal_record`: contract and goal texts, a
+tension note, and who wrote them), the escalation case's private note (`sealed_text`), and
+coordinator notices in the outbox that carry a participant's words (`seal_notices`: a tension
+note, a decline reason).
+
 Readers unseal with the same keys. Erasure deletes the person's key (`store.erasure`): from then
 on their values read as `ERASED_ID` / `ERASED_TEXT`, in the live store, in any backup of it, and
 in every read model rebuilt from it, without rewriting the append-only table.
@@ -22,7 +28,7 @@ import hashlib
 import hmac
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -31,6 +37,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from store.database import Connection
 from store.erasure import ERASED_MARKER, person_digest
 from store.event_store import NewEvent
+from store.outbox import OutboxMessage
 
 SEALED = "sealed:v1:"
 ERASED_ID = ERASED_MARKER
@@ -61,7 +68,21 @@ AUTHOR_FIELDS = (
     "declined_by",
     "consented_by",
 )
+# Outbox notices that carry a participant's words: the fields, and the data field that names the
+# author by role (the notice itself says "mentor" or "mentee", never an id).
+NOTICE_TEXT = frozenset({"private_note"})
+NOTICE_TEXT_OF_TEMPLATE = {"match_declined": frozenset({"reason"})}
+NOTICE_AUTHOR_ROLE_FIELDS = ("raised_by", "declined_by")
 _PROPOSAL = "relationship_proposed"
+_KEY_SQL = (
+    "SELECT person_digest, wrapping_key_id, wrapped_key FROM person_keys"
+    " WHERE person_digest = ANY($1::text[])"
+)
+_NOTICES_SQL = (
+    "SELECT id, relationship_id, template, data FROM outbox"
+    " WHERE data ?| $1::text[] ORDER BY relationship_id, id"
+)
+_RESEAL_NOTICE_SQL = "UPDATE outbox SET data = $2 WHERE id = $1"
 _STREAMS_SQL = "SELECT DISTINCT stream_id FROM events ORDER BY stream_id"
 _STREAM_SQL = (
     "SELECT stream_version, event_type, occurred_at, data FROM events"
@@ -77,10 +98,20 @@ class PersonalDataError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class _Key:
+class PersonKey:
+    """One person's unwrapped data key; lives in memory for one transaction's work."""
+
     digest: str
     cipher: AESGCM
-    raw: bytes
+    raw: bytes = field(repr=False)
+    # Tokens sealed or opened with this key, both ways: a batch names the same people many
+    # times, and sealing is deterministic. Lives as long as this object (one piece of work), so
+    # nothing readable outlives a deleted key.
+    memo: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+
+# The keys of the people a record names, by person id; an erased person has none.
+PersonKeys = Mapping[str, PersonKey]
 
 
 class Sealer:
@@ -92,7 +123,7 @@ class Sealer:
 
     # -- keys ---------------------------------------------------------------------------------
 
-    async def _key(self, conn: Connection, digest: str, *, create: bool) -> _Key | None:
+    async def _key(self, conn: Connection, digest: str, *, create: bool) -> PersonKey | None:
         row = await conn.fetchrow(
             "SELECT wrapping_key_id, wrapped_key FROM person_keys WHERE person_digest = $1",
             digest,
@@ -108,8 +139,31 @@ class Sealer:
             return await self._key(conn, digest, create=False)
         if row is None:
             return None
-        raw = self._unwrap(digest, row["wrapping_key_id"], bytes(row["wrapped_key"]))
-        return _Key(digest, AESGCM(raw), raw)
+        return self._loaded(digest, row["wrapping_key_id"], bytes(row["wrapped_key"]))
+
+    def _loaded(self, digest: str, key_id: str, wrapped: bytes) -> PersonKey:
+        raw = self._unwrap(digest, key_id, wrapped)
+        return PersonKey(digest, AESGCM(raw), raw)
+
+    async def keys_of(self, conn: Connection, people: Iterable[str]) -> dict[str, PersonKey]:
+        """The existing keys of `people`, by person id, in one query (erased people have none)."""
+        by_digest = {person_digest(p): p for p in people if p != ERASED_ID}
+        found = await self._keys_by_digest(conn, by_digest)
+        return {by_digest[digest]: key for digest, key in found.items()}
+
+    async def _keys_by_digest(
+        self, conn: Connection, digests: Iterable[str]
+    ) -> dict[str, PersonKey]:
+        wanted = list(digests)
+        if not wanted:
+            return {}
+        rows = await conn.fetch(_KEY_SQL, wanted)
+        return {
+            r["person_digest"]: self._loaded(
+                r["person_digest"], r["wrapping_key_id"], bytes(r["wrapped_key"])
+            )
+            for r in rows
+        }
 
     def _wrap(self, digest: str, raw: bytes) -> bytes:
         nonce = os.urandom(_NONCE)
@@ -139,22 +193,18 @@ class Sealer:
 
     async def unseal(self, conn: Connection, data: dict[str, Any]) -> dict[str, Any]:
         """One stored event's data with its personal values readable (or marked erased)."""
-        digests = set(_sealed_digests(data))
-        keys = {d: await self._key(conn, d, create=False) for d in digests}
+        keys = await self._keys_by_digest(conn, set(_sealed_digests(data)))
         unsealed: dict[str, Any] = _unseal(data, keys)
         return unsealed
 
     async def unseal_all(
         self, conn: Connection, datas: Iterable[dict[str, Any]]
     ) -> list[dict[str, Any]]:
-        cache: dict[str, _Key | None] = {}
-        result = []
-        for data in datas:
-            for digest in _sealed_digests(data):
-                if digest not in cache:
-                    cache[digest] = await self._key(conn, digest, create=False)
-            result.append(_unseal(data, cache))
-        return result
+        """Many stored documents readable; the keys they need are fetched in one query."""
+        documents = list(datas)
+        digests = {d for data in documents for d in _sealed_digests(data)}
+        keys = await self._keys_by_digest(conn, digests)
+        return [_unseal(data, keys) for data in documents]
 
     async def seal_stored_events(self, conn: Connection) -> int:
         """One-off for a store written before sealing: seal its plain personal values in place.
@@ -190,21 +240,84 @@ class Sealer:
     async def _participants(
         self, conn: Connection, stream_id: str, events: Sequence[NewEvent]
     ) -> list[str]:
-        for event in events:
-            if event.event_type == _PROPOSAL:
-                proposal = await self.unseal(conn, event.data)
-                ids = (proposal["mentor_id"], proposal["mentee_id"])
-                return [pid for pid in ids if pid != ERASED_ID]
-        stored = await conn.fetchval(
-            "SELECT data FROM events WHERE stream_id = $1 AND event_type = $2"
-            " ORDER BY stream_version LIMIT 1",
-            stream_id,
-            _PROPOSAL,
-        )
-        if stored is None:
-            return []
-        proposal = await self.unseal(conn, stored)
-        return [p for p in (proposal["mentor_id"], proposal["mentee_id"]) if p != ERASED_ID]
+        return list((await self._pair(conn, stream_id, events)).values())
+
+    async def _pair(
+        self, conn: Connection, stream_id: str, events: Sequence[NewEvent]
+    ) -> dict[str, str]:
+        """The stream's two people by role, from its proposal (an erased one is left out)."""
+        proposal = next((e.data for e in events if e.event_type == _PROPOSAL), None)
+        if proposal is None:
+            proposal = await conn.fetchval(
+                "SELECT data FROM events WHERE stream_id = $1 AND event_type = $2"
+                " ORDER BY stream_version LIMIT 1",
+                stream_id,
+                _PROPOSAL,
+            )
+        if proposal is None:
+            return {}
+        readable = await self.unseal(conn, proposal)
+        pair = {"mentor": readable["mentor_id"], "mentee": readable["mentee_id"]}
+        return {role: pid for role, pid in pair.items() if pid != ERASED_ID}
+
+    # -- read models --------------------------------------------------------------------------
+
+    async def unseal_text(self, conn: Connection, value: str | None) -> str | None:
+        """One sealed read-model text (an escalation's note) readable, or `ERASED_TEXT`."""
+        if value is None:
+            return None
+        unsealed: str = (await self.unseal(conn, {"text": value}))["text"]
+        return unsealed
+
+    async def seal_notices(
+        self, conn: Connection, stream_id: str, messages: Sequence[OutboxMessage]
+    ) -> list[OutboxMessage]:
+        """`messages` with a participant's words sealed with the key of whoever wrote them.
+
+        Most batches carry none, and then cost no query: the answer path stays as fast.
+        """
+        if not any(_notice_has_plain_text(m.template, m.data) for m in messages):
+            return list(messages)
+        pair = await self._pair(conn, stream_id, ())
+        keys = await self.keys_of(conn, pair.values())
+        return [replace(m, data=_seal_notice(m.template, m.data, pair, keys)) for m in messages]
+
+    async def seal_stored_notices(self, conn: Connection) -> int:
+        """One-off for an outbox written before sealing: seal the words its notices still keep
+        in the clear (their author's key gone, drop them). Returns how many rows changed."""
+        fields = sorted(NOTICE_TEXT.union(*NOTICE_TEXT_OF_TEMPLATE.values()))
+        updates: list[tuple[int, dict[str, Any]]] = []
+        pairs: dict[str, tuple[dict[str, str], PersonKeys]] = {}
+        for row in await conn.fetch(_NOTICES_SQL, fields):
+            data: dict[str, Any] = row["data"]
+            if not _notice_has_plain_text(row["template"], data):
+                continue
+            stream_id = row["relationship_id"] or ""
+            if stream_id not in pairs:
+                pair = await self._pair(conn, stream_id, ()) if stream_id else {}
+                pairs[stream_id] = (pair, await self.keys_of(conn, pair.values()))
+            pair, keys = pairs[stream_id]
+            updates.append((row["id"], _seal_notice(row["template"], data, pair, keys)))
+        if updates:
+            await conn.executemany(_RESEAL_NOTICE_SQL, updates)
+        return len(updates)
+
+
+def seal_record(data: dict[str, Any], keys: PersonKeys) -> dict[str, Any]:
+    """A read-model document (the parts of a folded state that hold words) with its personal
+    values sealed.
+
+    Every id of a person in `keys` is sealed with their key; a free-text field is sealed with the
+    key of the author that the nearest enclosing object names (a contract version's
+    `proposed_by`, an escalation's `raised_by`), so each person's words go with their own key.
+    """
+    sealed: dict[str, Any] = _seal_nested(data, keys, None)
+    return sealed
+
+
+def sealed_text(text: str, author: PersonKey) -> str:
+    """`text` sealed with its author's key (a value already sealed stays as it is)."""
+    return _seal_text(text, author) if _plain(text) else text
 
 
 def masked(data: dict[str, Any]) -> dict[str, Any]:
@@ -214,14 +327,16 @@ def masked(data: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _seal_event(data: dict[str, Any], keys: Mapping[str, _Key]) -> dict[str, Any]:
+def _seal_event(data: dict[str, Any], keys: Mapping[str, PersonKey]) -> dict[str, Any]:
     author = next((data[f] for f in AUTHOR_FIELDS if data.get(f) in keys), None)
     text = PERSONAL_TEXT | PERSONAL_TEXT_OF_TYPE.get(str(data.get("type")), frozenset())
     sealed: dict[str, Any] = _seal(data, keys, keys.get(author) if author else None, text)
     return sealed
 
 
-def _seal(value: Any, keys: Mapping[str, _Key], author: _Key | None, text: frozenset[str]) -> Any:
+def _seal(
+    value: Any, keys: Mapping[str, PersonKey], author: PersonKey | None, text: frozenset[str]
+) -> Any:
     if isinstance(value, dict):
         return {
             name: _seal_text(item, author)
@@ -236,20 +351,76 @@ def _seal(value: Any, keys: Mapping[str, _Key], author: _Key | None, text: froze
     return value
 
 
+def _seal_nested(value: Any, keys: PersonKeys, author: PersonKey | None) -> Any:
+    if isinstance(value, dict):
+        # An object that names its author seals with that author's key (none if they have none).
+        named = next((n for f in AUTHOR_FIELDS if isinstance(n := value.get(f), str)), None)
+        own = author if named is None else keys.get(named)
+        return {
+            name: _seal_text(item, own)
+            if name in PERSONAL_TEXT and _plain(item) and own is not None
+            else _seal_nested(item, keys, own)
+            for name, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_seal_nested(item, keys, author) for item in value]
+    if isinstance(value, str) and value in keys:
+        return _token("i", keys[value], value)
+    return value
+
+
+def _notice_text(template: str) -> frozenset[str]:
+    return NOTICE_TEXT | NOTICE_TEXT_OF_TEMPLATE.get(template, frozenset())
+
+
+def _notice_has_plain_text(template: str, data: Mapping[str, Any]) -> bool:
+    return any(_plain(data.get(name)) for name in _notice_text(template))
+
+
+def _seal_notice(
+    template: str, data: dict[str, Any], pair: Mapping[str, str], keys: PersonKeys
+) -> dict[str, Any]:
+    role = next((data[f] for f in NOTICE_AUTHOR_ROLE_FIELDS if f in data), None)
+    author = keys.get(pair.get(str(role), ""))
+    sealed = dict(data)
+    for name in _notice_text(template):
+        if not _plain(data.get(name)):
+            continue
+        if author is None:
+            del sealed[name]  # the author's key is gone (or unknown): the words go, not the notice
+        else:
+            sealed[name] = _seal_text(data[name], author)
+    return sealed
+
+
 def _plain(value: Any) -> bool:
     return isinstance(value, str) and bool(value) and not value.startswith(SEALED)
 
 
-def _seal_text(text: str, author: _Key) -> str:
+def _seal_text(text: str, author: PersonKey) -> str:
     return _token("t", author, text)
 
 
-def _token(kind: str, key: _Key, plain: str) -> str:
+def _token(kind: str, key: PersonKey, plain: str) -> str:
+    remembered = key.memo.get(f"{kind}:{plain}")
+    if remembered is not None:
+        return remembered
     # Deterministic: the same value sealed twice gives the same token (see the module doc).
     nonce = hmac.new(key.raw, plain.encode(), hashlib.sha256).digest()[:_NONCE]
     sealed = key.cipher.encrypt(nonce, plain.encode(), key.digest.encode())
     body = base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
-    return f"{SEALED}{kind}:{key.digest}:{body}"
+    token = f"{SEALED}{kind}:{key.digest}:{body}"
+    key.memo[f"{kind}:{plain}"] = token
+    return token
+
+
+def _opened(token: str, key: PersonKey, body: str) -> str:
+    remembered = key.memo.get(token)
+    if remembered is None:
+        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        remembered = key.cipher.decrypt(raw[:_NONCE], raw[_NONCE:], key.digest.encode()).decode()
+        key.memo[token] = remembered
+    return remembered
 
 
 def _sealed_digests(value: Any) -> Iterable[str]:
@@ -263,7 +434,7 @@ def _sealed_digests(value: Any) -> Iterable[str]:
         yield value[len(SEALED) :].split(":", 2)[1]
 
 
-def _unseal(value: Any, keys: Mapping[str, _Key | None]) -> Any:
+def _unseal(value: Any, keys: Mapping[str, PersonKey | None]) -> Any:
     if isinstance(value, dict):
         return {name: _unseal(item, keys) for name, item in value.items()}
     if isinstance(value, list):
@@ -273,6 +444,5 @@ def _unseal(value: Any, keys: Mapping[str, _Key | None]) -> Any:
         key = keys.get(digest)
         if key is None:
             return ERASED_ID if kind == "i" else ERASED_TEXT
-        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-        return key.cipher.decrypt(raw[:_NONCE], raw[_NONCE:], digest.encode()).decode()
+        return _opened(value, key, body)
     return value

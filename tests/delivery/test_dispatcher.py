@@ -16,6 +16,7 @@ from delivery.mailsink import MailStore, SinkHandler
 from localstack.ports import free_port
 from store.database import Pool
 from tests.delivery.conftest import (
+    RELATIONSHIP_ID,
     Clock,
     DispatcherFactory,
     Sink,
@@ -220,3 +221,32 @@ async def test_the_dispatcher_loop_delivers_what_is_queued_and_stops_when_asked(
     await asyncio.wait_for(running, timeout=5)
 
     assert sink.message_ids() == [message_id_for("k:loop")]
+
+
+async def test_a_notice_with_sealed_words_is_delivered_without_them(
+    pg_pool: Pool, sink: Sink, make_dispatcher: DispatcherFactory
+) -> None:
+    # A participant's words in a coordinator notice are sealed with their key, which the
+    # dispatcher does not hold (and which erasure may have deleted): the mail goes out anyway,
+    # and shows neither the words nor the sealed token.
+    token = f"sealed:v1:t:{'ab' * 32}:{'Zm9v' * 12}"
+    await add_people(pg_pool, person("coord-1"))
+    await queue(
+        pg_pool,
+        f"{RELATIONSHIP_ID}:checkin:2:mentor:tension:coordinator",
+        template="tension_flagged",
+        data={
+            "relationship_id": RELATIONSHIP_ID,
+            "round_number": 2,
+            "raised_by": "mentor",
+            "private_note": token,
+        },
+    )
+
+    report = await make_dispatcher().run_once()
+
+    assert report.delivered == 1
+    [entry] = sink.store.entries()
+    mail = sink.store.read(entry).as_string()
+    assert "sealed:v1:" not in mail
+    assert "A participant flagged a tension" in mail

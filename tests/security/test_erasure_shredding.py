@@ -10,12 +10,15 @@ stay readable with the deployment key.
 
 from __future__ import annotations
 
+import re
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
 from pathlib import Path
 
+import asyncpg
 import httpx
 from temporalio.client import Client
 
@@ -59,6 +62,9 @@ CHECKIN_SOON = checkin_soon_policy(timedelta(seconds=3))
 HOPES = "Teach Grandmaster Quillon's spreadsheet tricks"
 NOTE = "Quillon keeps belittling my ideas in front of others"
 PARTNER_HOPES = "Learn about Zephyrine's onboarding journey"
+FOCUS = "How Quillon can stop dismissing the night shift"
+DECLINE = "Quillon once took the credit for my migration plan"
+SEALED_TOKEN = re.compile(r"sealed:v1:[it]:[0-9a-f]{64}:[A-Za-z0-9_-]+")
 
 
 def _person(role: str) -> Person:
@@ -96,26 +102,29 @@ def _briefed(hopes_to_teach: str = "", hopes_to_learn: str = "") -> OnboardingAn
 
 
 async def _pair_where_the_mentor_wrote(
-    temporal: Client, pool: Pool, task_queue: str, mentor: Person, mentee: Person
+    temporal: Client,
+    pool: Pool,
+    task_queue: str,
+    mentor: Person,
+    mentee: Person,
+    *,
+    hopes: str = HOPES,
+    note: str = NOTE,
+    focus_area: str | None = None,
 ) -> str:
-    request = PairRequest(
-        programme_id=f"p{uuid.uuid4().hex[:10]}",
-        mentor_id=mentor.person_id,
-        mentee_id=mentee.person_id,
-        coordinator_id="coord-1",
-        owner_id="owner-1",
-        policy=CHECKIN_SOON,
-    )
+    request = _pair_request(mentor, mentee)
     rid = (await start_relationship(temporal, request, task_queue=task_queue)).id
     for role, person in (("mentor", mentor), ("mentee", mentee)):
         await _answer(
             temporal, rid, f"consent:{role}", person.person_id, ConsentAnswer(decision="accept")
         )
-    await _answer(temporal, rid, "onboarding:mentor", mentor.person_id, _briefed(HOPES))
+    await _answer(temporal, rid, "onboarding:mentor", mentor.person_id, _briefed(hopes))
     await _answer(
         temporal, rid, "onboarding:mentee", mentee.person_id, _briefed(hopes_to_learn=PARTNER_HOPES)
     )
     agreed = terms(datetime.now(UTC), cadence=timedelta(days=1), term=timedelta(days=30))
+    if focus_area is not None:
+        agreed = agreed.model_copy(update={"focus_area": focus_area})
     await _answer(
         temporal,
         rid,
@@ -141,7 +150,7 @@ async def _pair_where_the_mentor_wrote(
 
     await wait_for(checkin_open, within=60, what="the mentor's first check-in")
     await _answer(
-        temporal, rid, "checkin:1:mentor", mentor.person_id, checkin(2, tension=True, note=NOTE)
+        temporal, rid, "checkin:1:mentor", mentor.person_id, checkin(2, tension=True, note=note)
     )
 
     async def escalated() -> bool:
@@ -149,6 +158,41 @@ async def _pair_where_the_mentor_wrote(
         return found is not None
 
     await wait_for(escalated, within=30, what="the coordinator's case")
+    return rid
+
+
+def _pair_request(mentor: Person, mentee: Person) -> PairRequest:
+    return PairRequest(
+        programme_id=f"p{uuid.uuid4().hex[:10]}",
+        mentor_id=mentor.person_id,
+        mentee_id=mentee.person_id,
+        coordinator_id="coord-1",
+        owner_id="owner-1",
+        policy=CHECKIN_SOON,
+    )
+
+
+async def _match_the_mentor_declined(
+    temporal: Client, pool: Pool, task_queue: str, mentor: Person, mentee: Person, reason: str
+) -> str:
+    """A second match, declined by the mentor with a reason: the coordinator's notice keeps it."""
+    request = _pair_request(mentor, mentee)
+    rid = (await start_relationship(temporal, request, task_queue=task_queue)).id
+    await _answer(
+        temporal,
+        rid,
+        "consent:mentor",
+        mentor.person_id,
+        ConsentAnswer(decision="decline", reason=reason),
+    )
+
+    async def noticed() -> bool:
+        found = await pool.fetchval(
+            "SELECT 1 FROM outbox WHERE relationship_id = $1 AND template = 'match_declined'", rid
+        )
+        return found is not None
+
+    await wait_for(noticed, within=30, what="the coordinator's notice of the decline")
     return rid
 
 
@@ -279,3 +323,110 @@ async def test_a_rebuild_seals_events_stored_before_sealing_and_shreds_people_er
     assert "events" not in await _tables_holding(pg_pool, mentee)
     assert mentee in str(readable)
     assert mentor not in str(readable)
+
+
+@dataclass(frozen=True)
+class _Backup:
+    """A copy of the database as a backup holds it: every row of every table, as text, and the
+    event store's rows to restore from. `person_keys` is left out, as the backup procedure of
+    docs/security.md says (the keys are backed up apart, and never kept past an erasure)."""
+
+    text: str
+    events: list[asyncpg.Record]
+
+
+async def _backup(pool: Pool) -> _Backup:
+    tables = await pool.fetch(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+        " AND table_type = 'BASE TABLE' AND table_name <> 'person_keys' ORDER BY table_name"
+    )
+    rows: list[str] = []
+    for table in tables:
+        name = table["table_name"]
+        rows += [r["row"] for r in await pool.fetch(f'SELECT t::text AS row FROM "{name}" AS t')]
+    events = await pool.fetch("SELECT * FROM events ORDER BY global_position")
+    return _Backup(text="\n".join(rows), events=list(events))
+
+
+async def _readable(pool: Pool, sealer: Sealer, text: str) -> str:
+    """Every sealed value of `text` unsealed with the keys the database holds now."""
+    tokens = sorted(set(SEALED_TOKEN.findall(text)))
+    async with pool.acquire() as conn:
+        values = await sealer.unseal_all(conn, [{"value": token} for token in tokens])
+    return "\n".join(str(v["value"]) for v in values)
+
+
+async def _restore(backup: _Backup, live: Pool, restored: Pool) -> None:
+    """The backup's event store into an empty database, with the keys of the live one."""
+    columns = list(backup.events[0].keys())
+    placeholders = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+    keys = await live.fetch("SELECT person_digest, wrapping_key_id, wrapped_key FROM person_keys")
+    async with restored.acquire() as conn, conn.transaction():
+        await conn.executemany(
+            f"INSERT INTO events ({', '.join(columns)}) VALUES ({placeholders})",
+            [tuple(r.values()) for r in backup.events],
+        )
+        await conn.executemany(
+            "INSERT INTO person_keys (person_digest, wrapping_key_id, wrapped_key)"
+            " VALUES ($1, $2, $3)",
+            [tuple(k.values()) for k in keys],
+        )
+
+
+async def test_a_backup_taken_before_erasure_cannot_be_read_once_the_person_is_erased(
+    web_stack: ThreadedStack,  # noqa: F811
+    web_pool: Pool,  # noqa: F811
+    client: Client,  # noqa: F811
+    web_settings: Settings,  # noqa: F811
+    pg_pool: Pool,
+) -> None:
+    mentor, mentee = _person("mentor"), _person("mentee")
+    for person in (mentor, mentee):
+        async with web_pool.acquire() as conn:
+            await upsert_person(conn, person)
+    queue = web_stack.settings.task_queue
+    # Words of this test only: the other tests of the module share the database.
+    tag = mentor.person_id
+    words = (f"{HOPES} ({tag})", f"{NOTE} ({tag})", f"{FOCUS} ({tag})", f"{DECLINE} ({tag})")
+    worked = await _pair_where_the_mentor_wrote(
+        client, web_pool, queue, mentor, mentee, hopes=words[0], note=words[1], focus_area=words[2]
+    )
+    declined = await _match_the_mentor_declined(client, web_pool, queue, mentor, mentee, words[3])
+    sealer = sealer_from_settings(web_settings)
+
+    backup = await _backup(web_pool)
+
+    # The backup never held the words in the clear: events, read models (the folded states,
+    # the case's note) and the coordinator's notice of the decline hold them sealed ...
+    for word in words:
+        assert word not in backup.text, f"{word!r} is in the backup in the clear"
+    # ... and readable with the keys, as long as the person is not erased.
+    before = await _readable(web_pool, sealer, backup.text)
+    assert all(word in before for word in words)
+
+    async with web_pool.acquire() as conn:
+        await erase_person(conn, client, None, mentor.person_id)
+
+    # With the database after erasure, the backup's sealed values of the person read as erased.
+    after = await _readable(web_pool, sealer, backup.text)
+    for word in words:
+        assert word not in after, f"{word!r} can still be read from the backup"
+    assert "[erased]" in after
+    assert PARTNER_HOPES in after  # the partner's words are unharmed
+
+    # Restored into an empty database and rebuilt, the backup shows the person as erased.
+    await _restore(backup, web_pool, pg_pool)
+    async with pg_pool.acquire() as conn:
+        await rebuild_read_models(conn, sealer=sealer)
+        pairs = await conn.fetch(
+            "SELECT mentor_id, mentee_id FROM relationships WHERE relationship_id = ANY($1)",
+            [worked, declined],
+        )
+        stored_state = await conn.fetchval(
+            "SELECT state FROM relationship_projection_state WHERE relationship_id = $1", worked
+        )
+        state = await sealer.unseal(conn, stored_state)
+    assert sorted(tuple(p) for p in pairs) == [("erased", mentee.person_id)] * 2
+    assert state["relationship"]["contracts"][0]["terms"]["focus_area"] == "[erased]"
+    for needle in (*words, mentor.person_id):
+        assert await _tables_holding(pg_pool, needle) == [], f"{needle!r} came back"
