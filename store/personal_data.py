@@ -72,7 +72,7 @@ AUTHOR_FIELDS = (
 # author by role (the notice itself says "mentor" or "mentee", never an id).
 NOTICE_TEXT = frozenset({"private_note"})
 NOTICE_TEXT_OF_TEMPLATE = {"match_declined": frozenset({"reason"})}
-NOTICE_AUTHOR_ROLE_FIELDS = ("raised_by", "declined_by")
+NOTICE_AUTHOR_ROLE_FIELDS = ("raised_by", "declined_by", "requested_by", "withdrawn_by")
 _PROPOSAL = "relationship_proposed"
 _KEY_SQL = (
     "SELECT person_digest, wrapping_key_id, wrapped_key FROM person_keys"

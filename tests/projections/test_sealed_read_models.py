@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from domain.state import MutualProposal
 from projections.changes import project_events
 from projections.projector import load_projected, project_stream
@@ -161,8 +163,18 @@ async def test_once_the_authors_key_is_gone_their_words_in_the_read_models_read_
     assert state.escalations[0].private_note == ERASED_TEXT
 
 
+# Every notice that carries a participant's words to the coordinator, and how it names its author.
+NOTICES_WITH_WORDS = [
+    ("tension_flagged", "raised_by"),
+    ("concern_raised", "raised_by"),
+    ("pause_requested", "requested_by"),
+    ("participant_withdrew", "withdrawn_by"),
+]
+
+
+@pytest.mark.parametrize(("template", "author_field"), NOTICES_WITH_WORDS)
 async def test_a_coordinator_notice_keeps_a_participants_words_sealed_and_erasable(
-    pg_pool: Pool,
+    pg_pool: Pool, template: str, author_field: str
 ) -> None:
     sealer = _sealer()
     pair = _pair_with_a_tension_note(1)
@@ -174,8 +186,8 @@ async def test_a_coordinator_notice_keeps_a_participants_words_sealed_and_erasab
             relationship_id=rid,
             recipient_id="coord-1",
             recipient_role="coordinator",
-            template="tension_flagged",
-            data={"relationship_id": rid, "raised_by": "mentor", "private_note": NOTE},
+            template=template,
+            data={"relationship_id": rid, author_field: "mentor", "private_note": NOTE},
         ),
         OutboxMessage(
             idempotency_key=f"{rid}:health:x:coordinator",
