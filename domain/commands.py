@@ -7,6 +7,7 @@ from pydantic import AwareDatetime, Field, TypeAdapter
 from domain.base import AnswerId, DomainModel, Identifier, LongText, PromptId, ReasonCode
 from domain.policy import RelationshipPolicy
 from domain.prompts import Answer
+from domain.slots import Availability
 from domain.state import Mode, Severity
 
 
@@ -20,6 +21,10 @@ class StartRelationship(DomainModel):
     owner_id: Identifier
     policy: RelationshipPolicy
     mode: Mode = Mode.REVERSE
+    # Each person's zone and working hours, so the pair is offered slots that suit both;
+    # None in starts sent before they were carried (any slot is then accepted for that person).
+    mentor_availability: Availability | None = None
+    mentee_availability: Availability | None = None
 
 
 class AnswerPrompt(DomainModel):
