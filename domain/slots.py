@@ -91,18 +91,24 @@ class MeetingSlot(DomainModel):
 
     @property
     def code(self) -> str:
-        """`2@15:00`: how a form or the command line names the slot (the zone is implied)."""
-        return f"{self.weekday}@{self.start:%H:%M}"
+        """`2@15:00@Europe/Berlin`: how a form or the command line names the slot."""
+        return f"{self.weekday}@{self.start:%H:%M}@{self.time_zone}"
 
     @classmethod
-    def from_code(cls, code: str, time_zone: str) -> MeetingSlot:
-        """Parse `2@15:00` (or `TU@15:00`) as a slot in `time_zone`; ValueError if malformed."""
-        day, sep, clock = code.strip().partition("@")
-        if not sep:
-            raise ValueError("a slot reads like 2@15:00 (ISO weekday @ start time)")
-        day = day.strip().upper()
+    def from_code(cls, code: str, default_zone: str) -> MeetingSlot:
+        """Parse `2@15:00`, `TU@15:00` or `2@15:00@Europe/Berlin`; ValueError if malformed.
+
+        Without a zone the slot is read in `default_zone` (the person's own).
+        """
+        parts = code.strip().split("@", 2)
+        if len(parts) < 2:
+            raise ValueError("a slot reads like TU@15:00 (weekday @ start time [@ time zone])")
+        day, at = parts[0].strip().upper(), parts[1]
+        zone_name = parts[2] if len(parts) == 3 else default_zone
         weekday = WEEKDAY_CODES.index(day[:2]) + 1 if day[:2] in WEEKDAY_CODES else int(day)
-        return cls(weekday=weekday, start=time.fromisoformat(clock.strip()), time_zone=time_zone)
+        return cls(
+            weekday=weekday, start=time.fromisoformat(at.strip()), time_zone=zone_name.strip()
+        )
 
 
 # -- occurrences --------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def test_a_berlin_and_new_york_pair_is_offered_only_the_afternoons_of_berlin() -
     # New York starts work at 15:00 Berlin time (14:00 in the weeks only New York's clock has
     # moved, which changes nothing here); Berlin stops at 17:00.
     expected = [f"{day}@{at}" for day in range(1, 6) for at in ("15:00", "15:30", "16:00")]
-    assert codes(offered) == expected
+    assert [code.rsplit("@", 1)[0] for code in codes(offered)] == expected
 
 
 def test_a_slot_that_fits_in_summer_is_refused_for_a_term_across_the_clock_changes() -> None:
@@ -103,9 +103,10 @@ def test_the_viewer_sees_the_slot_in_their_own_time_with_the_weeks_it_differs() 
 def test_a_slot_reads_back_from_its_code() -> None:
     slot = MeetingSlot(weekday=4, start=time(16, 30), time_zone=NEW_YORK)
 
-    assert MeetingSlot.from_code(slot.code, NEW_YORK) == slot
+    assert MeetingSlot.from_code(slot.code, BERLIN) == slot
     assert MeetingSlot.from_code("TH@16:30", NEW_YORK) == slot
-    with pytest.raises(ValueError, match="2@15:00"):
+    assert MeetingSlot.from_code("4@16:30", NEW_YORK) == slot
+    with pytest.raises(ValueError, match="TU@15:00"):
         MeetingSlot.from_code("Thursday 16:30", NEW_YORK)
 
 

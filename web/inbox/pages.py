@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,7 +33,13 @@ from web.inbox.access import (
 from web.inbox.forms import form_for
 from web.inbox.listing import inbox_listing
 from web.inbox.parse import parse_form
-from web.inbox.prefill import contract_shown, initial_values, slot_counts
+from web.inbox.prefill import (
+    contract_shown,
+    initial_values,
+    meeting_slot_choices,
+    meeting_time,
+    slot_counts,
+)
 from web.inbox.rendering import inbox_environment
 from web.inbox.timeline import personal_timeline
 from web.services import WebServices, get_services
@@ -108,6 +115,7 @@ async def relationship_page(
         "role": state.role_of(person_id),
         "entries": entries,
         "contract": state.contract,
+        "meeting_time": meeting_time(state, state.contract, person_id, services.clock()),
     }
     return _page(request, "relationship.html.j2", context)
 
@@ -126,6 +134,7 @@ def _form_page(
     relationship: Relationship,
     prompt: Prompt,
     *,
+    now: datetime,
     values: dict[str, str],
     answer_id: str,
     errors: dict[str, str] | None = None,
@@ -140,8 +149,13 @@ def _form_page(
         "role": state.role_of(prompt.recipient_id),
         "prompt": prompt,
         "title": TITLES[prompt.kind],
-        "form": form_for(prompt.kind, slot_counts(state, prompt)),
+        "form": form_for(
+            prompt.kind, slot_counts(state, prompt), meeting_slot_choices(state, prompt, now)
+        ),
         "contract": contract_shown(state, prompt),
+        "meeting_time": meeting_time(
+            state, contract_shown(state, prompt), prompt.recipient_id, now
+        ),
         "values": values,
         "errors": errors or {},
         "message": message,
@@ -164,10 +178,13 @@ async def prompt_form(
         return _refused(request, refusal)
     except RPCError as error:
         return _unavailable(request, error)
-    values = initial_values(relationship.state, prompt, services.clock())
+    now = services.clock()
+    values = initial_values(relationship.state, prompt, now)
     # One id per form shown: a double submit or a browser resend is applied once.
     answer_id = _new_answer_id()
-    return _form_page(request, token, relationship, prompt, values=values, answer_id=answer_id)
+    return _form_page(
+        request, token, relationship, prompt, now=now, values=values, answer_id=answer_id
+    )
 
 
 @router.post(PROMPT_PATH, response_class=HTMLResponse)
@@ -204,8 +221,8 @@ async def submit_answer(
 
     def again(status: int, **extra: Any) -> HTMLResponse:
         return _form_page(
-            request, token, relationship, prompt, values=values, answer_id=answer_id,
-            status=status, **extra,
+            request, token, relationship, prompt, now=services.clock(), values=values,
+            answer_id=answer_id, status=status, **extra,
         )  # fmt: skip
 
     # PostgreSQL cannot store NUL in text: an answer holding one would never be recorded.
@@ -229,7 +246,7 @@ async def submit_answer(
     except AnswerRefusedError as refused:
         # Nothing was applied; the corrected form goes out as a new answer (and a new update).
         return _form_page(
-            request, token, relationship, prompt, values=values,
+            request, token, relationship, prompt, now=services.clock(), values=values,
             answer_id=_new_answer_id(), status=409, message=refused.message,
         )  # fmt: skip
     except (WorkflowUpdateRPCTimeoutOrCancelledError, RPCError):
