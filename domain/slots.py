@@ -245,19 +245,45 @@ def offered_slots(
     step: timedelta = SLOT_STEP,
 ) -> tuple[MeetingSlot, ...]:
     """Every slot on the `step` grid of the anchor's day that fits the whole term for everyone."""
+    zones = (anchor_zone, *(person.time_zone for person in people))
     found = []
     starts = int((timedelta(days=1) - length) / step) + 1 if length <= timedelta(days=1) else 0
     for weekday in range(1, 8):
+        days = [day for day, _ in _week_groups(weekday, zones, start, until)]
         for n in range(starts):
             at = (datetime.min + n * step).time()
             slot = MeetingSlot(weekday=weekday, start=at, time_zone=anchor_zone)
-            # The first week rules most candidates out cheaply; the whole term decides.
-            first_week = min(until, start + WEEK + timedelta(days=1))
-            if slot_fits(slot, length, people, start, first_week) and slot_fits(
-                slot, length, people, start, until
-            ):
+            if all(_fits_on(slot, day, length, people, start, until) for day in days):
                 found.append(slot)
     return tuple(found)
+
+
+@lru_cache(maxsize=64)
+def _week_groups(
+    weekday: int, zones: tuple[str, ...], start: datetime, until: datetime
+) -> tuple[tuple[date, int], ...]:
+    """One day per group of the term's `weekday`s (in the first zone) that behave alike.
+
+    Two such days behave alike for every slot when no zone changes its clock near either and
+    every zone keeps the same offset: a fit depends only on the offsets. The first and last
+    days (cut by the term's ends) and days near a clock change stand alone. Each day comes with
+    how many days it stands for.
+    """
+    anchor = zone(zones[0])
+    first = start.astimezone(anchor).date()
+    first += timedelta(days=(weekday - first.isoweekday()) % 7)
+    last = until.astimezone(anchor).date() + timedelta(days=1)
+    days = [first + timedelta(weeks=k) for k in range((last - first).days // 7 + 1)]
+    groups: dict[object, list[date]] = {}
+    for index, day in enumerate(days):
+        before = datetime.combine(day - timedelta(days=2), time(0), anchor)
+        after = datetime.combine(day + timedelta(days=3), time(0), anchor)
+        offsets = tuple(before.astimezone(zone(name)).utcoffset() for name in zones)
+        steady = offsets == tuple(after.astimezone(zone(name)).utcoffset() for name in zones)
+        edge = index in (0, len(days) - 1)
+        key: object = offsets if steady and not edge else day
+        groups.setdefault(key, []).append(day)
+    return tuple((members[0], len(members)) for members in groups.values())
 
 
 # -- showing a slot to one person ---------------------------------------------------------------
@@ -281,9 +307,11 @@ def describe_slot(
     Over the term the viewer's local time can differ in the weeks when only one of the two
     zones has changed its clocks; those weeks are named as a second time, not hidden.
     """
-    labels = Counter(
-        _local_label(at, length, viewer_zone) for at in weekly_occurrences(slot, start, until)
-    )
+    labels: Counter[str] = Counter()
+    for day, weight in _week_groups(slot.weekday, (slot.time_zone, viewer_zone), start, until):
+        at = wall_time(day, slot.start, slot.time_zone)
+        if at is not None and start < at < until:
+            labels[_local_label(at, length, viewer_zone)] += weight
     if not labels:
         at = first_occurrence_after(slot, start)
         return f"{_local_label(at, length, viewer_zone)} ({viewer_zone})"

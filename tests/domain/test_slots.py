@@ -174,7 +174,7 @@ def fits_by_brute_force(
     return True
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     first=availabilities(),
     second=availabilities(),
