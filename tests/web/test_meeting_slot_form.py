@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-import uuid
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -14,75 +13,19 @@ from temporalio.client import Client
 from delivery.links import LinkSigner
 from domain.commands import StartRelationship
 from domain.policy import RelationshipPolicy
-from domain.prompts import ConsentAnswer, OnboardingAnswer
 from domain.slots import Availability
 from domain.state import RelationshipState
 from services.answers import with_slot_in_own_zone
 from services.errors import InvalidRequestError
-from tests.web.conftest import wait_for
-from tests.web.pairs import answer, handle_of
+from tests.web.pairs import handle_of
+from tests.web.slot_pairs import BERLIN, NEW_YORK, berlin_new_york_pair_contracting
 from workflows.relationship import RelationshipWorkflow
 
-BERLIN = "Europe/Berlin"
-NEW_YORK = "America/New_York"
 OPTION = re.compile(r'<option value="([^"]*)"[^>]*>([^<]*)</option>')
 
 
 def inbox(signer: LinkSigner, person: str) -> str:
     return f"/inbox/{signer.make(person, datetime.now(UTC))}"
-
-
-async def register(api: httpx.AsyncClient, person: str, zone: str) -> None:
-    entry = {
-        "display_name": "Someone",
-        "email": f"{person}@example.test",
-        "time_zone": zone,
-        "working_hours_start": time(9).isoformat(),
-        "working_hours_end": time(17, 30).isoformat(),
-    }
-    response = await api.put(f"/api/v1/people/{person}", json=entry)
-    assert response.status_code == 200, response.text
-
-
-async def berlin_new_york_pair_contracting(
-    api: httpx.AsyncClient, client: Client, programme: str
-) -> tuple[str, str, str]:
-    # Ids of their own: the people directory of a test module is shared by its tests.
-    suffix = uuid.uuid4().hex[:8]
-    mentor, mentee = f"emp-ber-{suffix}", f"emp-nyc-{suffix}"
-    await register(api, mentor, BERLIN)
-    await register(api, mentee, NEW_YORK)
-    started = await api.post(
-        "/api/v1/pairs",
-        json={
-            "programme_id": programme,
-            "mentor_id": mentor,
-            "mentee_id": mentee,
-            "coordinator_id": "coord-1",
-            "owner_id": "owner-1",
-        },
-    )
-    assert started.status_code == 201, started.text
-    relationship_id: str = started.json()["relationship_id"]
-    briefed = OnboardingAnswer(
-        understands_roles=True,
-        understands_responsibilities=True,
-        commits_to_rapport=True,
-        accepts_confidentiality=True,
-    )
-    for role, person in (("mentor", mentor), ("mentee", mentee)):
-        await answer(
-            client, relationship_id, f"consent:{role}", person, ConsentAnswer(decision="accept")
-        )
-    for role, person in (("mentor", mentor), ("mentee", mentee)):
-        await answer(client, relationship_id, f"onboarding:{role}", person, briefed)
-
-    async def in_read_model() -> bool:
-        found = await api.get("/api/v1/relationships", params={"programme_id": programme})
-        return relationship_id in {item["relationship_id"] for item in found.json()["items"]}
-
-    await wait_for(in_read_model, what="the relationship in the read model")
-    return relationship_id, mentor, mentee
 
 
 def contract_fields(slot: str, term_end: datetime) -> dict[str, str]:
