@@ -152,3 +152,27 @@ def test_a_pause_cancels_the_series() -> None:
     [master] = events(calendar)
     assert str(prop(master, "STATUS")) == "CANCELLED"
     assert str(master.decoded("DTSTART").tzinfo) == BERLIN
+
+
+def test_a_meeting_moved_after_the_clock_change_overrides_its_occurrence_in_place() -> None:
+    pair = agreed_pair()
+    _, before = invite_of(pair)
+    # Into summer time: the series' elapsed hours are no longer whole weeks from its start.
+    pair.engage_until(datetime(2025, 4, 20, tzinfo=ZoneInfo("UTC")))
+    meeting = pair.state.pending_meeting
+    assert meeting is not None
+    pair.advance_to(meeting.ends_at)
+    friday = meeting.scheduled_at + timedelta(days=3)
+    pair.answer(
+        f"meeting:{meeting.number}:log:mentee",
+        MeetingLogAnswer(happened=False, reschedule_to=friday),
+    )
+
+    _, after = invite_of(pair)
+    master, override = events(after)
+
+    assert master.decoded("DTSTART") == events(before)[0].decoded("DTSTART")
+    assert sequence(master) == sequence(events(before)[0]) + 1
+    assert override.decoded("RECURRENCE-ID") == meeting.scheduled_at
+    assert friday in occurrences(after)
+    assert meeting.scheduled_at not in occurrences(after)
