@@ -88,6 +88,11 @@ async def test_the_proposer_picks_a_slot_in_their_time_and_the_reviewer_sees_it_
     assert "Mondays 09:00-10:00 (America/New_York)" in text
     assert "https://video.example/room-7" in text
 
+    signed = await anonymous.post(review, data={"decision": "accept"})
+    assert signed.status_code == 200, signed.text
+    own_page = await anonymous.get(f"{inbox(link_signer, mentee)}/relationships/{relationship_id}")
+    assert "Mondays 09:00-10:00 (America/New_York)" in html.unescape(own_page.text)
+
 
 def test_the_command_line_names_a_slot_in_the_persons_own_zone() -> None:
     start = StartRelationship(

@@ -74,6 +74,7 @@ async def test_the_pair_meets_on_its_slot_inside_both_peoples_hours(harness: Har
         harness.client, request, task_queue=harness.task_queue, people=harness.pool
     )
     harness.started.append(handle)
+    harness.keep_history(handle, "meeting_slot")
     driver = Driver(
         handle=handle,
         personas={mentor: Persona.ENGAGED, mentee: Persona.ENGAGED},
