@@ -20,6 +20,8 @@ from activities.programme_models import (
     DigestInput,
     DigestSent,
     MatchingSetup,
+    PairAvailability,
+    PairPeople,
     ProposeMatchesInput,
     ReviseProposalInput,
     RevisionChecked,
@@ -33,6 +35,7 @@ from roster.proposals import load_proposal, record_proposal
 from store import outbox
 from store.database import Pool
 from store.outbox import OutboxMessage
+from store.people import availability_by_id
 
 
 class ProgrammeActivities:
@@ -142,6 +145,15 @@ class ProgrammeActivities:
                     ),
                 )
 
+    @activity.defn(name="look_up_availability")
+    async def look_up_availability(self, request: PairPeople) -> PairAvailability:
+        # A read only: retried or repeated, it changes nothing.
+        async with self._pool.acquire() as conn:
+            return PairAvailability(
+                mentor=await availability_by_id(conn, request.mentor_id),
+                mentee=await availability_by_id(conn, request.mentee_id),
+            )
+
 
 def _flat(evaluation: dict[str, Any]) -> dict[str, Any]:
     # Outbox data holds scalars only; the per-reason counts are in the stored evaluation.
@@ -156,4 +168,5 @@ def programme_activities(pool: Pool) -> list[Callable[..., Any]]:
         impl.revise_proposal,
         impl.send_programme_digest,
         impl.close_out_programme,
+        impl.look_up_availability,
     ]

@@ -19,6 +19,7 @@ from domain.matching.model import (
     ProgrammeFormat,
 )
 from domain.programme import ProgrammeEvaluation, Proposal
+from domain.slots import Availability
 
 
 class MatchingSetup(BaseModel):
@@ -69,6 +70,18 @@ class CloseOutInput(BaseModel):
     evaluated_at: datetime
 
 
+class PairPeople(BaseModel):
+    mentor_id: str
+    mentee_id: str
+
+
+class PairAvailability(BaseModel):
+    """Both people's zones and working hours; None for someone the directory cannot place."""
+
+    mentor: Availability | None = None
+    mentee: Availability | None = None
+
+
 # -- activity stubs ---------------------------------------------------------------------------
 # Typed call targets for the workflow; `activities.programme_activities` implements each one
 # under the same name (matching needs numpy/scipy, which cannot load in the sandbox). A test
@@ -97,3 +110,9 @@ async def send_programme_digest(request: DigestInput) -> DigestSent:
 async def close_out_programme(request: CloseOutInput) -> None:
     """Store the evaluation and queue it for the owner and the coordinators."""
     raise NotImplementedError("a stub: the worker runs ProgrammeActivities.close_out_programme")
+
+
+@activity.defn(name="look_up_availability")
+async def look_up_availability(request: PairPeople) -> PairAvailability:
+    """Read both people's time zones and working hours from the people directory."""
+    raise NotImplementedError("a stub: the worker runs ProgrammeActivities.look_up_availability")

@@ -17,6 +17,7 @@ from services.pairs import (
     relationship_handle,
     start_relationship,
 )
+from store.database import Pool
 from workflows.relationship import RelationshipWorkflow
 from workflows.relationship_io import PromptsQuery
 
@@ -56,7 +57,11 @@ def start(
 async def _start(request: PairRequest) -> str:
     async with cli_runtime() as runtime:
         client, task_queue = await runtime.client(), runtime.settings.task_queue
-        handle = await start_relationship(client, request, task_queue=task_queue)
+        try:
+            people: Pool | None = await runtime.pool()
+        except RuntimeError:
+            people = None  # no database named: the pair starts without working hours
+        handle = await start_relationship(client, request, task_queue=task_queue, people=people)
     return handle.id
 
 

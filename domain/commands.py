@@ -8,6 +8,7 @@ from domain.base import AnswerId, DomainModel, Identifier, LongText, PromptId, R
 from domain.contract import MAX_GOALS_PER_DIRECTION, ContractTerms, Goal
 from domain.policy import RelationshipPolicy
 from domain.prompts import Answer
+from domain.slots import Availability
 from domain.state import Mode, Severity
 
 
@@ -21,6 +22,10 @@ class StartRelationship(DomainModel):
     owner_id: Identifier
     policy: RelationshipPolicy
     mode: Mode = Mode.REVERSE
+    # Each person's zone and working hours, so the pair is offered slots that suit both;
+    # None in starts sent before they were carried (any slot is then accepted for that person).
+    mentor_availability: Availability | None = None
+    mentee_availability: Availability | None = None
 
 
 class AnswerPrompt(DomainModel):

@@ -5,7 +5,8 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, Field
 
-from domain.base import DomainModel, Identifier, LongText, RequiredText
+from domain.base import DomainModel, Identifier, LongText, RequiredText, ShortText
+from domain.slots import MeetingSlot
 
 
 class GoalDirection(StrEnum):
@@ -38,6 +39,11 @@ class ContractTerms(DomainModel):
     meeting_format: MeetingFormat
     confidentiality_terms: LongText = Field(min_length=1)
     term_end: AwareDatetime
+    # When the pair meets (a weekday and start time in an anchor zone, `domain/slots.py`) and
+    # where: a place or a video link. Contracts written before slots existed have neither and
+    # meet on the cadence counted from the signature.
+    slot: MeetingSlot | None = None
+    location: ShortText | None = None
 
     def goals_in(self, direction: GoalDirection) -> tuple[Goal, ...]:
         return tuple(goal for goal in self.goals if goal.direction == direction)

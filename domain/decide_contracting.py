@@ -1,5 +1,8 @@
 """Contracting: one proposes, the other accepts or counter-proposes, until both have signed."""
 
+from datetime import datetime
+
+from domain.contract import ContractTerms
 from domain.decision import Decision
 from domain.events import ContractCounterProposed, ContractProposed, ContractSigned
 from domain.prompt_issue import issue_contract_review
@@ -9,6 +12,7 @@ from domain.prompts import (
     Prompt,
     PromptKind,
 )
+from domain.slots import first_occurrence_after
 from domain.state import Phase, Severity
 from domain.steps import ensure_schedule, open_escalation
 
@@ -40,6 +44,7 @@ def answer_review(
                 version=version,
                 signed_by=(contract.proposed_by, respondent_id),
                 term_end=contract.terms.term_end,
+                first_meeting_at=_first_meeting(d, contract.terms),
             )
         )
         ensure_schedule(d)
@@ -55,6 +60,13 @@ def answer_review(
         )
     )
     issue_contract_review(d, d.state.contracts[-1])
+
+
+def _first_meeting(d: Decision, terms: ContractTerms) -> datetime | None:
+    """The slot's first occurrence with time left to send the invite and its reminder."""
+    if terms.slot is None:
+        return None
+    return first_occurrence_after(terms.slot, d.now + d.policy.meeting_reminder_lead)
 
 
 def after_contract_prompt_expired(d: Decision, _: Prompt) -> None:

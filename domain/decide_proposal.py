@@ -31,6 +31,8 @@ def initial_state(start: StartRelationship) -> RelationshipState:
         owner_id=start.owner_id,
         policy=start.policy,
         mode=start.mode,
+        mentor_availability=start.mentor_availability,
+        mentee_availability=start.mentee_availability,
     )
 
 

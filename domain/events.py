@@ -128,6 +128,8 @@ class ContractSigned(EventBase):
     version: int
     signed_by: tuple[Identifier, Identifier]
     term_end: AwareDatetime
+    # The first meeting of the agreed slot's series; None for contracts without a slot.
+    first_meeting_at: AwareDatetime | None = None
 
 
 # -- meetings ---------------------------------------------------------------------------------

@@ -261,7 +261,12 @@ def _contract_signed(state: RelationshipState, e: ContractSigned) -> Relationshi
     state = _with_contract(state, e.version, status=ContractStatus.SIGNED, signed_by=e.signed_by)
     phase = Phase.ACTIVE if state.phase == Phase.CONTRACTING else state.phase
     return state.model_copy(
-        update={"contract_in_force": e.version, "term_end": e.term_end, "phase": phase}
+        update={
+            "contract_in_force": e.version,
+            "term_end": e.term_end,
+            "phase": phase,
+            "series_first_at": e.first_meeting_at,
+        }
     )
 
 
@@ -275,6 +280,7 @@ def _meeting_scheduled(state: RelationshipState, e: MeetingScheduled) -> Relatio
         scheduled_at=e.scheduled_at,
         ends_at=e.ends_at,
         reminder_at=e.reminder_at,
+        regular_at=e.scheduled_at,
     )
     return state.model_copy(update={"meetings": (*state.meetings, meeting)})
 

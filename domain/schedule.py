@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import NamedTuple
 
+from domain.slots import cadence_in_weeks, next_series_occurrence
 from domain.state import MeetingStatus, Phase, RelationshipState
 
 
@@ -123,6 +124,8 @@ def next_meeting_slot(state: RelationshipState, now: datetime) -> datetime | Non
     contract = state.contract
     if contract is None:
         return None
+    if contract.terms.slot is not None and state.series_first_at is not None:
+        return _next_on_slot(state, now)
     cadence = contract.terms.cadence
     last = state.meetings[-1] if state.meetings else None
     # Continue the rhythm of this term; after a pause, cancellation or new term, restart from now.
@@ -133,6 +136,29 @@ def next_meeting_slot(state: RelationshipState, now: datetime) -> datetime | Non
     ):
         return now + cadence
     return _first_after(last.scheduled_at, cadence, now)
+
+
+def _next_on_slot(state: RelationshipState, now: datetime) -> datetime | None:
+    """Meeting N is the Nth occurrence of the slot in its anchor zone, at the cadence.
+
+    The series counts on the anchor's calendar, so clock changes in either zone keep the
+    agreed wall time; a moved meeting moves alone, and the next one is the next occurrence
+    after the one the rule gave it. After a pause the series goes on from now.
+    """
+    contract = state.contract
+    assert contract is not None
+    slot, first = contract.terms.slot, state.series_first_at
+    assert slot is not None
+    assert first is not None
+    weeks = cadence_in_weeks(contract.terms.cadence)
+    if weeks is None:
+        return None  # not accepted by validation; no series can follow such a cadence
+    after = now
+    last = state.meetings[-1] if state.meetings else None
+    regular = last.regular_at if last is not None else None
+    if regular is not None and regular >= first:
+        after = max(after, regular)
+    return next_series_occurrence(slot, first, weeks, after)
 
 
 def next_checkin_slot(state: RelationshipState, now: datetime) -> datetime:

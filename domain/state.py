@@ -10,6 +10,7 @@ from domain.base import DomainModel, Identifier, LongText, ReasonCode
 from domain.contract import ContractReason, ContractStatus, ContractVersion, Goal
 from domain.policy import RelationshipPolicy
 from domain.prompts import Focus, Prompt, PromptKind
+from domain.slots import Availability
 
 
 class Phase(StrEnum):
@@ -73,6 +74,9 @@ class Meeting(DomainModel):
     reminder_sent: bool = False
     # Bumped on every reschedule so each new time gets its own reminder key.
     revision: int = 0
+    # The time the meeting rule gave it; a reschedule moves `scheduled_at`, never this, so
+    # the next meeting still follows the rule.
+    regular_at: AwareDatetime | None = None
 
 
 class CheckInRecord(DomainModel):
@@ -160,6 +164,8 @@ class RelationshipState(DomainModel):
     owner_id: Identifier
     policy: RelationshipPolicy
     mode: Mode = Mode.REVERSE
+    mentor_availability: Availability | None = None
+    mentee_availability: Availability | None = None
     phase: Phase = Phase.PROPOSED
     proposed_at: AwareDatetime | None = None
     last_event_at: AwareDatetime | None = None
@@ -170,6 +176,8 @@ class RelationshipState(DomainModel):
     contracting_reason: ContractReason = ContractReason.INITIAL
     contract_in_force: int | None = None
     term_end: AwareDatetime | None = None
+    # The first meeting of the series the contract in force set (None without a slot).
+    series_first_at: AwareDatetime | None = None
     meetings: tuple[Meeting, ...] = ()
     next_checkin_round: int = 1
     next_checkin_at: AwareDatetime | None = None
@@ -222,6 +230,19 @@ class RelationshipState(DomainModel):
 
     def participant_for(self, role: Role) -> str:
         return self.mentor_id if role == Role.MENTOR else self.mentee_id
+
+    @property
+    def availabilities(self) -> tuple[Availability, ...]:
+        """Whatever is known of both people's hours (nothing for pairs started before)."""
+        known = (self.mentor_availability, self.mentee_availability)
+        return tuple(a for a in known if a is not None)
+
+    def availability_of(self, participant_id: str) -> Availability | None:
+        if participant_id == self.mentor_id:
+            return self.mentor_availability
+        if participant_id == self.mentee_id:
+            return self.mentee_availability
+        return None
 
     def partner_of(self, participant_id: str) -> str:
         return self.mentee_id if participant_id == self.mentor_id else self.mentor_id

@@ -24,6 +24,7 @@ from domain.prompts import (
     Prompt,
     PromptStatus,
 )
+from domain.slots import cadence_in_weeks, slot_fits
 from domain.state import MeetingStatus, Mode, RelationshipState
 
 
@@ -234,3 +235,22 @@ def validate_terms(state: RelationshipState, terms: ContractTerms, now: datetime
         raise invalid("The cadence must be longer than a meeting.")
     if terms.term_end <= now + terms.cadence:
         raise invalid("The term must end after now, with room for at least one meeting.")
+    _validate_slot(state, terms, now)
+
+
+def _validate_slot(state: RelationshipState, terms: ContractTerms, now: datetime) -> None:
+    """A slot must suit both people in every week of the term (`domain/slots.py`)."""
+    slot = terms.slot
+    if slot is None:
+        return
+    if cadence_in_weeks(terms.cadence) is None:
+        raise DomainError(
+            ErrorCode.INVALID_CONTRACT,
+            "A weekly meeting slot needs a cadence of whole weeks (every 1, 2, 3 ... weeks).",
+        )
+    if not slot_fits(slot, terms.meeting_length, state.availabilities, now, terms.term_end):
+        raise DomainError(
+            ErrorCode.INVALID_CONTRACT,
+            "That meeting time falls outside the working hours of one of you in some week of"
+            " the term (clock changes included); pick one of the offered slots.",
+        )

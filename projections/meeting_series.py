@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.contract import ContractTerms
 from domain.events import (
@@ -65,6 +66,10 @@ class MeetingSeries:
     sequence: int
     cancelled: bool
     moved: tuple[MovedMeeting, ...] = ()
+    # The anchor zone of the agreed slot: the series recurs on its wall clock (None: in UTC,
+    # for contracts without a slot), and where the pair meets (a place or a video link).
+    time_zone: str | None = None
+    location: str | None = None
 
 
 @dataclass
@@ -80,11 +85,20 @@ class _Fold:
     changes: int = 0
     cancelled: bool = False
     needs_anchor: bool = True
+    time_zone: str | None = None
+    location: str | None = None
 
     def on_grid(self, moment: datetime) -> bool:
         if self.anchor is None or self.cadence is None or moment < self.anchor:
             return False
-        return (moment - self.anchor) % self.cadence == timedelta(0)
+        if self.time_zone is None:
+            return (moment - self.anchor) % self.cadence == timedelta(0)
+        # A slot recurs on the anchor zone's wall clock: across a clock change the elapsed
+        # time is an hour off the cadence, the local day and time are not.
+        zone = ZoneInfo(self.time_zone)
+        here, anchor = moment.astimezone(zone), self.anchor.astimezone(zone)
+        days = (here.date() - anchor.date()).days
+        return here.time() == anchor.time() and days % self.cadence.days == 0
 
     def reanchor(self, start: datetime) -> None:
         self.anchor = start
@@ -108,6 +122,8 @@ def fold_series(relationship_id: str, events: Iterable[Event]) -> MeetingSeries 
         duration=fold.duration,
         until=fold.until,
         meeting_format=fold.meeting_format,
+        time_zone=fold.time_zone,
+        location=fold.location,
         # The first REQUEST carries SEQUENCE 0, as RFC 5545 expects of a new event.
         sequence=max(fold.changes - 1, 0),
         cancelled=fold.cancelled,
@@ -145,6 +161,8 @@ def _signed(fold: _Fold, event: ContractSigned) -> None:
     fold.duration = terms.meeting_length
     fold.meeting_format = terms.meeting_format.value
     fold.until = event.term_end
+    fold.time_zone = terms.slot.time_zone if terms.slot is not None else None
+    fold.location = terms.location
     # A new contract may change the cadence: its first meeting starts a new rhythm.
     fold.needs_anchor = True
 

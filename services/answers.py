@@ -19,6 +19,8 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.commands import AnswerPrompt
 from domain.prompts import Prompt
+from domain.slots import MeetingSlot
+from domain.state import RelationshipState
 from services.errors import InvalidRequestError, RefusedError, refusal_of
 from services.pairs import RelationshipHandle, relationship_handle
 from workflows.relationship import RelationshipWorkflow
@@ -106,4 +108,27 @@ async def answer_prompt(
     prompt = state.prompts.get(prompt_id)
     if prompt is None:
         raise RefusedError("unknown_prompt", f"the relationship has no prompt {prompt_id!r}")
+    data = with_slot_in_own_zone(state, person_id, data)
     return await submit_answer(handle, answer_command(prompt, person_id, data, answer_id))
+
+
+def with_slot_in_own_zone(
+    state: RelationshipState, person_id: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    """`terms.slot=TU@15:00` (the command line's way) as a slot in the person's own zone.
+
+    A code naming its zone (`TU@15:00@Europe/Berlin`) keeps it; a slot given as fields
+    passes through unchanged.
+    """
+    own = state.availability_of(person_id)
+    zone_name = own.time_zone if own is not None else "UTC"
+    for key in ("terms", "counter_terms"):
+        terms = data.get(key)
+        if not isinstance(terms, dict) or not isinstance(terms.get("slot"), str):
+            continue
+        try:
+            slot = MeetingSlot.from_code(terms["slot"], zone_name)
+        except ValueError as error:
+            raise InvalidRequestError([(f"{key}.slot", str(error))]) from None
+        data = {**data, key: {**terms, "slot": slot.model_dump(mode="json")}}
+    return data

@@ -12,6 +12,8 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from store.database import Pool
+from store.people import availability_by_id
 from workflows import search_attributes as attrs
 from workflows.relationship import RelationshipWorkflow
 from workflows.relationship_io import (
@@ -38,10 +40,27 @@ def relationship_handle(client: Client, relationship_id: str) -> RelationshipHan
     return client.get_workflow_handle_for(RelationshipWorkflow.run, relationship_id)
 
 
+async def with_availability(pool: Pool, request: PairRequest) -> PairRequest:
+    """The request with both people's zones and working hours from the people directory.
+
+    The relationship offers meeting slots inside both people's hours; someone not (yet) in the
+    directory is left out, and any slot is accepted for them.
+    """
+    async with pool.acquire() as conn:
+        mentor = request.mentor_availability or await availability_by_id(conn, request.mentor_id)
+        mentee = request.mentee_availability or await availability_by_id(conn, request.mentee_id)
+    return request.model_copy(update={"mentor_availability": mentor, "mentee_availability": mentee})
+
+
 async def start_relationship(
-    client: Client, request: PairRequest, *, task_queue: str
+    client: Client, request: PairRequest, *, task_queue: str, people: Pool | None = None
 ) -> RelationshipHandle:
-    """Start the pair's workflow, or return the one already started for it."""
+    """Start the pair's workflow, or return the one already started for it.
+
+    With ``people`` (the PostgreSQL pool) both people's working hours are looked up first.
+    """
+    if people is not None:
+        request = await with_availability(people, request)
     start = start_command(request)
     try:
         return await client.start_workflow(

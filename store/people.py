@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
+from domain.slots import Availability
 from store.database import Connection
 from store.organisations import DEFAULT_ORGANISATION
 from store.outbox import OutboxMessage, enqueue
@@ -44,6 +45,25 @@ class Person:
         if self.organisation == DEFAULT_ORGANISATION:
             return self.organisation_name
         return self.organisation_name or self.organisation
+
+
+def availability_of(person: Person) -> Availability | None:
+    """The person's zone and hours as the relationship needs them; None if the roster's zone
+    or hours cannot be used (a typo must not stop a pair: its slots are then unchecked)."""
+    try:
+        return Availability(
+            time_zone=person.time_zone,
+            working_hours_start=person.working_hours_start,
+            working_hours_end=person.working_hours_end,
+            working_days=tuple(person.working_days),
+        )
+    except ValueError:
+        return None
+
+
+async def availability_by_id(conn: Connection, person_id: str) -> Availability | None:
+    person = await get_person(conn, person_id)
+    return None if person is None else availability_of(person)
 
 
 async def upsert_person(conn: Connection, person: Person) -> None:

@@ -21,9 +21,12 @@ with workflow.unsafe.imports_passed_through():
         CloseOutInput,
         DigestInput,
         MatchingSetup,
+        PairAvailability,
+        PairPeople,
         ProposeMatchesInput,
         ReviseProposalInput,
         close_out_programme,
+        look_up_availability,
         propose_matches,
         revise_proposal,
         send_programme_digest,
@@ -79,6 +82,9 @@ HISTORY_BYTES_PER_RUN = 2 * 1024 * 1024
 # Programmes wind down at their end date, or when closed early or cancelled; running
 # programmes recorded before this replay without the end-date timer.
 PROGRAMME_END_PATCH = "programme-wind-down"
+# Pairs carry both people's working hours so that they are offered meeting slots that suit
+# both; programmes recorded before this replay starting their pairs without them.
+PAIR_AVAILABILITY_PATCH = "pair-availability"
 
 # Idempotency keys remembered across runs (update-id dedupe does not survive continue-as-new).
 REMEMBERED_REQUESTS = 500
@@ -473,8 +479,20 @@ class ProgramWorkflow:
                     update={"status": PairStatus.STARTED}
                 )
 
+    async def _availability(self, record: PairRecord) -> PairAvailability:
+        if not workflow.patched(PAIR_AVAILABILITY_PATCH):
+            return PairAvailability()
+        return await workflow.execute_local_activity(
+            look_up_availability,
+            PairPeople(mentor_id=record.mentor_id, mentee_id=record.mentee_id),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+            summary="working hours of the pair",
+        )
+
     async def _start_relationship(self, record: PairRecord) -> None:
         programme = self._programme
+        availability = await self._availability(record)
         request = PairRequest(
             programme_id=programme.programme_id,
             mentor_id=record.mentor_id,
@@ -483,6 +501,8 @@ class ProgramWorkflow:
             owner_id=programme.owner_id,
             policy=programme.relationship_policy,
             mode=Mode.MUTUAL if programme.format is ProgrammeFormat.MUTUAL else Mode.REVERSE,
+            mentor_availability=availability.mentor,
+            mentee_availability=availability.mentee,
         )
         # An existing id is the same pair, started by an earlier run or by the HR starter.
         with contextlib.suppress(WorkflowAlreadyStartedError):

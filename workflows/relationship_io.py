@@ -23,6 +23,7 @@ from domain.commands import (
     StartRelationship,
 )
 from domain.policy import RelationshipPolicy
+from domain.slots import Availability
 from domain.state import Mode, RelationshipState
 
 CoordinatorCommand = Annotated[
@@ -100,6 +101,9 @@ class PairRequest(BaseModel):
     owner_id: Identifier
     policy: Literal["standard", "fast"] | RelationshipPolicy = "standard"
     mode: Mode = Mode.REVERSE
+    # Looked up in the people directory by whoever starts the pair (never sent by HR).
+    mentor_availability: Availability | None = None
+    mentee_availability: Availability | None = None
 
 
 def relationship_id(programme_id: str, mentor_id: str, mentee_id: str) -> str:
@@ -125,4 +129,6 @@ def start_command(request: PairRequest) -> StartRelationship:
         owner_id=request.owner_id,
         policy=resolve_policy(request.policy),
         mode=request.mode,
+        mentor_availability=request.mentor_availability,
+        mentee_availability=request.mentee_availability,
     )

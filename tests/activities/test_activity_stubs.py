@@ -47,6 +47,7 @@ def test_every_registered_activity_has_a_stub_with_the_same_name_and_types() -> 
 def test_the_activity_type_names_stay_those_recorded_in_running_histories() -> None:
     assert sorted(_definitions(_stubs())) == [
         "close_out_programme",
+        "look_up_availability",
         "open_escalation",
         "propose_matches",
         "record_events",

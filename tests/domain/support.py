@@ -33,6 +33,7 @@ from domain import (
     next_due_at,
 )
 from domain.prompts import Answer
+from domain.slots import MeetingSlot
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 MENTOR = "emp-1001"
@@ -132,8 +133,13 @@ def types(events: Sequence[Event]) -> list[str]:
 class Pair:
     """One relationship under test, with its own clock."""
 
-    def __init__(self, policy: RelationshipPolicy | None = None, mode: Mode = Mode.REVERSE) -> None:
-        start = start_command(policy, mode)
+    def __init__(
+        self,
+        policy: RelationshipPolicy | None = None,
+        mode: Mode = Mode.REVERSE,
+        start: StartRelationship | None = None,
+    ) -> None:
+        start = start or start_command(policy, mode)
         self.state: RelationshipState = initial_state(start)
         self.now = T0
         self.events: list[Event] = []
@@ -199,9 +205,11 @@ class Pair:
         self.answer("onboarding:mentor", ACK)
         self.answer("onboarding:mentee", ACK)
 
-    def sign_contract(self, **terms_args: object) -> ContractTerms:
+    def sign_contract(self, slot: MeetingSlot | None = None, **terms_args: object) -> ContractTerms:
         self.onboard()
         agreed = terms(self.now, **terms_args)  # type: ignore[arg-type]
+        if slot is not None:
+            agreed = agreed.model_copy(update={"slot": slot})
         self.answer("contract:v1:propose:mentor", ContractProposalAnswer(terms=agreed))
         self.answer("contract:v1:review:mentee", ContractReviewAnswer(decision="accept"))
         return agreed

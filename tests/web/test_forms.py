@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from domain.prompts import ContractProposalAnswer, PromptKind
-from web.inbox.forms import FieldNode, GroupNode, RepeatNode, form_for
+from web.inbox.forms import NO_FIXED_SLOT, Choice, FieldNode, GroupNode, RepeatNode, form_for
 from web.inbox.parse import format_duration, parse_duration, parse_form
 
 
@@ -78,3 +78,23 @@ def test_durations_are_read_as_people_write_them(text: str, expected: timedelta)
 
 def test_an_unreadable_duration_is_left_for_the_model_to_name() -> None:
     assert parse_duration("fortnightly") is None
+
+
+def test_the_contract_form_offers_meeting_slots_as_a_choice_that_parses_into_a_slot() -> None:
+    offered = (Choice("2@15:00@Europe/Berlin", "Tuesdays 15:00-16:00 (Europe/Berlin)"),)
+    (terms,) = form_for(PromptKind.CONTRACT_PROPOSAL, meeting_slots=offered).fields
+    assert isinstance(terms, GroupNode)
+    [slot] = [n for n in terms.children if n.name == "terms.slot"]
+    assert isinstance(slot, FieldNode)
+    assert slot.widget == "meeting_slot"
+    assert slot.choices == (NO_FIXED_SLOT, *offered)
+
+    chosen = parse_form(form_for(PromptKind.CONTRACT_PROPOSAL), {"terms.slot": offered[0].value})
+    none = parse_form(form_for(PromptKind.CONTRACT_PROPOSAL), {"terms.slot": ""})
+
+    assert chosen.data["terms"]["slot"] == {
+        "weekday": 2,
+        "start": "15:00:00",
+        "time_zone": "Europe/Berlin",
+    }
+    assert "slot" not in none.data.get("terms", {})

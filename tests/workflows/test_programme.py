@@ -196,6 +196,11 @@ async def test_roster_to_approved_matching_to_every_relationship_started(setup: 
             state = await relationship.query(RelationshipWorkflow.state)
             assert state.programme_id == setup.programme_id
             assert state.phase.value == "proposed"
+            # Each person's zone and hours from the roster, for the meeting slots they will pick.
+            assert state.mentor_availability is not None
+            assert state.mentor_availability.time_zone == "Europe/Paris"
+            assert state.mentee_availability is not None
+            assert state.mentee_availability.time_zone == "Europe/London"
     finally:
         await setup.cleanup(handle)
 

@@ -95,7 +95,10 @@ async def start_pair(
         workflow_id = relationship_id(body.programme_id, body.mentor_id, body.mentee_id)
         existed = await _exists(services.client, workflow_id)
         handle = await start_relationship(
-            services.client, request, task_queue=services.settings.task_queue
+            services.client,
+            request,
+            task_queue=services.settings.task_queue,
+            people=services.pool,
         )
         status_url = f"/api/v1/pairs/{handle.id}"
         created = PairCreated(

@@ -7,7 +7,7 @@ a schema knows types and limits but not how to ask a person a question kindly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -39,7 +39,16 @@ ANSWER_MODELS: dict[PromptKind, type[BaseModel]] = {
 }
 
 Widget = Literal[
-    "text", "textarea", "number", "checkbox", "yesno", "radio", "select", "datetime", "duration"
+    "text",
+    "textarea",
+    "number",
+    "checkbox",
+    "yesno",
+    "radio",
+    "select",
+    "datetime",
+    "duration",
+    "meeting_slot",
 ]
 # Free text longer than this gets a multi-line box.
 _TEXTAREA_FROM = 301
@@ -69,6 +78,8 @@ LABELS: dict[str, str] = {
     "meeting_format": "Meeting format",
     "confidentiality_terms": "Confidentiality terms",
     "term_end": "End of the term (UTC)",
+    "slot": "When you meet (in your own time)",
+    "location": "Where: a place or a video link",
     "happened": "Did the meeting happen?",
     "learned": "What I learned",
     "taught": "What I taught",
@@ -103,7 +114,12 @@ ITEM_LABELS: dict[str, str] = {
 HELP: dict[str, str] = {
     "cadence": "For example: 2 weeks, 14 days, 1 month.",
     "meeting_length": "For example: 60 minutes, 1 hour.",
+    "slot": (
+        "Only times inside both your working hours, in every week of the term (clock changes"
+        " included), for a meeting of the suggested length."
+    ),
 }
+
 CHOICE_LABELS: dict[str, str] = {
     "accept": "Accept",
     "decline": "Decline",
@@ -123,6 +139,10 @@ CHOICE_LABELS: dict[str, str] = {
 class Choice:
     value: str
     label: str
+
+
+# The empty choice of the meeting time: contracts may still meet on the bare cadence.
+NO_FIXED_SLOT = Choice("", "No fixed time: every cadence from the day we sign")
 
 
 @dataclass(frozen=True)
@@ -197,9 +217,15 @@ def _choice(value: str) -> Choice:
 
 
 class _Builder:
-    def __init__(self, schema: Mapping[str, Any], slot_counts: Mapping[str, int]) -> None:
+    def __init__(
+        self,
+        schema: Mapping[str, Any],
+        slot_counts: Mapping[str, int],
+        meeting_slots: Sequence[Choice] = (),
+    ) -> None:
         self._defs: Mapping[str, Any] = schema.get("$defs", {})
         self._slots = slot_counts
+        self._meeting_slots = tuple(meeting_slots)
 
     def resolve(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
         ref = schema.get("$ref")
@@ -220,6 +246,16 @@ class _Builder:
         return tuple(nodes)
 
     def node(self, name: str, key: str, schema: Mapping[str, Any], required: bool) -> Node:
+        if key == "slot":
+            # A weekday and time is picked from the slots that suit both, not typed in parts.
+            return FieldNode(
+                name=name,
+                label=_label(key),
+                widget="meeting_slot",
+                required=False,
+                help=HELP[key],
+                choices=(NO_FIXED_SLOT, *self._meeting_slots),
+            )
         options = schema.get("anyOf")
         if isinstance(options, list):
             real = [option for option in options if option.get("type") != "null"]
@@ -300,9 +336,14 @@ def _numbered(node: Node, label: str, number: int) -> Node:
     return node
 
 
-def build_form(model: type[BaseModel], slot_counts: Mapping[str, int] | None = None) -> AnswerForm:
+def build_form(
+    model: type[BaseModel],
+    slot_counts: Mapping[str, int] | None = None,
+    meeting_slots: Sequence[Choice] = (),
+) -> AnswerForm:
+    """`meeting_slots`: the weekday-and-time choices a contract form offers (value: slot code)."""
     counts = dict(slot_counts or {})
-    builder = _Builder(model.model_json_schema(), counts)
+    builder = _Builder(model.model_json_schema(), counts, meeting_slots)
     fields = builder.object_children(model.model_json_schema(), "")
     return AnswerForm(model=model, fields=fields, slot_counts=counts)
 
@@ -315,8 +356,12 @@ def fields_under(
     return _Builder(schema, dict(slot_counts or {})).object_children(schema, prefix)
 
 
-def form_for(kind: PromptKind, slot_counts: Mapping[str, int] | None = None) -> AnswerForm:
-    return build_form(ANSWER_MODELS[kind], slot_counts)
+def form_for(
+    kind: PromptKind,
+    slot_counts: Mapping[str, int] | None = None,
+    meeting_slots: Sequence[Choice] = (),
+) -> AnswerForm:
+    return build_form(ANSWER_MODELS[kind], slot_counts, meeting_slots)
 
 
 def labels_by_name(answer_form: AnswerForm) -> dict[str, str]:

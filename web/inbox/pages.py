@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -43,7 +44,13 @@ from web.inbox.actions import initial_values as action_values
 from web.inbox.forms import AnswerForm, form_for
 from web.inbox.listing import inbox_listing
 from web.inbox.parse import parse_form
-from web.inbox.prefill import contract_shown, initial_values, slot_counts
+from web.inbox.prefill import (
+    contract_shown,
+    initial_values,
+    meeting_slot_choices,
+    meeting_time,
+    slot_counts,
+)
 from web.inbox.reading import (
     briefing_of,
     briefing_parts,
@@ -171,6 +178,7 @@ async def _relationship_view(
         "certificate": certificate_available(state),
         "actions": actions,
         "next_meeting": state.pending_meeting,
+        "meeting_time": meeting_time(state, state.contract, person_id, services.clock()),
     }
     return _page(request, "relationship.html.j2", context, status)
 
@@ -314,6 +322,7 @@ async def _form_page(
     relationship: Relationship,
     prompt: Prompt,
     *,
+    now: datetime,
     values: dict[str, str],
     answer_id: str,
     errors: dict[str, str] | None = None,
@@ -322,7 +331,9 @@ async def _form_page(
     status: int = 200,
 ) -> HTMLResponse:
     state = relationship.state
-    form = form_for(prompt.kind, slot_counts(state, prompt))
+    form = form_for(
+        prompt.kind, slot_counts(state, prompt), meeting_slot_choices(state, prompt, now)
+    )
     context = {
         "token": token,
         "state": state,
@@ -333,6 +344,9 @@ async def _form_page(
         "other_fields": form.fields,
         **await _reading(services, relationship, prompt, form),
         "contract": contract_shown(state, prompt),
+        "meeting_time": meeting_time(
+            state, contract_shown(state, prompt), prompt.recipient_id, now
+        ),
         "values": values,
         "errors": errors or {},
         "message": message,
@@ -355,12 +369,14 @@ async def prompt_form(
         return _refused(request, refusal)
     except RPCError as error:
         return _unavailable(request, error)
-    values = initial_values(relationship.state, prompt, services.clock())
+    now = services.clock()
+    values = initial_values(relationship.state, prompt, now)
     # One id per form shown: a double submit or a browser resend is applied once.
     answer_id = _new_answer_id()
     return await _form_page(
-        request, services, token, relationship, prompt, values=values, answer_id=answer_id
-    )
+        request, services, token, relationship, prompt, now=now, values=values,
+        answer_id=answer_id,
+    )  # fmt: skip
 
 
 @router.post(PROMPT_PATH, response_class=HTMLResponse)
@@ -397,8 +413,8 @@ async def submit_answer(
 
     async def again(status: int, **extra: Any) -> HTMLResponse:
         return await _form_page(
-            request, services, token, relationship, prompt, values=values, answer_id=answer_id,
-            status=status, **extra,
+            request, services, token, relationship, prompt, now=services.clock(),
+            values=values, answer_id=answer_id, status=status, **extra,
         )  # fmt: skip
 
     # PostgreSQL cannot store NUL in text: an answer holding one would never be recorded.
@@ -422,8 +438,8 @@ async def submit_answer(
     except AnswerRefusedError as refused:
         # Nothing was applied; the corrected form goes out as a new answer (and a new update).
         return await _form_page(
-            request, services, token, relationship, prompt, values=values,
-            answer_id=_new_answer_id(), status=409, message=refused.message,
+            request, services, token, relationship, prompt, now=services.clock(),
+            values=values, answer_id=_new_answer_id(), status=409, message=refused.message,
         )  # fmt: skip
     except (WorkflowUpdateRPCTimeoutOrCancelledError, RPCError):
         return await again(503, message=NOT_CONFIRMED_MESSAGE, message_title=NOT_CONFIRMED_TITLE)

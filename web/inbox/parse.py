@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from domain.slots import MeetingSlot
 from web.inbox.forms import AnswerForm, FieldNode, GroupNode, Node
 
 _UNITS = {
@@ -75,7 +76,17 @@ def _field(node: FieldNode, form: Mapping[str, str]) -> Any:
     if node.widget == "duration":
         parsed = parse_duration(raw)
         return raw if parsed is None else parsed.total_seconds()
+    if node.widget == "meeting_slot":
+        return _meeting_slot(raw)
     return raw
+
+
+def _meeting_slot(code: str) -> Any:
+    """A chosen slot (`2@15:00@Europe/Berlin`) as the model's fields; left as typed if not one."""
+    try:
+        return MeetingSlot.from_code(code, "UTC").model_dump(mode="json")
+    except ValueError:
+        return code
 
 
 def _filled(node: Node, form: Mapping[str, str]) -> bool:

@@ -10,8 +10,12 @@ from datetime import datetime
 
 from domain.contract import ContractVersion
 from domain.prompts import Prompt, PromptKind
+from domain.slots import cadence_in_weeks, describe_slot, offered_slots
 from domain.state import RelationshipState
+from web.inbox.forms import Choice
 from web.inbox.parse import format_duration
+
+_CONTRACT_FORMS = frozenset({PromptKind.CONTRACT_PROPOSAL, PromptKind.CONTRACT_REVIEW})
 
 _GOAL_LISTS = {PromptKind.CHECKIN: "goal_progress", PromptKind.CLOSING_REFLECTION: "goals_achieved"}
 
@@ -45,3 +49,38 @@ def initial_values(state: RelationshipState, prompt: Prompt, now: datetime) -> d
         values["terms.meeting_length"] = format_duration(policy.default_meeting_length)
         values["terms.term_end"] = term_end.strftime("%Y-%m-%dT%H:%M")
     return values
+
+
+def meeting_slot_choices(
+    state: RelationshipState, prompt: Prompt, now: datetime
+) -> tuple[Choice, ...]:
+    """The weekday-and-time slots a contract form offers, each in the viewer's own time.
+
+    Offered for the programme's default length, cadence and term (what the form suggests);
+    the decider checks the chosen slot again against the terms actually proposed. Nothing is
+    offered while the viewer's hours are unknown or the cadence is not whole weeks.
+    """
+    viewer = state.availability_of(prompt.recipient_id)
+    policy = state.policy
+    if prompt.kind not in _CONTRACT_FORMS or viewer is None:
+        return ()
+    if cadence_in_weeks(policy.default_cadence) is None:
+        return ()
+    length, until = policy.default_meeting_length, now + policy.default_term_length
+    slots = offered_slots(state.availabilities, length, viewer.time_zone, now, until)
+    return tuple(
+        Choice(slot.code, describe_slot(slot, length, viewer.time_zone, now, until))
+        for slot in slots
+    )
+
+
+def meeting_time(
+    state: RelationshipState, contract: ContractVersion | None, viewer_id: str, now: datetime
+) -> str | None:
+    """The contract's meeting slot in the viewer's own time (None without a slot)."""
+    if contract is None or contract.terms.slot is None:
+        return None
+    slot, terms = contract.terms.slot, contract.terms
+    viewer = state.availability_of(viewer_id)
+    zone_name = viewer.time_zone if viewer is not None else slot.time_zone
+    return describe_slot(slot, terms.meeting_length, zone_name, now, terms.term_end)
