@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from temporalio.client import WorkflowHistory
+
 from simulation.personas import Persona
 from tests.workflows.conftest import Harness
 from workflows.relationship import ESCALATIONS_PROJECTED
@@ -25,16 +27,33 @@ async def test_a_new_escalation_is_projected_and_announced_without_activities_of
     assert (case["assigned_to"], case["status"]) == ("coord-1", "open")
     assert (notice["recipient_id"], notice["template"]) == ("coord-1", "escalation_opened")
 
-    history = await handle.fetch_history()
+    histories = await _every_run(harness, handle.id)
     scheduled = {
         e.activity_task_scheduled_event_attributes.activity_type.name
+        for history in histories
         for e in history.events
         if e.HasField("activity_task_scheduled_event_attributes")
     }
     assert scheduled == {"record_events"}
     markers = [
         e.marker_recorded_event_attributes
+        for history in histories
         for e in history.events
         if e.HasField("marker_recorded_event_attributes")
     ]
     assert any(ESCALATIONS_PROJECTED.encode() in bytes(m.SerializeToString()) for m in markers)
+
+
+async def _every_run(harness: Harness, workflow_id: str) -> list[WorkflowHistory]:
+    """The histories of every run, newest first: the escalation may have opened in a run that
+    has since continued as new."""
+    histories = []
+    run_id: str | None = None
+    while True:
+        handle = harness.env.client.get_workflow_handle(workflow_id, run_id=run_id)
+        history = await handle.fetch_history()
+        histories.append(history)
+        started = history.events[0].workflow_execution_started_event_attributes
+        if not started.continued_execution_run_id:
+            return histories
+        run_id = started.continued_execution_run_id
