@@ -67,3 +67,11 @@ async def conflicting_versions(
 async def read_stream(conn: Connection, stream_id: str) -> list[StoredEvent]:
     rows = await conn.fetch(load_sql("read_stream"), stream_id)
     return [StoredEvent(**dict(row)) for row in rows]
+
+
+async def read_stream_of_types(
+    conn: Connection, stream_id: str, event_types: Sequence[str]
+) -> list[StoredEvent]:
+    """The events of `stream_id` of the given types only, in order."""
+    rows = await conn.fetch(load_sql("read_stream_of_types"), stream_id, list(event_types))
+    return [StoredEvent(**dict(row)) for row in rows]

@@ -9,6 +9,7 @@ from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.state import Escalation, Meeting, MeetingStatus, RelationshipState
+from services.participant_notes import ParticipantNote, participant_notes
 from services.staff import AuditEntry, audit_stream, audit_trail
 from starter import RelationshipHandle, relationship_handle
 from store.organisations import people_of_organisation
@@ -181,3 +182,13 @@ async def health_history(services: WebServices, relationship_id: str) -> list[He
         )
         for row in rows
     ]
+
+
+async def notes_for_staff(
+    services: WebServices, viewer: StaffViewer, state: RelationshipState
+) -> list[ParticipantNote]:
+    """The notes the pair's participants left for the coordinator. Their words are unsealed only
+    for a viewer who may read them; anyone else learns how many there are."""
+    sealer = services.sealer if viewer.reads_private_note(state) else None
+    roles = {state.mentor_id: "mentor", state.mentee_id: "mentee"}
+    return await participant_notes(services.pool, sealer, state.relationship_id, roles)

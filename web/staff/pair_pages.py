@@ -20,7 +20,7 @@ from services.staff import (
 from twoway.logging import get_logger
 from web.services import WebServices, get_services
 from web.staff.access import StaffRefusedError, viewer_from_token
-from web.staff.cases import BUSY, relationship_for_staff
+from web.staff.cases import BUSY, notes_for_staff, relationship_for_staff
 from web.staff.pages import NOT_CONFIRMED
 from web.staff.pairs import PAIR_ACTIONS, SORTS, pair_command, pairs_at_risk
 from web.staff.rendering import page
@@ -87,6 +87,8 @@ async def _render_pair(
         "token": token,
         "viewer": viewer,
         "state": state,
+        "participant_notes": await notes_for_staff(services, viewer, state),
+        "private_note_visible": viewer.reads_private_note(state),
         "actions": PAIR_ACTIONS,
         "confirm": confirm if confirm in PAIR_ACTIONS else None,
         "term_end": term_end or "",
