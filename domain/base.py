@@ -5,7 +5,7 @@ boundary and are stored as events, so unbounded text or lists would become unbou
 """
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -14,6 +14,10 @@ class DomainModel(BaseModel):
     """Frozen, closed pydantic model: unknown fields are a bug, not something to carry along."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    # Names of `functools.cached_property` values derived from the fields: a frozen model never
+    # changes, so they are computed once per instance, and a copy (whose fields may differ)
+    # starts without them.
+    derived: ClassVar[tuple[str, ...]] = ()
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """pydantic's shallow copy without its generic bookkeeping.
@@ -24,9 +28,14 @@ class DomainModel(BaseModel):
         Same result: the update is not validated, as in pydantic.
         """
         if deep or self.__pydantic_private__ is not None:
-            return super().model_copy(update=update, deep=deep)
+            copy = super().model_copy(update=update, deep=deep)
+            for name in self.derived:
+                copy.__dict__.pop(name, None)
+            return copy
         copied = self.__class__.__new__(self.__class__)
         values = self.__dict__.copy()
+        for name in self.derived:
+            values.pop(name, None)
         fields_set = set(self.__pydantic_fields_set__)
         if update:
             values.update(update)

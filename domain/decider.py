@@ -49,6 +49,7 @@ from domain.decide_winddown import wind_down
 from domain.decision import Decision
 from domain.errors import DomainError, ErrorCode
 from domain.events import Event, PromptClosed
+from domain.evolve import evolve
 from domain.prompts import (
     CheckInAnswer,
     ClosingReflectionAnswer,
@@ -76,13 +77,25 @@ def decide(state: RelationshipState, command: Command, now: datetime) -> list[Ev
     Anything that fell due before `now` is processed first (and again after the command), so
     a command never acts on a stale state even if the workflow's timer had not fired yet.
     """
+    return decide_and_evolve(state, command, now)[0]
+
+
+def decide_and_evolve(
+    state: RelationshipState, command: Command, now: datetime
+) -> tuple[list[Event], RelationshipState]:
+    """`decide`, with the state its events lead to: exactly what folding them with `evolve`
+    gives, which the decision already computed step by step (a simulation need not fold twice).
+    Without events the state returned is `state` itself."""
     require_aware(now)
     if isinstance(command, AnswerPrompt) and is_duplicate_answer(state, command.answer_id):
-        return []  # a retried answer: already applied, nothing new to say
+        return [], state  # a retried answer: already applied, nothing new to say
     if isinstance(command, StartRelationship):
-        return start_relationship(state, command, now)
+        events = start_relationship(state, command, now)
+        for event in events:
+            state = evolve(state, event)
+        return events, state
     if isinstance(command, Tick) and (not state.started or state.is_terminal):
-        return []
+        return [], state
     require_open_relationship(state)
     if state.last_event_at is not None and now < state.last_event_at:
         raise DomainError(ErrorCode.CLOCK_REGRESSED, "Time went backwards for this relationship.")
@@ -93,7 +106,7 @@ def decide(state: RelationshipState, command: Command, now: datetime) -> list[Ev
         _handle_command(d, command)
         reassess_health(d)
         run_due_items(d, now)
-    return d.events
+    return d.events, d.state
 
 
 def _handle_command(d: Decision, command: Command) -> None:

@@ -95,6 +95,11 @@ def _meeting_items(state: RelationshipState) -> list[DueItem]:
 
 
 def first_due(state: RelationshipState) -> DueItem | None:
+    return state.first_due_item
+
+
+def earliest_due(state: RelationshipState) -> DueItem | None:
+    """What `first_due` remembers per state (states are immutable)."""
     return min(due_items(state), default=None)
 
 

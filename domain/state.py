@@ -2,6 +2,8 @@
 
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import AwareDatetime, Field
 
@@ -11,6 +13,9 @@ from domain.contract import ContractReason, ContractStatus, ContractVersion, Goa
 from domain.policy import RelationshipPolicy
 from domain.prompts import Focus, Prompt, PromptKind
 from domain.slots import Availability
+
+if TYPE_CHECKING:
+    from domain.schedule import DueItem
 
 
 class Phase(StrEnum):
@@ -156,6 +161,8 @@ class MeetingMove(DomainModel):
 
 
 class RelationshipState(DomainModel):
+    derived: ClassVar[tuple[str, ...]] = ("open_prompts", "first_due_item")
+
     relationship_id: Identifier
     programme_id: Identifier
     mentor_id: Identifier
@@ -266,9 +273,18 @@ class RelationshipState(DomainModel):
 
     # -- prompts ------------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def open_prompts(self) -> tuple[Prompt, ...]:
+        # Asked many times per decision while the closed prompts of a year pile up: scanned
+        # once per state (a state never changes; see `DomainModel.derived`).
         return tuple(prompt for prompt in self.prompts.values() if prompt.is_open)
+
+    @cached_property
+    def first_due_item(self) -> "DueItem | None":
+        """`schedule.first_due`, once per state: each decision asks it after every step."""
+        from domain.schedule import earliest_due  # the schedule reads states: no import cycle
+
+        return earliest_due(self)
 
     def open_prompts_of(self, *kinds: PromptKind) -> tuple[Prompt, ...]:
         return tuple(prompt for prompt in self.open_prompts if prompt.kind in kinds)

@@ -19,11 +19,14 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
-from domain import Command, DomainError, RelationshipState, Tick, decide, evolve, initial_state
+from domain import Command, DomainError, RelationshipState, Tick, initial_state
 from domain.commands import StartRelationship
+from domain.decider import decide_and_evolve
 from domain.schedule import next_due_at
 from simulation.driver import SETTLE
+from simulation.metrics import PairOutcome, pair_outcome
 from simulation.participants import Action, Participants, pair_random
 from simulation.personas import Persona
 from simulation.population import SimulatedPair
@@ -34,6 +37,7 @@ MAX_STEPS = 20_000
 PARALLEL_FROM = 400
 CHUNK = 100
 
+T = TypeVar("T")
 StartFor = Callable[[SimulatedPair], StartRelationship]
 DueOf = Callable[[RelationshipState], datetime | None]
 
@@ -62,8 +66,9 @@ class DeciderRelationship:
                 raise RuntimeError(f"{before.relationship_id}: nothing happens when due at {due}")
 
     def _execute(self, command: Command, now: datetime) -> None:
-        for event in decide(self.state, command, now):
-            self.state = evolve(self.state, event)
+        # The same events and state as `decide` then `evolve`, as the workflow does, without
+        # folding every event a second time.
+        _, self.state = decide_and_evolve(self.state, command, now)
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,35 @@ def run_decider_cohort(
     workers: int | None = None,
 ) -> list[RelationshipState]:
     """Final states of every pair, in population order."""
-    runs = [
+    runs = _runs(population, start_for, seed, begin, until)
+    return _map_chunks(_drive_chunk, runs, workers or _default_workers(len(population)), progress)
+
+
+def run_decider_outcomes(
+    population: Sequence[SimulatedPair],
+    start_for: StartFor,
+    seed: int,
+    begin: datetime,
+    until: datetime,
+    progress: Callable[[int], None] = lambda done: None,
+    workers: int | None = None,
+) -> list[PairOutcome]:
+    """What the metrics need from every pair, in population order: a worker process sends back
+    a few numbers per pair rather than its whole final state."""
+    runs = _runs(population, start_for, seed, begin, until)
+    return _map_chunks(
+        _chunk_outcomes, runs, workers or _default_workers(len(population)), progress
+    )
+
+
+def _runs(
+    population: Sequence[SimulatedPair],
+    start_for: StartFor,
+    seed: int,
+    begin: datetime,
+    until: datetime,
+) -> list[PairRun]:
+    return [
         PairRun(
             starts=tuple(start_for(pair) for pair in chunk),
             personas=tuple({k: v.value for k, v in pair.personas.items()} for pair in chunk),
@@ -124,19 +157,30 @@ def run_decider_cohort(
         )
         for chunk in _chunks(population, CHUNK)
     ]
-    workers = workers or _default_workers(len(population))
-    states: list[RelationshipState] = []
+
+
+def _map_chunks(
+    drive: Callable[[PairRun], list[T]],
+    runs: list[PairRun],
+    workers: int,
+    progress: Callable[[int], None],
+) -> list[T]:
+    results: list[T] = []
     if workers <= 1:
         for run in runs:
-            states += _drive_chunk(run)
-            progress(len(states))
-        return states
+            results += drive(run)
+            progress(len(results))
+        return results
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # `map` keeps the population order whatever order the chunks finish in.
-        for chunk_states in pool.map(_drive_chunk, runs):
-            states += chunk_states
-            progress(len(states))
-    return states
+        for chunk_results in pool.map(drive, runs):
+            results += chunk_results
+            progress(len(results))
+    return results
+
+
+def _chunk_outcomes(run: PairRun) -> list[PairOutcome]:
+    return [pair_outcome(state) for state in _drive_chunk(run)]
 
 
 def _drive_chunk(run: PairRun) -> list[RelationshipState]:

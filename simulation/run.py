@@ -21,12 +21,13 @@ from pathlib import Path
 from pydantic import BaseModel
 from temporalio.testing import WorkflowEnvironment
 
+from domain.commands import StartRelationship
 from domain.policy import RelationshipPolicy
 from domain.state import RelationshipState
 from services.pairs import PairRequest, start_relationship
 from simulation.cohort import CohortDriver, CohortMember
-from simulation.decider_engine import run_decider_cohort
-from simulation.metrics import CohortMetrics, cohort_metrics
+from simulation.decider_engine import run_decider_cohort, run_decider_outcomes
+from simulation.metrics import CohortMetrics, PairOutcome, cohort_metrics, outcome_metrics
 from simulation.population import SimulatedPair, draw_population
 from store.database import Pool
 from twoway.codec import Keyring
@@ -79,11 +80,12 @@ async def simulate(
     started = time.monotonic()
     population = draw_population(pairs, seed)
     if engine is Engine.DECIDER:
-        states = simulate_on_decider(population, months, seed, policy, progress)
+        metrics = outcome_metrics(decider_outcomes(population, months, seed, policy, progress))
     else:
         if temporal is None:
             raise ValueError("the temporal engine needs a database and the test server")
         states = await simulate_on_temporal(population, months, seed, policy, temporal, progress)
+        metrics = cohort_metrics(states)
     wall = time.monotonic() - started
     return SimulationResult(
         engine=engine,
@@ -91,7 +93,7 @@ async def simulate(
         months=months,
         seed=seed,
         policy=policy,
-        metrics=cohort_metrics(states),
+        metrics=metrics,
         wall_seconds=round(wall, 2),
         pair_months_per_second=round(pairs * months / wall, 2),
     )
@@ -105,16 +107,34 @@ def simulate_on_decider(
     progress: Progress = lambda done: None,
     begin: datetime | None = None,
 ) -> list[RelationshipState]:
+    begin, until = _clock(months, begin)
+    return run_decider_cohort(
+        population, lambda pair: _start(pair, policy, seed), seed, begin, until, progress
+    )
+
+
+def decider_outcomes(
+    population: list[SimulatedPair],
+    months: float,
+    seed: int,
+    policy: RelationshipPolicy,
+    progress: Progress = lambda done: None,
+) -> list[PairOutcome]:
+    """`simulate_on_decider`, keeping only what the metrics need of each pair."""
+    begin, until = _clock(months, None)
+    return run_decider_outcomes(
+        population, lambda pair: _start(pair, policy, seed), seed, begin, until, progress
+    )
+
+
+def _clock(months: float, begin: datetime | None) -> tuple[datetime, datetime]:
     # Any instant will do (the rules only count durations); now keeps dates in reports familiar.
     begin = begin or datetime.now(UTC)
-    return run_decider_cohort(
-        population,
-        lambda pair: start_command(_request(pair, policy, seed)),
-        seed,
-        begin,
-        begin + timedelta(days=DAYS_PER_MONTH * months),
-        progress,
-    )
+    return begin, begin + timedelta(days=DAYS_PER_MONTH * months)
+
+
+def _start(pair: SimulatedPair, policy: RelationshipPolicy, seed: int) -> StartRelationship:
+    return start_command(_request(pair, policy, seed))
 
 
 async def simulate_on_temporal(

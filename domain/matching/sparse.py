@@ -60,7 +60,7 @@ def proven_optimal_pairs(matrix: PairMatrix) -> Pairs | None:
         mate = _solve_sparse(height, width, rows, cols, weights)
         if mate is None:
             return None
-        duals = _duals(height, width, rows, cols, weights, mate)
+        duals = _balanced_duals(height, width, rows, cols, weights, mate)
         if duals is None:
             return None
         missing = improving_pairs(matrix, *duals)
@@ -74,14 +74,15 @@ def proven_optimal_pairs(matrix: PairMatrix) -> Pairs | None:
 def candidate_edges(matrix: PairMatrix, count: int) -> tuple[Index, Index]:
     """Acceptable pairs among each mentor's and each mentee's `count` best, without repeats."""
     height, width = matrix.weights.shape
-    # Unacceptable pairs rank below every acceptable one (scores are never negative).
-    ranked = np.where(matrix.feasible, matrix.weights, -1.0)
-    by_row = _best(ranked, count, axis=1)
-    by_col = _best(ranked, count, axis=0)
+    # Ranked on the weights themselves (an unacceptable pair weighs 0, never more than an
+    # acceptable one): no 200 MB ranking copy. An unacceptable pair that makes a short list is
+    # dropped below; an acceptable pair worth 0 left out can never improve a matching.
+    by_row = _best(matrix.weights, count, axis=1)
+    by_col = _best(matrix.weights.T, count, axis=1)
     keys = np.concatenate(
         (
-            (np.repeat(np.arange(height), by_row.shape[1]) * width + by_row.ravel()),
-            (by_col.ravel() * width + np.tile(np.arange(width), by_col.shape[0])),
+            np.repeat(np.arange(height) * width, by_row.shape[1]) + by_row.ravel(),
+            by_col.ravel() * width + np.repeat(np.arange(width), by_col.shape[1]),
         )
     )
     keys = np.unique(keys)  # sorted, so repeats from both lists count once
@@ -91,6 +92,7 @@ def candidate_edges(matrix: PairMatrix, count: int) -> tuple[Index, Index]:
 
 
 def _best(ranked: FloatMatrix, count: int, axis: int) -> Index:
+    """Per row (axis=1), the columns of the `count` largest values, in no particular order."""
     size = ranked.shape[axis]
     if count >= size:
         every: Index = np.indices(ranked.shape)[axis]
@@ -104,26 +106,54 @@ def _solve_sparse(
 ) -> npt.NDArray[np.int64] | None:
     """Maximum-weight matching on the candidate pairs: each mentor's mentee, or -1.
 
-    The solver wants a square problem with a perfect matching, so the problem is doubled: mentor i
-    may take its own "unmatched" column (worth 0), mentee j its own "unmatched" row, and each
-    candidate pair (i, j) also links j's "unmatched" row to i's "unmatched" column (worth 0) so
-    the leftover dummies of matched people can pair up. Every perfect matching of this square
-    problem is a matching of the original one with the same total, and back.
+    The solver matches every row of a rectangular problem, so each mentor gets a private
+    "unmatched" column of its own (columns `width + i`), and mentees left over simply stay
+    unmatched in the wider side. This keeps the problem at `height` rows (doubling it into a
+    square one with dummy rows made it about ten times slower: the dummies are all ties).
     """
-    size = height + width
-    edge_rows = np.concatenate((rows, np.arange(height), height + np.arange(width), height + cols))
-    edge_cols = np.concatenate((cols, width + np.arange(height), np.arange(width), width + rows))
-    # The solver reads a stored 0 as "no edge", so costs are kept > 0: every perfect matching
-    # has `size` edges, so shifting every cost by the same amount changes no choice.
+    edge_rows = np.concatenate((rows, np.arange(height)))
+    edge_cols = np.concatenate((cols, width + np.arange(height)))
+    # The solver reads a stored 0 as "no edge", so costs are kept > 0: every row takes exactly
+    # one edge, so shifting every cost by the same amount changes no choice.
     top = float(weights.max()) + 1.0
-    cost = np.concatenate((top - weights, np.full(height + width + len(rows), top)))
-    graph = sparse.csr_matrix((cost, (edge_rows, edge_cols)), shape=(size, size))
+    cost = np.concatenate((top - weights, np.full(height, top)))
+    graph = sparse.csr_matrix((cost, (edge_rows, edge_cols)), shape=(height, width + height))
     try:
-        _, column_of_row = min_weight_full_bipartite_matching(graph)
-    except ValueError:  # no perfect matching: cannot happen with the dummies, but never guess
+        row_of_match, column_of_match = min_weight_full_bipartite_matching(graph)
+    except ValueError:  # no full matching: cannot happen with the dummies, but never guess
         return None
-    chosen = np.asarray(column_of_row[:height], dtype=np.int64)
-    return np.where(chosen < width, chosen, -1)
+    mate = np.full(height, -1, dtype=np.int64)
+    chosen = np.asarray(column_of_match, dtype=np.int64)
+    real = chosen < width
+    mate[np.asarray(row_of_match, dtype=np.int64)[real]] = chosen[real]
+    return mate
+
+
+def _balanced_duals(
+    height: int,
+    width: int,
+    rows: Index,
+    cols: Index,
+    weights: Vector,
+    mate: npt.NDArray[np.int64],
+) -> tuple[Vector, Vector] | None:
+    """Optimal duals halfway between the mentors' largest and the mentees' largest.
+
+    With many ties the sparse problem has a whole face of optimal duals. The shortest-path
+    solution gives mentors as much as possible and mentees as little, which underpays pairs
+    of a cheap mentee outside the lists; the same solution from the mentees' side does the
+    opposite. Their average is optimal too (the set is convex) and leaves far fewer pairs
+    underpaid, so fewer rounds of column generation are needed.
+    """
+    by_mentors = _duals(height, width, rows, cols, weights, mate)
+    mentor_of = np.full(width, -1, dtype=np.int64)
+    matched = np.flatnonzero(mate >= 0)
+    mentor_of[mate[matched]] = matched
+    by_mentees = _duals(width, height, cols, rows, weights, mentor_of)
+    if by_mentors is None or by_mentees is None:
+        return by_mentors
+    (u_high, v_low), (v_high, u_low) = by_mentors, by_mentees
+    return (u_high + u_low) / 2, (v_low + v_high) / 2
 
 
 def _duals(

@@ -9,9 +9,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from domain.matching import sparse
-from domain.matching.assignment import dense_optimal_pairs, match
+from domain.matching.assignment import dense_optimal_pairs, match, optimal_pairs
 from domain.matching.matrix import PairMatrix
 from domain.matching.model import MatchingProblem
+from roster.synthetic import synthetic_candidates
 from tests.matching.brute_force import brute_force_optimum
 from tests.matching.strategies import problems
 
@@ -82,3 +83,45 @@ def test_duals_that_leave_a_pair_underpaid_prove_nothing() -> None:
     matrix = PairMatrix(feasible=weights > 0, weights=weights, blocked_by={})
     rows, cols = sparse.improving_pairs(matrix, np.array([1.0, 1.0]), np.array([0.0, 0.0]))
     assert list(zip(rows.tolist(), cols.tolist(), strict=True)) == [(0, 1), (1, 0)]
+
+
+@SETTINGS
+@given(problems(max_people=8))
+def test_by_default_the_proposal_scores_exactly_the_dense_optimum(problem: MatchingProblem) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sparse, "CANDIDATES", 2)
+        listed = match(problem)
+    dense = match(problem, candidate_lists=False)
+    assert listed.total_score == pytest.approx(dense.total_score, abs=1e-9)
+    assert listed.method in {"sparse", "assignment", "milp"}
+
+
+def test_when_the_proof_fails_the_dense_solve_answers_with_the_same_optimum() -> None:
+    # With one candidate each, nobody lists (0, 1): mentor 0 and mentee 1 both rank it last,
+    # yet the optimum needs it (mentor 1 takes mentee 0, mentor 2 keeps mentee 2). With a
+    # single round allowed the duals expose it but no second solve may add it, so the proof
+    # fails and the dense solve runs; with the rounds it needs, the lists are proven optimal.
+    weights = np.array([[5.0, 1.0, 0.0], [5.0, 0.0, 0.0], [0.0, 2.0, 10.0]])
+    matrix = PairMatrix(feasible=weights > 0, weights=weights, blocked_by={})
+    one_place = np.ones(3, dtype=np.int64)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sparse, "CANDIDATES", 1)
+        patch.setattr(sparse, "ROUNDS", 1)
+        assert sparse.proven_optimal_pairs(matrix) is None
+        fallback = optimal_pairs(matrix, one_place, one_place)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sparse, "CANDIDATES", 1)
+        proven = optimal_pairs(matrix, one_place, one_place)
+    optimum = [(0, 1), (1, 0), (2, 2)]
+    assert fallback == (optimum, "assignment")
+    assert proven == (optimum, "sparse")
+    assert total(matrix, optimum) == dense_total(matrix) == 16.0
+
+
+def test_the_default_path_is_proven_on_a_synthetic_organisation() -> None:
+    problem = MatchingProblem(candidates=tuple(synthetic_candidates(400, seed=3)))
+    listed = match(problem)
+    dense = match(problem, candidate_lists=False)
+    assert listed.method == "sparse"
+    assert listed.total_score == pytest.approx(dense.total_score, abs=1e-9)
+    assert len(listed.pairs) == len(dense.pairs)
