@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError, FailureError
+from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import (
@@ -74,6 +74,26 @@ ACTIVITY_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1))
 # Histories recorded before this patch open and update escalation cases through two activities
 # of their own; since then `record_events` projects the cases from the events it stores.
 ESCALATIONS_PROJECTED = "escalations-projected-from-events"
+
+# Since this patch a batch of events is recorded by `record_events` as a local activity: it runs
+# inside the workflow task that produced the events and leaves one marker in history, instead of
+# scheduled/started/completed events, an activity task round trip and a second workflow task.
+# Histories recorded before it keep the regular activity; so does a run that started before it.
+RECORD_EVENTS_LOCAL_PATCH = "record-events-local"
+# The local attempt is bounded well inside the workflow task timeout (10 s by default), so it
+# never needs the SDK's workflow task heartbeat and never reaches `local_retry_threshold`
+# (1 minute), past which retries would become timers in history. While it runs the workflow
+# task stays open and updates wait; when PostgreSQL is slow or down it gives up after a few
+# quick attempts and the same batch goes to the regular activity, which retries without end
+# while the workflow keeps applying answers. `record_events` is idempotent by stream version, so
+# a local attempt that committed before timing out costs nothing when recorded again.
+LOCAL_RECORD_ATTEMPT = timedelta(seconds=2)
+LOCAL_RECORD_BUDGET = timedelta(seconds=4)
+LOCAL_RECORD_RETRY = RetryPolicy(
+    initial_interval=timedelta(milliseconds=100),
+    maximum_interval=timedelta(seconds=1),
+    maximum_attempts=3,
+)
 
 
 # Each run stays well under Temporal's own suggestion (4,096 events / 4 MiB) so that replaying a
@@ -320,17 +340,40 @@ class RelationshipWorkflow:
             )
             for version, event in batch
         ]
+        request = RecordEventsInput(
+            stream_id=self._state.relationship_id,
+            events=envelopes,
+            notifications=[self._notification(intent) for intent in intents],
+        )
+        summary = f"record events {envelopes[0].stream_version}-{envelopes[-1].stream_version}"
+        if workflow.patched(RECORD_EVENTS_LOCAL_PATCH) and await self._recorded_locally(
+            request, summary
+        ):
+            return
         await workflow.execute_activity(
             record_events,
-            RecordEventsInput(
-                stream_id=self._state.relationship_id,
-                events=envelopes,
-                notifications=[self._notification(intent) for intent in intents],
-            ),
+            request,
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=ACTIVITY_RETRY,
-            summary=f"record events {envelopes[0].stream_version}-{envelopes[-1].stream_version}",
+            summary=summary,
         )
+
+    async def _recorded_locally(self, request: RecordEventsInput, summary: str) -> bool:
+        """Record in this workflow task; False when the bounded local attempts all failed."""
+        try:
+            await workflow.execute_local_activity(
+                record_events,
+                request,
+                start_to_close_timeout=LOCAL_RECORD_ATTEMPT,
+                schedule_to_close_timeout=LOCAL_RECORD_BUDGET,
+                retry_policy=LOCAL_RECORD_RETRY,
+                summary=summary,
+            )
+        except ActivityError:
+            # Logged without the error text: it may quote the events' content.
+            workflow.logger.warning("local record_events failed; recording as an activity")
+            return False
+        return True
 
     def _notification(self, intent: NotificationIntent) -> NotificationRequest:
         return NotificationRequest(

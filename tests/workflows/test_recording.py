@@ -1,0 +1,137 @@
+"""Events are recorded inside the workflow task that produced them (a local activity), in one
+batch per task, and exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from datetime import timedelta
+
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import EventType, UpdateWorkflowExecutionLifecycleStage
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.api.update.v1 import UpdateRef, WaitPolicy
+from temporalio.api.workflowservice.v1 import PollWorkflowExecutionUpdateRequest
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.commands import AnswerPrompt
+from domain.prompts import ConsentAnswer
+from services.pairs import RelationshipHandle
+from tests.workflows.conftest import MENTEE, MENTOR, Harness
+from worker import twoway_worker
+from workflows.relationship import RECORD_EVENTS_LOCAL_PATCH, RelationshipWorkflow
+
+ACTIVITY_SCHEDULED = EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+MARKER = EventType.EVENT_TYPE_MARKER_RECORDED
+UPDATE_ACCEPTED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
+ACCEPTED_STAGE = (
+    UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED
+)
+
+
+def consent(person: str, role: str) -> AnswerPrompt:
+    return AnswerPrompt(
+        answer_id=f"consent-{role}",
+        prompt_id=f"consent:{role}",
+        respondent_id=person,
+        answer=ConsentAnswer(decision="accept"),
+    )
+
+
+def local_activity_markers(events: list[HistoryEvent]) -> list[HistoryEvent]:
+    return [
+        e
+        for e in events
+        if e.event_type == MARKER
+        and e.marker_recorded_event_attributes.marker_name == "core_local_activity"
+    ]
+
+
+def local_recording_patches(events: list[HistoryEvent]) -> list[HistoryEvent]:
+    """The marker that switches a run to local recording, once per run."""
+    return [
+        e
+        for e in events
+        if e.event_type == MARKER
+        and e.marker_recorded_event_attributes.marker_name == "core_patch"
+        and RECORD_EVENTS_LOCAL_PATCH.encode() in e.SerializeToString()
+    ]
+
+
+async def recorded_types(harness: Harness, handle: RelationshipHandle) -> list[str]:
+    rows = await harness.pool.fetch(
+        "SELECT event_type FROM events WHERE stream_id = $1 ORDER BY stream_version", handle.id
+    )
+    return [row["event_type"] for row in rows]
+
+
+async def test_an_answer_is_recorded_in_its_own_workflow_task_without_an_activity_task(
+    harness: Harness,
+) -> None:
+    handle = await harness.start_pair()
+    await handle.execute_update(RelationshipWorkflow.answer_prompt, consent(MENTOR, "mentor"))
+    events = (await handle.fetch_history()).events
+
+    assert not [e for e in events if e.event_type == ACTIVITY_SCHEDULED]
+    # The start's events and the answer's, each batch one marker inside its workflow task.
+    assert len(local_activity_markers(events)) == 2
+    assert len(local_recording_patches(events)) == 1
+    # The reply came after the answer's events were stored: no waiting for a later task.
+    recorded = await recorded_types(harness, handle)
+    assert "match_accepted" in recorded
+    assert recorded[0] == "relationship_proposed"
+
+
+async def test_answers_that_arrive_together_are_recorded_in_one_call(harness: Harness) -> None:
+    # Started on a queue no worker polls yet, so both answers wait for the first workflow task.
+    idle = Harness(harness.env, f"idle-{uuid.uuid4()}", harness.pool)
+    handle = await idle.start_pair()
+    answers = [consent(MENTOR, "mentor"), consent(MENTEE, "mentee")]
+    replies = [
+        asyncio.create_task(
+            handle.execute_update(RelationshipWorkflow.answer_prompt, answer, id=answer.answer_id)
+        )
+        for answer in answers
+    ]
+    for answer in answers:
+        await until_admitted(harness.client, handle.id, answer.answer_id)
+
+    async with twoway_worker(harness.client, harness.pool, idle.task_queue):
+        receipts = await asyncio.wait_for(asyncio.gather(*replies), timeout=30)
+        events = (await handle.fetch_history()).events
+        await handle.terminate(reason="test finished")
+
+    assert [receipt.duplicate for receipt in receipts] == [False, False]
+    assert len([e for e in events if e.event_type == UPDATE_ACCEPTED]) == 2
+    # The start and both answers in one workflow task: one record_events call for all of them.
+    assert len(local_activity_markers(events)) == 1
+    assert (await recorded_types(harness, handle)).count("match_accepted") == 2
+
+
+async def until_admitted(
+    client: Client, workflow_id: str, update_id: str, within: float = 10
+) -> None:
+    """The server holds the update: asking for its outcome waits instead of failing at once."""
+    deadline = time.monotonic() + within
+    request = PollWorkflowExecutionUpdateRequest(
+        namespace=client.namespace,
+        update_ref=UpdateRef(
+            workflow_execution=WorkflowExecution(workflow_id=workflow_id), update_id=update_id
+        ),
+        wait_policy=WaitPolicy(lifecycle_stage=ACCEPTED_STAGE),
+    )
+    while time.monotonic() < deadline:
+        try:
+            await client.workflow_service.poll_workflow_execution_update(
+                request, timeout=timedelta(milliseconds=300)
+            )
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                continue
+            # The client gave up waiting (CANCELLED here): the server knows the update.
+            if error.status not in (RPCStatusCode.CANCELLED, RPCStatusCode.DEADLINE_EXCEEDED):
+                raise
+        return
+    raise AssertionError(f"update {update_id} not admitted within {within}s")
