@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 
 from temporalio.api.common.v1 import WorkflowExecution
@@ -18,7 +19,10 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.commands import AnswerPrompt
 from domain.prompts import ConsentAnswer
+from domain.state import Phase
 from services.pairs import RelationshipHandle
+from simulation.personas import Persona
+from store.event_store import read_stream
 from tests.workflows.conftest import MENTEE, MENTOR, Harness
 from worker import twoway_worker
 from workflows.relationship import RECORD_EVENTS_LOCAL_PATCH, RelationshipWorkflow
@@ -40,7 +44,7 @@ def consent(person: str, role: str) -> AnswerPrompt:
     )
 
 
-def local_activity_markers(events: list[HistoryEvent]) -> list[HistoryEvent]:
+def local_activity_markers(events: Sequence[HistoryEvent]) -> list[HistoryEvent]:
     return [
         e
         for e in events
@@ -49,7 +53,7 @@ def local_activity_markers(events: list[HistoryEvent]) -> list[HistoryEvent]:
     ]
 
 
-def local_recording_patches(events: list[HistoryEvent]) -> list[HistoryEvent]:
+def local_recording_patches(events: Sequence[HistoryEvent]) -> list[HistoryEvent]:
     """The marker that switches a run to local recording, once per run."""
     return [
         e
@@ -82,6 +86,24 @@ async def test_an_answer_is_recorded_in_its_own_workflow_task_without_an_activit
     recorded = await recorded_types(harness, handle)
     assert "match_accepted" in recorded
     assert recorded[0] == "relationship_proposed"
+
+
+async def test_a_whole_relationship_is_recorded_exactly_once_without_activity_tasks(
+    harness: Harness,
+) -> None:
+    handle = await harness.start_pair()
+    harness.keep_history(handle, "completed_recorded_locally")
+    result = await harness.driver(handle, Persona.ENGAGED, Persona.ENGAGED).run()
+
+    assert result.outcome is not None
+    assert result.outcome.phase == Phase.COMPLETED
+    async with harness.pool.acquire() as connection:
+        stored = await read_stream(connection, handle.id)
+    assert [event.stream_version for event in stored] == list(
+        range(1, result.outcome.events_recorded + 1)
+    )
+    events = (await handle.fetch_history()).events
+    assert not [e for e in events if e.event_type == ACTIVITY_SCHEDULED]
 
 
 async def test_answers_that_arrive_together_are_recorded_in_one_call(harness: Harness) -> None:
