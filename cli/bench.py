@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 
 from localstack.bench.figures import (
+    INBOX_BURST_ANSWERS,
+    STACK_OPEN_WORKFLOWS,
     figures_table,
     matching_figures,
     run_all_benchmarks,
@@ -62,11 +64,16 @@ def history(
 
 @bench_app.command("stack")
 def stack(
-    workflows: Annotated[int, typer.Option(min=20, help="Workflows of each kind.")] = 300,
+    workflows: Annotated[
+        int, typer.Option(min=20, help="Open workflows of each kind.")
+    ] = STACK_OPEN_WORKFLOWS,
+    inbox_answers: Annotated[
+        int, typer.Option(min=0, help="Answers posted to the inbox at once (0: none).")
+    ] = INBOX_BURST_ANSWERS,
 ) -> None:
     """Relationship starts and prompt answers against bare workflows on the same server."""
     configure_logging("WARNING")
-    print(asyncio.run(stack_figures(workflows)).model_dump_json(indent=2))
+    print(asyncio.run(stack_figures(workflows, inbox_answers)).model_dump_json(indent=2))
 
 
 @bench_app.callback()

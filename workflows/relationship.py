@@ -80,15 +80,17 @@ ESCALATIONS_PROJECTED = "escalations-projected-from-events"
 # scheduled/started/completed events, an activity task round trip and a second workflow task.
 # Histories recorded before it keep the regular activity; so does a run that started before it.
 RECORD_EVENTS_LOCAL_PATCH = "record-events-local"
-# The local attempt is bounded well inside the workflow task timeout (10 s by default), so it
-# never needs the SDK's workflow task heartbeat and never reaches `local_retry_threshold`
-# (1 minute), past which retries would become timers in history. While it runs the workflow
-# task stays open and updates wait; when PostgreSQL is slow or down it gives up after a few
-# quick attempts and the same batch goes to the regular activity, which retries without end
-# while the workflow keeps applying answers. `record_events` is idempotent by stream version, so
-# a local attempt that committed before timing out costs nothing when recorded again.
-LOCAL_RECORD_ATTEMPT = timedelta(seconds=2)
-LOCAL_RECORD_BUDGET = timedelta(seconds=4)
+# The local attempts are bounded inside the workflow task timeout (10 s by default; the SDK
+# extends the task by itself past 8 s, which costs three history events, not a failure), and far
+# below `local_retry_threshold` (1 minute), past which retries would turn into timers in
+# history. While they run the workflow task stays open and updates wait for the next one. When
+# PostgreSQL is down (refused at once) or hangs, the batch goes to the regular activity after
+# these attempts, which retries without end while the workflow keeps applying answers: a local
+# activity retrying for the whole outage would hold every answer of the pair back. An attempt
+# that committed before it timed out costs nothing when recorded again: `record_events` is
+# idempotent by stream version.
+LOCAL_RECORD_ATTEMPT = timedelta(seconds=3)
+LOCAL_RECORD_BUDGET = timedelta(seconds=6)
 LOCAL_RECORD_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=100),
     maximum_interval=timedelta(seconds=1),
