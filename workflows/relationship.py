@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError, FailureError
+from temporalio.exceptions import ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import (
@@ -371,7 +371,9 @@ class RelationshipWorkflow:
                 retry_policy=LOCAL_RECORD_RETRY,
                 summary=summary,
             )
-        except ActivityError:
+        except FailureError:
+            # A local activity's last failure arrives as its own error (an ApplicationError,
+            # a timeout), not wrapped in an ActivityError as a regular activity's is.
             # Logged without the error text: it may quote the events' content.
             workflow.logger.warning("local record_events failed; recording as an activity")
             return False

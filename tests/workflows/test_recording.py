@@ -22,6 +22,7 @@ from domain.prompts import ConsentAnswer
 from domain.state import Phase
 from services.pairs import RelationshipHandle
 from simulation.personas import Persona
+from store.database import create_pool
 from store.event_store import read_stream
 from tests.workflows.conftest import MENTEE, MENTOR, Harness
 from worker import twoway_worker
@@ -30,6 +31,8 @@ from workflows.relationship import RECORD_EVENTS_LOCAL_PATCH, RelationshipWorkfl
 ACTIVITY_SCHEDULED = EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
 MARKER = EventType.EVENT_TYPE_MARKER_RECORDED
 UPDATE_ACCEPTED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
+# Nothing listens on port 1: connecting is refused at once, as when PostgreSQL is stopped.
+UNREACHABLE_DATABASE = "postgresql://twoway@127.0.0.1:1/twoway"
 ACCEPTED_STAGE = (
     UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED
 )
@@ -104,6 +107,45 @@ async def test_a_whole_relationship_is_recorded_exactly_once_without_activity_ta
     )
     events = (await handle.fetch_history()).events
     assert not [e for e in events if e.event_type == ACTIVITY_SCHEDULED]
+
+
+async def test_answers_apply_while_postgres_is_unreachable_and_land_once_it_is_back(
+    harness: Harness, database_url: str
+) -> None:
+    # The worker's own pool, pointed away from PostgreSQL and back, as an outage would.
+    pool = await create_pool(database_url, min_size=0, max_size=2)
+    down = Harness(harness.env, f"down-{uuid.uuid4()}", harness.pool)
+    try:
+        async with twoway_worker(harness.client, pool, down.task_queue):
+            handle = await down.start_pair()
+            await harness.wait_for_row("SELECT 1 FROM events WHERE stream_id = $1", handle.id)
+            pool.set_connect_args(dsn=UNREACHABLE_DATABASE)
+            await pool.expire_connections()
+
+            # The local attempts fail within a second; the batch goes to the regular activity,
+            # which retries, and the answer is applied and acknowledged meanwhile.
+            receipt = await asyncio.wait_for(
+                handle.execute_update(
+                    RelationshipWorkflow.answer_prompt, consent(MENTOR, "mentor")
+                ),
+                timeout=30,
+            )
+            assert not receipt.duplicate
+            assert "match_accepted" not in await recorded_types(harness, handle)
+
+            pool.set_connect_args(dsn=database_url)
+            await harness.wait_for_row(
+                "SELECT 1 FROM events WHERE stream_id = $1 AND event_type = 'match_accepted'",
+                handle.id,
+                within_seconds=60,
+            )
+            events = (await handle.fetch_history()).events
+            await handle.terminate(reason="test finished")
+    finally:
+        await pool.close()
+    recorded = await recorded_types(harness, handle)
+    assert recorded.count("match_accepted") == 1
+    assert [e for e in events if e.event_type == ACTIVITY_SCHEDULED]
 
 
 async def test_answers_that_arrive_together_are_recorded_in_one_call(harness: Harness) -> None:
