@@ -75,28 +75,6 @@ ACTIVITY_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1))
 # of their own; since then `record_events` projects the cases from the events it stores.
 ESCALATIONS_PROJECTED = "escalations-projected-from-events"
 
-# Since this patch a batch of events is recorded by `record_events` as a local activity: it runs
-# inside the workflow task that produced the events and leaves one marker in history, instead of
-# scheduled/started/completed events, an activity task round trip and a second workflow task.
-# Histories recorded before it keep the regular activity; so does a run that started before it.
-RECORD_EVENTS_LOCAL_PATCH = "record-events-local"
-# The local attempts are bounded inside the workflow task timeout (10 s by default; the SDK
-# extends the task by itself past 8 s, which costs three history events, not a failure), and far
-# below `local_retry_threshold` (1 minute), past which retries would turn into timers in
-# history. While they run the workflow task stays open and updates wait for the next one. When
-# PostgreSQL is down (refused at once) or hangs, the batch goes to the regular activity after
-# these attempts, which retries without end while the workflow keeps applying answers: a local
-# activity retrying for the whole outage would hold every answer of the pair back. An attempt
-# that committed before it timed out costs nothing when recorded again: `record_events` is
-# idempotent by stream version.
-LOCAL_RECORD_ATTEMPT = timedelta(seconds=3)
-LOCAL_RECORD_BUDGET = timedelta(seconds=6)
-LOCAL_RECORD_RETRY = RetryPolicy(
-    initial_interval=timedelta(milliseconds=100),
-    maximum_interval=timedelta(seconds=1),
-    maximum_attempts=3,
-)
-
 
 # Each run stays well under Temporal's own suggestion (4,096 events / 4 MiB) so that replaying a
 # relationship after a cache eviction stays cheap; the state carried over is small.
@@ -342,42 +320,17 @@ class RelationshipWorkflow:
             )
             for version, event in batch
         ]
-        request = RecordEventsInput(
-            stream_id=self._state.relationship_id,
-            events=envelopes,
-            notifications=[self._notification(intent) for intent in intents],
-        )
-        summary = f"record events {envelopes[0].stream_version}-{envelopes[-1].stream_version}"
-        if workflow.patched(RECORD_EVENTS_LOCAL_PATCH) and await self._recorded_locally(
-            request, summary
-        ):
-            return
         await workflow.execute_activity(
             record_events,
-            request,
+            RecordEventsInput(
+                stream_id=self._state.relationship_id,
+                events=envelopes,
+                notifications=[self._notification(intent) for intent in intents],
+            ),
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=ACTIVITY_RETRY,
-            summary=summary,
+            summary=f"record events {envelopes[0].stream_version}-{envelopes[-1].stream_version}",
         )
-
-    async def _recorded_locally(self, request: RecordEventsInput, summary: str) -> bool:
-        """Record in this workflow task; False when the bounded local attempts all failed."""
-        try:
-            await workflow.execute_local_activity(
-                record_events,
-                request,
-                start_to_close_timeout=LOCAL_RECORD_ATTEMPT,
-                schedule_to_close_timeout=LOCAL_RECORD_BUDGET,
-                retry_policy=LOCAL_RECORD_RETRY,
-                summary=summary,
-            )
-        except FailureError:
-            # A local activity's last failure arrives as its own error (an ApplicationError,
-            # a timeout), not wrapped in an ActivityError as a regular activity's is.
-            # Logged without the error text: it may quote the events' content.
-            workflow.logger.warning("local record_events failed; recording as an activity")
-            return False
-        return True
 
     def _notification(self, intent: NotificationIntent) -> NotificationRequest:
         return NotificationRequest(

@@ -31,8 +31,7 @@ async def test_a_new_escalation_is_projected_and_announced_without_activities_of
         for e in history.events
         if e.HasField("activity_task_scheduled_event_attributes")
     }
-    # Events are recorded by a local activity (a marker); no escalation activity is scheduled.
-    assert not scheduled & {"open_escalation", "update_escalation"}
+    assert scheduled == {"record_events"}
     markers = [
         e.marker_recorded_event_attributes
         for e in history.events
