@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cli.bench_inbox import post_answers_at_once
 from localstack.bench.figures import (
     INBOX_BURST_ANSWERS,
     STACK_OPEN_WORKFLOWS,
@@ -73,7 +74,8 @@ def stack(
 ) -> None:
     """Relationship starts and prompt answers against bare workflows on the same server."""
     configure_logging("WARNING")
-    print(asyncio.run(stack_figures(workflows, inbox_answers)).model_dump_json(indent=2))
+    figures = asyncio.run(stack_figures(workflows, inbox_answers, post_answers_at_once))
+    print(figures.model_dump_json(indent=2))
 
 
 @bench_app.callback()
@@ -87,7 +89,7 @@ def everything(
     if context.invoked_subcommand is not None:
         return
     configure_logging("WARNING")
-    figures = run_all_benchmarks()
+    figures = run_all_benchmarks(post_answers_at_once)
     Console().print(figures_table(figures))
     text = json.dumps(figures, indent=2, default=str)
     if json_file is not None:

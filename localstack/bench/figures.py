@@ -28,7 +28,7 @@ from domain.matching.model import MatchingProblem
 from domain.matching.sides import split_sides
 from localstack.bench.history import measure as measure_history
 from localstack.bench.simulation import decider_figures, temporal_figures
-from localstack.bench.stack import StackFigures, measure_stack
+from localstack.bench.stack import PostAnswers, StackFigures, measure_stack
 from localstack.postgres import throwaway_database
 from roster.synthetic import synthetic_candidates
 
@@ -111,7 +111,7 @@ def on_terminal() -> bool:
     return Console(stderr=True).is_terminal
 
 
-def run_all_benchmarks() -> dict[str, Any]:
+def run_all_benchmarks(post_answers: PostAnswers | None = None) -> dict[str, Any]:
     """The figures of docs/performance.md, measured side by side on this machine."""
     machine = {
         "cpus": os.cpu_count(),
@@ -121,7 +121,7 @@ def run_all_benchmarks() -> dict[str, Any]:
     # One bar over the parts (and the simulated pairs): the whole run takes minutes.
     with Progress(console=Console(stderr=True), transient=True, disable=not on_terminal()) as bar:
         part = bar.add_task("stack: starts and answers", total=5)
-        stack = asyncio.run(stack_figures(STACK_OPEN_WORKFLOWS, INBOX_BURST_ANSWERS))
+        stack = asyncio.run(stack_figures(STACK_OPEN_WORKFLOWS, INBOX_BURST_ANSWERS, post_answers))
         bar.update(part, advance=1, description="simulation: decider engine")
         pairs = bar.add_task("pairs", total=10_000)
         decider = decider_figures(10_000, 12, lambda done: bar.update(pairs, completed=done))
@@ -213,6 +213,8 @@ def _p50_p99(latency: dict[str, float]) -> str:
     return f"{latency['p50_ms']} / {latency['p99_ms']}"
 
 
-async def stack_figures(workflows: int, inbox_answers: int) -> StackFigures:
+async def stack_figures(
+    workflows: int, inbox_answers: int, post_answers: PostAnswers | None = None
+) -> StackFigures:
     async with throwaway_database() as pool:
-        return await measure_stack(pool, workflows, inbox_answers)
+        return await measure_stack(pool, workflows, inbox_answers, post_answers)

@@ -22,7 +22,6 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.commands import AnswerPrompt
 from domain.prompts import ConsentAnswer
-from localstack.bench.inbox import InboxBurst, post_answers_at_once
 from localstack.bench.workflows import NoopWorkflow
 from localstack.binaries import temporal_cli
 from services.pairs import PairRequest, RelationshipHandle, start_relationship
@@ -44,6 +43,21 @@ class LatencyFigures(BaseModel):
     per_second: float
     p50_ms: float
     p99_ms: float
+
+
+@dataclass(frozen=True)
+class InboxBurst:
+    answers: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    busy_pages: int
+    applied_once: bool
+
+
+# Posts the consent answers of the given pairs (number -> relationship id) to the inbox at once.
+# Built by the CLI, which alone may start the web app (see the import contracts).
+PostAnswers = Callable[[Client, Pool, Path, dict[int, str]], Awaitable[InboxBurst]]
 
 
 class StackFigures(BaseModel):
@@ -180,7 +194,9 @@ class AnswerPlan:
         )
 
 
-async def measure_stack(pool: Pool, count: int, inbox_answers: int = 0) -> StackFigures:
+async def measure_stack(
+    pool: Pool, count: int, inbox_answers: int = 0, post_answers: PostAnswers | None = None
+) -> StackFigures:
     with tempfile.TemporaryDirectory() as home:
         env = await WorkflowEnvironment.start_local(
             data_converter=build_data_converter(Keyring.generate("bench")),
@@ -190,8 +206,8 @@ async def measure_stack(pool: Pool, count: int, inbox_answers: int = 0) -> Stack
             search_attributes=ALL_SEARCH_ATTRIBUTES,
         )
         try:
-            plan = AnswerPlan.over(count, inbox_answers)
-            return await _measure(env.client, pool, count, plan, Path(home))
+            plan = AnswerPlan.over(count, inbox_answers if post_answers else 0)
+            return await _measure(env.client, pool, count, plan, Path(home), post_answers)
         finally:
             await env.shutdown()
 
@@ -203,7 +219,12 @@ async def _one_at_a_time(calls: list[Callable[[], Awaitable[float]]]) -> tuple[f
 
 
 async def _measure(
-    client: Client, pool: Pool, count: int, plan: AnswerPlan, home: Path
+    client: Client,
+    pool: Pool,
+    count: int,
+    plan: AnswerPlan,
+    home: Path,
+    post_answers: PostAnswers | None,
 ) -> StackFigures:
     task_queue = f"bench-{uuid.uuid4()}"
     async with twoway_worker(
@@ -231,8 +252,8 @@ async def _measure(
         bare = await _bounded([_timed(functools.partial(_ping, noops[n])) for n in plan.in_flight])
         answers = await _bounded([_timed(_consent(relationships[n], n)) for n in plan.in_flight])
         burst = None
-        if plan.inbox:
-            burst = await post_answers_at_once(
+        if plan.inbox and post_answers is not None:
+            burst = await post_answers(
                 client, pool, home, {n: relationships[n].id for n in plan.inbox}
             )
         for noop in noops:

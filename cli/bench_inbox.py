@@ -1,5 +1,8 @@
 """A burst of answers posted to the inbox at once, through the real web app (in process).
 
+Lives with the CLI, the one part allowed to start the web app; `twoway bench stack` hands it to
+the stack measurement, which has the open relationships to answer.
+
 Each of `answers` mentors posts the consent form behind their signed link at the same moment,
 as after a programme-wide mail; a tenth post the same form twice (a browser resend). The
 figure is the wall time until every post has its page, and each answer must be applied once.
@@ -10,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import httpx
 from temporalio.client import Client
 
 from delivery.links import LinkSigner
+from localstack.bench.stack import InboxBurst
 from store.database import Pool
 from twoway.codec import EncryptionCodec, Keyring
 from twoway.credentials import Credentials
@@ -28,16 +31,6 @@ from web.services import WebServices
 REPEAT_EVERY = 10
 # Queueing under the burst makes single requests slow; the bound only stops a hang.
 REQUEST_TIMEOUT = 300.0
-
-
-@dataclass(frozen=True)
-class InboxBurst:
-    answers: int
-    seconds: float
-    p50_ms: float
-    p99_ms: float
-    busy_pages: int
-    applied_once: bool
 
 
 def _app(client: Client, pool: Pool, home: Path, signer: LinkSigner) -> httpx.AsyncClient:
