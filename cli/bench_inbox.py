@@ -88,10 +88,19 @@ async def post_answers_at_once(
     )
 
 
-async def _applied_once(pool: Pool, relationship_ids: list[str]) -> bool:
-    rows = await pool.fetch(
-        "SELECT stream_id, count(*) AS n FROM events"
-        " WHERE event_type = 'match_accepted' AND stream_id = ANY($1::text[]) GROUP BY stream_id",
-        relationship_ids,
-    )
-    return len(rows) == len(relationship_ids) and all(row["n"] == 1 for row in rows)
+async def _applied_once(pool: Pool, relationship_ids: list[str], within: float = 180) -> bool:
+    """Every answer's event is stored exactly once (they land after the replies, so wait)."""
+    deadline = time.monotonic() + within
+    while True:
+        rows = await pool.fetch(
+            "SELECT stream_id, count(*) AS n FROM events WHERE event_type = 'match_accepted'"
+            " AND stream_id = ANY($1::text[]) GROUP BY stream_id",
+            relationship_ids,
+        )
+        if any(row["n"] > 1 for row in rows):
+            return False
+        if len(rows) == len(relationship_ids):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.5)
