@@ -99,6 +99,12 @@ async def test_answers_that_arrive_together_are_recorded_in_one_call(harness: Ha
 
     async with twoway_worker(harness.client, harness.pool, idle.task_queue):
         receipts = await asyncio.wait_for(asyncio.gather(*replies), timeout=30)
+        # The activity runs after the replies: wait for both answers' events to be stored.
+        await harness.wait_for_row(
+            "SELECT 1 WHERE (SELECT count(*) FROM events WHERE stream_id = $1"
+            " AND event_type = 'match_accepted') = 2",
+            handle.id,
+        )
         events = (await handle.fetch_history()).events
         await handle.terminate(reason="test finished")
 

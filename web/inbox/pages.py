@@ -286,7 +286,10 @@ async def _answer_directly(
     )
     handle = relationship_handle(services.client, relationship_id)
     try:
-        return kind, await answers.submit_answer(handle, command)
+        # An update id of its own: a resent form then reaches the workflow, which knows the
+        # answer id and says "already recorded" (the server would replay the first reply).
+        receipt = await answers.submit_answer(handle, command, update_id=_new_answer_id())
+        return kind, receipt
     except (AnswerRefusedError, WorkflowUpdateRPCTimeoutOrCancelledError, RPCError):
         # Sending it again on the other way is safe: the update id is the answer id.
         return None
