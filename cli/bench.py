@@ -11,7 +11,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cli.bench_inbox import post_answers_at_once
 from localstack.bench.figures import (
+    INBOX_BURST_ANSWERS,
+    STACK_OPEN_WORKFLOWS,
     figures_table,
     matching_figures,
     run_all_benchmarks,
@@ -62,11 +65,17 @@ def history(
 
 @bench_app.command("stack")
 def stack(
-    workflows: Annotated[int, typer.Option(min=20, help="Workflows of each kind.")] = 300,
+    workflows: Annotated[
+        int, typer.Option(min=20, help="Open workflows of each kind.")
+    ] = STACK_OPEN_WORKFLOWS,
+    inbox_answers: Annotated[
+        int, typer.Option(min=0, help="Answers posted to the inbox at once (0: none).")
+    ] = INBOX_BURST_ANSWERS,
 ) -> None:
     """Relationship starts and prompt answers against bare workflows on the same server."""
     configure_logging("WARNING")
-    print(asyncio.run(stack_figures(workflows)).model_dump_json(indent=2))
+    figures = asyncio.run(stack_figures(workflows, inbox_answers, post_answers_at_once))
+    print(figures.model_dump_json(indent=2))
 
 
 @bench_app.callback()
@@ -80,7 +89,7 @@ def everything(
     if context.invoked_subcommand is not None:
         return
     configure_logging("WARNING")
-    figures = run_all_benchmarks()
+    figures = run_all_benchmarks(post_answers_at_once)
     Console().print(figures_table(figures))
     text = json.dumps(figures, indent=2, default=str)
     if json_file is not None:

@@ -31,33 +31,41 @@ ANSWER_PATIENCE_SECONDS = 120.0
 
 
 async def apply_answer(
-    handle: RelationshipHandle, command: AnswerPrompt, *, within: float = ANSWER_PATIENCE_SECONDS
+    handle: RelationshipHandle,
+    command: AnswerPrompt,
+    *,
+    within: float = ANSWER_PATIENCE_SECONDS,
+    update_id: str | None = None,
 ) -> AnswerReceipt:
     """Runs the update, sending it again while the server times out waiting for the worker.
 
     The update id is the answer id: a call sent again attaches to the update already in
     flight, and the workflow dedupes by answer id as well, so the answer applies once.
     Past ``within`` seconds the last WorkflowUpdateRPCTimeoutOrCancelledError is raised.
+    ``update_id`` (one per request) lets a later request with the same answer reach the workflow,
+    which then says it is a duplicate, instead of the server returning the first reply again.
     """
     deadline = time.monotonic() + within
     while True:
         try:
             return await handle.execute_update(
-                RelationshipWorkflow.answer_prompt, command, id=command.answer_id
+                RelationshipWorkflow.answer_prompt, command, id=update_id or command.answer_id
             )
         except WorkflowUpdateRPCTimeoutOrCancelledError:
             if time.monotonic() >= deadline:
                 raise
 
 
-async def submit_answer(handle: RelationshipHandle, command: AnswerPrompt) -> AnswerReceipt:
+async def submit_answer(
+    handle: RelationshipHandle, command: AnswerPrompt, *, update_id: str | None = None
+) -> AnswerReceipt:
     """Apply a built answer; a rule's refusal (from the update validator) is a RefusedError.
 
     WorkflowUpdateRPCTimeoutOrCancelledError still means "not confirmed yet": the caller asks the
     person to send the same answer again, which applies once.
     """
     try:
-        return await apply_answer(handle, command)
+        return await apply_answer(handle, command, update_id=update_id)
     except WorkflowUpdateFailedError as failure:
         raise refusal_of(failure, "The relationship refused this answer.") from None
 

@@ -56,3 +56,14 @@ async def relationship_counts(
             load_sql("relationship_counts"), programme_id, person_id, organisation
         )
     return [PhaseHealthCount(**dict(row)) for row in rows]
+
+
+async def pending_prompt_kind(
+    pool: Pool, relationship_id: str, prompt_id: str, person_id: str
+) -> str | None:
+    """The kind of the person's prompt while the read model lists it as open, else None."""
+    async with pool.acquire() as conn:
+        kind: str | None = await conn.fetchval(
+            load_sql("pending_prompt_kind"), relationship_id, prompt_id, person_id
+        )
+    return kind

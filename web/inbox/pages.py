@@ -22,6 +22,7 @@ from domain.validation import is_duplicate_answer
 from domain.views import participant_phase
 from services import answers, participants
 from services.errors import RefusedError as AnswerRefusedError
+from services.pairs import relationship_handle
 from twoway.logging import get_logger
 from web.inbox.access import (
     BUSY,
@@ -61,6 +62,7 @@ from web.inbox.reading import (
 )
 from web.inbox.rendering import inbox_environment
 from web.inbox.timeline import personal_timeline
+from web.reads import pending_prompt_kind
 from web.services import WebServices, get_services
 from workflows.relationship_io import AnswerReceipt, ParticipantReceipt
 
@@ -393,6 +395,12 @@ async def submit_answer(
     answer_id = values.pop("answer_id", "")
     if not _ANSWER_ID.match(answer_id):
         answer_id = _new_answer_id()
+    direct = await _answer_directly(
+        services, person_id, relationship_id, prompt_id, values, answer_id
+    )
+    if direct is not None:
+        kind, receipt = direct
+        return _answered_page(request, token, relationship_id, kind, receipt)
     try:
         relationship = await relationship_of(services, person_id, relationship_id)
         resent = _resent_answer(relationship, person_id, prompt_id, answer_id)
@@ -402,7 +410,7 @@ async def submit_answer(
                 duplicate=True,
                 phase=participant_phase(relationship.state).value,
             )
-            return _answered_page(request, token, relationship, resent, receipt)
+            return _answered_page(request, token, relationship_id, resent.kind, receipt)
         prompt = open_prompt_of(relationship, person_id, prompt_id)
     except RefusedError as refusal:
         return _refused(request, refusal)
@@ -443,7 +451,65 @@ async def submit_answer(
         )  # fmt: skip
     except (WorkflowUpdateRPCTimeoutOrCancelledError, RPCError):
         return await again(503, message=NOT_CONFIRMED_MESSAGE, message_title=NOT_CONFIRMED_TITLE)
-    return _answered_page(request, token, relationship, prompt, receipt)
+    return _answered_page(request, token, relationship_id, prompt.kind, receipt)
+
+
+# Forms that are the same whatever the relationship's state; the others depend on it (one row
+# per goal of the contract in force, the meeting slots both people's hours allow) and need it.
+_SAME_FOR_EVERY_STATE = frozenset(
+    {
+        PromptKind.CONSENT,
+        PromptKind.ONBOARDING,
+        PromptKind.MEETING_LOG,
+        PromptKind.MUTUAL_CONSENT,
+    }
+)
+
+
+async def _answer_directly(
+    services: WebServices,
+    person_id: str,
+    relationship_id: str,
+    prompt_id: str,
+    values: dict[str, str],
+    answer_id: str,
+) -> tuple[PromptKind, AnswerReceipt] | None:
+    """The common case without asking the workflow for its state first: the answer, or None.
+
+    Asking for the state is a query task on the worker for every answer, the same order of
+    cost as the answer itself. The read model already says which prompt is open for this
+    person and of what kind; the update's validator has the last word (a prompt closed since,
+    a wrong respondent). Anything but a clean answer (the prompt not listed, a form to correct,
+    a refusal, no confirmation) returns None and goes the way that reads the state and says why.
+    """
+    listed = await pending_prompt_kind(services.pool, relationship_id, prompt_id, person_id)
+    if listed is None or PromptKind(listed) not in _SAME_FOR_EVERY_STATE:
+        return None
+    kind = PromptKind(listed)
+    answer_form = form_for(kind, {})
+    if any("\x00" in value for value in values.values()):
+        return None
+    try:
+        answer = answer_form.model.model_validate(parse_form(answer_form, values).data)
+    except ValidationError:
+        return None
+    command = AnswerPrompt.model_validate(
+        {
+            "answer_id": answer_id,
+            "prompt_id": prompt_id,
+            "respondent_id": person_id,
+            "answer": answer.model_dump(),
+        }
+    )
+    handle = relationship_handle(services.client, relationship_id)
+    try:
+        # An update id of its own: a resent form then reaches the workflow, which knows the
+        # answer id and says "already recorded" (the server would replay the first reply).
+        receipt = await answers.submit_answer(handle, command, update_id=_new_answer_id())
+        return kind, receipt
+    except (AnswerRefusedError, WorkflowUpdateRPCTimeoutOrCancelledError, RPCError):
+        # Sending it again on the other way is safe: the update id is the answer id.
+        return None
 
 
 def _resent_answer(
@@ -464,14 +530,14 @@ def _new_answer_id() -> str:
 def _answered_page(
     request: Request,
     token: str,
-    relationship: Relationship,
-    prompt: Prompt,
+    relationship_id: str,
+    kind: PromptKind,
     receipt: AnswerReceipt,
 ) -> HTMLResponse:
     context = {
         "token": token,
-        "state": relationship.state,
+        "relationship_id": relationship_id,
         "receipt": receipt,
-        "title": TITLES[prompt.kind],
+        "title": TITLES[kind],
     }
     return _page(request, "answered.html.j2", context)
