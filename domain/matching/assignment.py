@@ -1,8 +1,11 @@
 """The globally optimal assignment: maximum total score over every acceptable pairing.
 
-When everyone has one place, the optimum is first sought on each person's best candidates and
-proven optimal for the whole problem with its duals (`sparse`); only when that proof fails (or
-`candidate_lists=False`) is the dense problem below solved. Both give the same total.
+The dense problem below is solved by default. With `candidate_lists=True` and one place each, the
+optimum is first sought on each person's best candidates and proven optimal for the whole problem
+with its duals (`sparse`), and the dense problem is solved only when that proof fails. Both give
+the same total; on this machine the proof's rounds still cost more than one dense solve
+(docs/performance.md), so the dense solve stays the default until the rounds repair the previous
+matching instead of solving again.
 
 Each person is expanded into as many slots as they have places, and a linear assignment solver
 pairs the slots. The shorter side is padded with dummy slots worth 0 (staying unmatched), and a
@@ -40,7 +43,7 @@ Pairs = list[tuple[int, int]]
 Capacity = npt.NDArray[np.int64]
 
 
-def match(problem: MatchingProblem, *, candidate_lists: bool = True) -> MatchingResult:
+def match(problem: MatchingProblem, *, candidate_lists: bool = False) -> MatchingResult:
     """Propose the optimal pairs for `problem`, each explained, and say why others are left."""
     sides = split_sides(problem)
     context = PairContext.of(problem)
@@ -59,12 +62,10 @@ def optimal_pairs(
     mentor_capacity: Capacity,
     mentee_capacity: Capacity,
     *,
-    candidate_lists: bool = True,
+    candidate_lists: bool = False,
 ) -> tuple[Pairs, str]:
-    """The optimum of the dense problem: from proven candidate lists first, unless told not to.
+    """The optimum of the dense problem; from proven candidate lists first when asked.
 
-    On the 10,000-person benchmark roster the candidate lists are proven optimal after a few
-    rounds, several times faster than the dense LAPJV (docs/performance.md has the figures).
     Both paths are exact; the method says which one answered.
     """
     if candidate_lists and (mentor_capacity == 1).all() and (mentee_capacity == 1).all():

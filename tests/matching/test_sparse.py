@@ -87,10 +87,12 @@ def test_duals_that_leave_a_pair_underpaid_prove_nothing() -> None:
 
 @SETTINGS
 @given(problems(max_people=8))
-def test_by_default_the_proposal_scores_exactly_the_dense_optimum(problem: MatchingProblem) -> None:
+def test_from_candidate_lists_the_proposal_scores_exactly_the_dense_optimum(
+    problem: MatchingProblem,
+) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sparse, "CANDIDATES", 2)
-        listed = match(problem)
+        listed = match(problem, candidate_lists=True)
     dense = match(problem, candidate_lists=False)
     assert listed.total_score == pytest.approx(dense.total_score, abs=1e-9)
     assert listed.method in {"sparse", "assignment", "milp"}
@@ -108,19 +110,19 @@ def test_when_the_proof_fails_the_dense_solve_answers_with_the_same_optimum() ->
         patch.setattr(sparse, "CANDIDATES", 1)
         patch.setattr(sparse, "ROUNDS", 1)
         assert sparse.proven_optimal_pairs(matrix) is None
-        fallback = optimal_pairs(matrix, one_place, one_place)
+        fallback = optimal_pairs(matrix, one_place, one_place, candidate_lists=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sparse, "CANDIDATES", 1)
-        proven = optimal_pairs(matrix, one_place, one_place)
+        proven = optimal_pairs(matrix, one_place, one_place, candidate_lists=True)
     optimum = [(0, 1), (1, 0), (2, 2)]
     assert fallback == (optimum, "assignment")
     assert proven == (optimum, "sparse")
     assert total(matrix, optimum) == dense_total(matrix) == 16.0
 
 
-def test_the_default_path_is_proven_on_a_synthetic_organisation() -> None:
+def test_candidate_lists_are_proven_on_a_synthetic_organisation() -> None:
     problem = MatchingProblem(candidates=tuple(synthetic_candidates(400, seed=3)))
-    listed = match(problem)
+    listed = match(problem, candidate_lists=True)
     dense = match(problem, candidate_lists=False)
     assert listed.method == "sparse"
     assert listed.total_score == pytest.approx(dense.total_score, abs=1e-9)
