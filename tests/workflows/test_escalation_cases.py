@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from temporalio.client import WorkflowHistory
 
 from simulation.personas import Persona
@@ -27,7 +30,9 @@ async def test_a_new_escalation_is_projected_and_announced_without_activities_of
     assert (case["assigned_to"], case["status"]) == ("coord-1", "open")
     assert (notice["recipient_id"], notice["template"]) == ("coord-1", "escalation_opened")
 
-    histories = await _every_run(harness, handle.id)
+    # The activity writes the rows above; the workflow asks for the patch only once it has the
+    # activity's result, in the next workflow task: wait for that task, with a bound.
+    histories = await _once_marked(harness, handle.id)
     scheduled = {
         e.activity_task_scheduled_event_attributes.activity_type.name
         for history in histories
@@ -35,13 +40,27 @@ async def test_a_new_escalation_is_projected_and_announced_without_activities_of
         if e.HasField("activity_task_scheduled_event_attributes")
     }
     assert scheduled == {"record_events"}
-    markers = [
-        e.marker_recorded_event_attributes
-        for history in histories
+
+
+async def _once_marked(
+    harness: Harness, workflow_id: str, within_seconds: float = 10
+) -> list[WorkflowHistory]:
+    deadline = time.monotonic() + within_seconds
+    while True:
+        histories = await _every_run(harness, workflow_id)
+        if any(_has_marker(history, ESCALATIONS_PROJECTED) for history in histories):
+            return histories
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {ESCALATIONS_PROJECTED} marker within {within_seconds}s")
+        await asyncio.sleep(0.05)
+
+
+def _has_marker(history: WorkflowHistory, patch_id: str) -> bool:
+    return any(
+        patch_id.encode() in bytes(e.marker_recorded_event_attributes.SerializeToString())
         for e in history.events
         if e.HasField("marker_recorded_event_attributes")
-    ]
-    assert any(ESCALATIONS_PROJECTED.encode() in bytes(m.SerializeToString()) for m in markers)
+    )
 
 
 async def _every_run(harness: Harness, workflow_id: str) -> list[WorkflowHistory]:
