@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from temporalio.client import WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
@@ -118,17 +118,27 @@ async def inbox(request: Request, token: str, services: Services) -> HTMLRespons
     return _page(request, "inbox.html.j2", context)
 
 
-@router.get("/{token}/relationships/{relationship_id}", response_class=HTMLResponse)
-async def relationship_page(
-    request: Request, token: str, relationship_id: str, services: Services
-) -> HTMLResponse:
+async def _opened(
+    request: Request, services: WebServices, token: str, relationship_id: str
+) -> tuple[str, Relationship] | HTMLResponse:
+    """The link's person and their relationship, or the page that says why it cannot open."""
     try:
         person_id = await person_from_token(services, token)
-        relationship = await relationship_of(services, person_id, relationship_id)
+        return person_id, await relationship_of(services, person_id, relationship_id)
     except RefusedError as refusal:
         return _refused(request, refusal)
     except RPCError as error:
         return _unavailable(request, error)
+
+
+@router.get("/{token}/relationships/{relationship_id}", response_class=HTMLResponse)
+async def relationship_page(
+    request: Request, token: str, relationship_id: str, services: Services
+) -> HTMLResponse:
+    opened = await _opened(request, services, token, relationship_id)
+    if isinstance(opened, HTMLResponse):
+        return opened
+    person_id, relationship = opened
     return await _relationship_view(request, services, token, person_id, relationship)
 
 
@@ -256,13 +266,10 @@ async def briefing_page(
     request: Request, token: str, relationship_id: str, services: Services
 ) -> HTMLResponse:
     """The person's briefing to read again at any time (it is acknowledged in its prompt)."""
-    try:
-        person_id = await person_from_token(services, token)
-        relationship = await relationship_of(services, person_id, relationship_id)
-    except RefusedError as refusal:
-        return _refused(request, refusal)
-    except RPCError as error:
-        return _unavailable(request, error)
+    opened = await _opened(request, services, token, relationship_id)
+    if isinstance(opened, HTMLResponse):
+        return opened
+    person_id, relationship = opened
     state = relationship.state
     context = {"token": token, "state": state, "briefing": briefing_of(services, state, person_id)}
     return _page(request, "briefing.html.j2", context)
@@ -276,13 +283,10 @@ async def certificate_page(
     request: Request, token: str, relationship_id: str, services: Services
 ) -> HTMLResponse:
     """A printable certificate for each of the pair, once (and only if) the term completed."""
-    try:
-        person_id = await person_from_token(services, token)
-        relationship = await relationship_of(services, person_id, relationship_id)
-    except RefusedError as refusal:
-        return _refused(request, refusal)
-    except RPCError as error:
-        return _unavailable(request, error)
+    opened = await _opened(request, services, token, relationship_id)
+    if isinstance(opened, HTMLResponse):
+        return opened
+    person_id, relationship = opened
     state = relationship.state
     if not certificate_available(state):
         return _refused(request, RefusedError(404, NO_CERTIFICATE))
@@ -336,6 +340,7 @@ async def _form_page(
     form = form_for(
         prompt.kind, slot_counts(state, prompt), meeting_slot_choices(state, prompt, now)
     )
+    contract = contract_shown(state, prompt)
     context = {
         "token": token,
         "state": state,
@@ -345,10 +350,8 @@ async def _form_page(
         "form": form,
         "other_fields": form.fields,
         **await _reading(services, relationship, prompt, form),
-        "contract": contract_shown(state, prompt),
-        "meeting_time": meeting_time(
-            state, contract_shown(state, prompt), prompt.recipient_id, now
-        ),
+        "contract": contract,
+        "meeting_time": meeting_time(state, contract, prompt.recipient_id, now),
         "values": values,
         "errors": errors or {},
         "message": message,
@@ -433,14 +436,7 @@ async def submit_answer(
         answer = answer_form.model.model_validate(parsed.data)
     except ValidationError as error:
         return await again(422, errors=parsed.field_errors(error))
-    command = AnswerPrompt.model_validate(
-        {
-            "answer_id": answer_id,
-            "prompt_id": prompt.prompt_id,
-            "respondent_id": person_id,
-            "answer": answer.model_dump(),
-        }
-    )
+    command = _answer_command(answer_id, prompt.prompt_id, person_id, answer)
     try:
         receipt = await answers.submit_answer(relationship.handle, command)
     except AnswerRefusedError as refused:
@@ -493,14 +489,7 @@ async def _answer_directly(
         answer = answer_form.model.model_validate(parse_form(answer_form, values).data)
     except ValidationError:
         return None
-    command = AnswerPrompt.model_validate(
-        {
-            "answer_id": answer_id,
-            "prompt_id": prompt_id,
-            "respondent_id": person_id,
-            "answer": answer.model_dump(),
-        }
-    )
+    command = _answer_command(answer_id, prompt_id, person_id, answer)
     handle = relationship_handle(services.client, relationship_id)
     try:
         # An update id of its own: a resent form then reaches the workflow, which knows the
@@ -510,6 +499,19 @@ async def _answer_directly(
     except (AnswerRefusedError, WorkflowUpdateRPCTimeoutOrCancelledError, RPCError):
         # Sending it again on the other way is safe: the update id is the answer id.
         return None
+
+
+def _answer_command(
+    answer_id: str, prompt_id: str, person_id: str, answer: BaseModel
+) -> AnswerPrompt:
+    return AnswerPrompt.model_validate(
+        {
+            "answer_id": answer_id,
+            "prompt_id": prompt_id,
+            "respondent_id": person_id,
+            "answer": answer.model_dump(),
+        }
+    )
 
 
 def _resent_answer(
