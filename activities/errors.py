@@ -9,22 +9,11 @@ from __future__ import annotations
 from temporalio.exceptions import ApplicationError
 
 INVALID_INPUT = "InvalidActivityInput"
-HISTORY_CONFLICT = "EventHistoryConflict"
 UNKNOWN_ESCALATION = "UnknownEscalation"
 
 
 def invalid_input(message: str) -> ApplicationError:
     return ApplicationError(message, type=INVALID_INPUT, non_retryable=True)
-
-
-def history_conflict(stream_id: str, versions: list[int]) -> ApplicationError:
-    # A true retry carries identical events; different ones at a taken position mean the
-    # workflow and the store disagree, and retrying cannot fix that.
-    return ApplicationError(
-        f"stream {stream_id} already holds different events at versions {versions}",
-        type=HISTORY_CONFLICT,
-        non_retryable=True,
-    )
 
 
 def unknown_escalation(escalation_key: str) -> ApplicationError:

@@ -50,6 +50,11 @@ class RecordEventsResult(BaseModel):
     appended: int
     already_recorded: int
     notifications_queued: int = 0
+    # Set when the stream already held other events from the batch's first version on: a
+    # workflow task that stored them lost its completion (a server or worker killed), so the
+    # history never saw them. They are the truth (their messages may be sent); the workflow
+    # adopts them and decides its commands again. Empty for every batch recorded as sent.
+    stored_instead: list[EventEnvelope] = []
 
 
 class NotificationRequest(BaseModel):

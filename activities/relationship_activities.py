@@ -17,11 +17,12 @@ from temporalio import activity
 
 from activities import escalation_notifications as notices
 from activities.activity_log import activity_logger
-from activities.errors import history_conflict, invalid_input, unknown_escalation
+from activities.errors import invalid_input, unknown_escalation
 from activities.models import (
     EscalationCase,
     EscalationRecorded,
     EscalationUpdate,
+    EventEnvelope,
     NotificationRequest,
     RecordEventsInput,
     RecordEventsResult,
@@ -56,12 +57,21 @@ class RelationshipActivities:
         if not request.events:
             return RecordEventsResult(appended=0, already_recorded=0)
         events = [NewEvent(**e.model_dump()) for e in request.events]
+        try:
+            return await self._append(request, events)
+        except _StreamMovedOnError:
+            return await self._stored_instead(request)
+
+    async def _append(
+        self, request: RecordEventsInput, events: list[NewEvent]
+    ) -> RecordEventsResult:
         async with self._pool.acquire() as conn, conn.transaction():
             if self._sealer is not None:
                 events = await self._sealer.seal_events(conn, request.stream_id, events)
             appended = await event_store.append_events(conn, request.stream_id, events)
             if appended < len(events):
-                await _reject_conflicting_history(conn, request.stream_id, events)
+                # Raises inside the transaction, so nothing of this batch stays stored.
+                await _refuse_other_history(conn, request.stream_id, events)
             projected = await project_new_events(conn, request.stream_id, self._sealer)
             messages = [OutboxMessage(**m.model_dump()) for m in request.notifications]
             messages += _escalation_notices(projected)
@@ -82,6 +92,32 @@ class RelationshipActivities:
             already_recorded=len(events) - appended,
             notifications_queued=newly_queued,
         )
+
+    async def _stored_instead(self, request: RecordEventsInput) -> RecordEventsResult:
+        """The events the stream holds from the batch's first version on, readable."""
+        after = request.events[0].stream_version - 1
+        async with self._pool.acquire() as conn:
+            stored = await event_store.read_stream_after(conn, request.stream_id, after)
+            envelopes = [
+                EventEnvelope(
+                    stream_version=event.stream_version,
+                    event_type=event.event_type,
+                    schema_version=event.schema_version,
+                    occurred_at=event.occurred_at,
+                    data=await self._readable(conn, event.data),
+                )
+                for event in stored
+            ]
+        activity_logger().warning(
+            "events_stored_instead",
+            first_version=after + 1,
+            stored_up_to=stored[-1].stream_version,
+            batch_up_to=request.events[-1].stream_version,
+        )
+        return RecordEventsResult(appended=0, already_recorded=0, stored_instead=envelopes)
+
+    async def _readable(self, conn: Connection, data: dict[str, Any]) -> dict[str, Any]:
+        return data if self._sealer is None else await self._sealer.unseal(conn, data)
 
     @activity.defn(name="open_escalation")
     async def open_escalation(self, case: EscalationCase) -> EscalationRecorded:
@@ -139,12 +175,17 @@ def relationship_activities(pool: Pool, sealer: Sealer | None = None) -> list[Ca
     ]
 
 
-async def _reject_conflicting_history(
-    conn: Connection, stream_id: str, events: list[NewEvent]
-) -> None:
-    conflicts = await event_store.conflicting_versions(conn, stream_id, events)
-    if conflicts:
-        raise history_conflict(stream_id, conflicts)
+class _StreamMovedOnError(Exception):
+    """The stream holds other events at this batch's versions, or events past them."""
+
+
+async def _refuse_other_history(conn: Connection, stream_id: str, events: list[NewEvent]) -> None:
+    """A true retry carries identical events and finds nothing past them; anything else means
+    an earlier workflow task stored its own batch and lost its completion."""
+    if await event_store.conflicting_versions(conn, stream_id, events) or (
+        await event_store.holds_after(conn, stream_id, events[-1].stream_version)
+    ):
+        raise _StreamMovedOnError
 
 
 def _escalation_notices(projected: Projected | None) -> list[OutboxMessage]:

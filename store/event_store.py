@@ -69,6 +69,16 @@ async def read_stream(conn: Connection, stream_id: str) -> list[StoredEvent]:
     return [StoredEvent(**dict(row)) for row in rows]
 
 
+async def read_stream_after(conn: Connection, stream_id: str, version: int) -> list[StoredEvent]:
+    """The events of `stream_id` past `version`, in order."""
+    rows = await conn.fetch(load_sql("read_stream_after"), stream_id, version)
+    return [StoredEvent(**dict(row)) for row in rows]
+
+
+async def holds_after(conn: Connection, stream_id: str, version: int) -> bool:
+    return bool(await conn.fetchval(load_sql("stream_holds_after"), stream_id, version))
+
+
 async def read_stream_of_types(
     conn: Connection, stream_id: str, event_types: Sequence[str]
 ) -> list[StoredEvent]:

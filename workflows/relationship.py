@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
         EventEnvelope,
         NotificationRequest,
         RecordEventsInput,
+        RecordEventsResult,
         open_escalation,
         record_events,
         update_escalation,
@@ -64,6 +65,7 @@ with workflow.unsafe.imports_passed_through():
         RelationshipInput,
         RelationshipOutcome,
     )
+    from workflows.unconfirmed import Confirmed, PendingCommand, settle_all
 
 # Every state has a deadline (pause limits, the owner's last notice, ...): histories recorded
 # before these rules replay with the old ones, running workflows switch at their next run.
@@ -76,6 +78,28 @@ ACTIVITY_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1))
 # Histories recorded before this patch open and update escalation cases through two activities
 # of their own; since then `record_events` projects the cases from the events it stores.
 ESCALATIONS_PROJECTED = "escalations-projected-from-events"
+
+# Since this patch a batch of events is recorded by `record_events` as a local activity: it runs
+# inside the workflow task that produced the events and leaves one marker in history, instead of
+# scheduled/started/completed events, an activity task round trip and a second workflow task.
+# Histories recorded before it keep the regular activity; so does a run that started before it.
+RECORD_EVENTS_LOCAL_PATCH = "record-events-local"
+# The local attempts are bounded inside the workflow task timeout (10 s by default; the SDK
+# extends the task by itself past 8 s, which costs three history events, not a failure), and far
+# below `local_retry_threshold` (1 minute), past which retries would turn into timers in
+# history. While they run the workflow task stays open and updates wait for the next one. When
+# PostgreSQL is down (refused at once) or hangs, the batch goes to the regular activity after
+# these attempts, which retries without end while the workflow keeps applying answers: a local
+# activity retrying for the whole outage would hold every answer of the pair back. An attempt
+# that committed before it timed out costs nothing when recorded again: `record_events` is
+# idempotent by stream version.
+LOCAL_RECORD_ATTEMPT = timedelta(seconds=3)
+LOCAL_RECORD_BUDGET = timedelta(seconds=6)
+LOCAL_RECORD_RETRY = RetryPolicy(
+    initial_interval=timedelta(milliseconds=100),
+    maximum_interval=timedelta(seconds=1),
+    maximum_attempts=3,
+)
 
 
 # Each run stays well under Temporal's own suggestion (4,096 events / 4 MiB) so that replaying a
@@ -117,9 +141,16 @@ class RelationshipWorkflow:
         carried = input.carried_over
         self._state: RelationshipState = carried.state if carried else initial_state(input.start)
         self._stream_version = carried.stream_version if carried else 0
+        self._confirmed = Confirmed(state=self._state, version=self._stream_version)
         self._unrecorded: list[tuple[int, Event]] = []
         self._intents: list[NotificationIntent] = []
+        self._pending: list[PendingCommand] = []
         self._published: dict[str, object] = {}
+        # Asked before anything else, so the answer holds for every handler of this run.
+        self._records_locally = workflow.patched(RECORD_EVENTS_LOCAL_PATCH)
+        # While a batch waits for the regular activity (PostgreSQL unreachable), updates reply
+        # at once rather than for the whole outage; see `_record_remotely`.
+        self._recording_remotely = False
         if carried is None:
             # Started here rather than in run(): an update may arrive in the very first
             # activation, and it must find a proposed relationship, not an empty one.
@@ -132,6 +163,8 @@ class RelationshipWorkflow:
         legacy = not workflow.patched(LIVENESS_RULES_PATCH)
         if legacy != self._state.legacy_rules:
             self._state = self._state.model_copy(update={"legacy_rules": legacy})
+            confirmed = self._confirmed.state.model_copy(update={"legacy_rules": legacy})
+            self._confirmed = Confirmed(state=confirmed, version=self._confirmed.version)
         while True:
             await self._flush()
             self._publish()
@@ -140,8 +173,7 @@ class RelationshipWorkflow:
             if _history_is_long():
                 await self._continue_as_new(input)
             await self._wait_for_input_or_due_time()
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        await self._flush()
+        await self._finish_handlers()
         await self._notify_programme()
         return self._outcome()
 
@@ -183,9 +215,7 @@ class RelationshipWorkflow:
             self._execute(Tick())
 
     async def _continue_as_new(self, input: RelationshipInput) -> None:
-        # Handlers may still be applying answers; their events must be recorded by this run.
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        await self._flush()
+        await self._finish_handlers()
         workflow.continue_as_new(
             RelationshipInput(
                 start=input.start,
@@ -193,9 +223,25 @@ class RelationshipWorkflow:
             )
         )
 
+    async def _finish_handlers(self) -> None:
+        """Record until no handler is left: they may still be applying answers, whose events
+        this run must record, and on local recording they wait for that record to reply."""
+        if not self._records_locally:
+            # As histories recorded before local recording did it.
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            await self._flush()
+            return
+        while True:
+            await self._flush()
+            if workflow.all_handlers_finished():
+                return
+            await workflow.wait_condition(
+                lambda: workflow.all_handlers_finished() or bool(self._unrecorded)
+            )
+
     # -- commands -----------------------------------------------------------------------------
 
-    def _execute(self, command: Command) -> list[Event]:
+    def _execute(self, command: Command, pending: PendingCommand | None = None) -> PendingCommand:
         """Decide, fold, and queue the effects; raises DomainError when refused."""
         events = decide(self._state, command, workflow.now())
         for event in events:
@@ -204,13 +250,26 @@ class RelationshipWorkflow:
             self._stream_version += 1
             self._unrecorded.append((self._stream_version, event))
             self._intents.extend(notifications_for(before, event, self._state))
-        return events
+        pending = pending or PendingCommand(command=command, awaited=False)
+        if not events or not self._records_locally:
+            # Nothing to confirm; or a run from before local recording, which replied at once.
+            pending.settle()
+            return pending
+        self._pending.append(pending)
+        if not pending.awaited or self._recording_remotely:
+            pending.settle()
+        return pending
 
-    def _execute_or_reject(self, command: Command) -> None:
+    async def _apply(self, command: Command) -> None:
+        """An update's command: refused at once, or answered once its events are stored."""
         try:
-            self._execute(command)
+            pending = self._execute(command, PendingCommand(command=command, awaited=True))
         except DomainError as error:
             raise CommandRejectedError(error) from None
+        if not pending.settled:
+            await workflow.wait_condition(lambda: pending.settled)
+        if pending.refusal is not None:
+            raise CommandRejectedError(pending.refusal)
 
     def _check(self, command: Command) -> None:
         """Validators run the pure decider on the current state and discard the events."""
@@ -225,10 +284,10 @@ class RelationshipWorkflow:
         name="answer_prompt",
         description="A participant answers one of their prompts (consent, contract, log, ...).",
     )
-    def answer_prompt(self, command: AnswerPrompt) -> AnswerReceipt:
+    async def answer_prompt(self, command: AnswerPrompt) -> AnswerReceipt:
         duplicate = is_duplicate_answer(self._state, command.answer_id)
         if not duplicate:
-            self._execute_or_reject(command)
+            await self._apply(command)
         # The phase as the participants see it: a mediation they were not told of stays hidden.
         return AnswerReceipt(
             prompt_id=command.prompt_id,
@@ -253,8 +312,8 @@ class RelationshipWorkflow:
             " propose_mutual, propose_amendment, move_meeting."
         ),
     )
-    def participant_action(self, command: ParticipantCommand) -> ParticipantReceipt:
-        self._execute_or_reject(command)
+    async def participant_action(self, command: ParticipantCommand) -> ParticipantReceipt:
+        await self._apply(command)
         # A concern's mediation stays hidden from both, the one who raised it included.
         return ParticipantReceipt(action=command.type, phase=participant_phase(self._state).value)
 
@@ -278,8 +337,8 @@ class RelationshipWorkflow:
             " amend_contract, pause, end_without_fault, rematch), pause, resume, end, extend_term."
         ),
     )
-    def coordinator_action(self, command: CoordinatorCommand) -> CommandReceipt:
-        self._execute_or_reject(command)
+    async def coordinator_action(self, command: CoordinatorCommand) -> CommandReceipt:
+        await self._apply(command)
         return CommandReceipt(
             phase=self._state.phase.value, escalation_open=self._state.escalation_open
         )
@@ -325,12 +384,60 @@ class RelationshipWorkflow:
         while self._unrecorded:
             batch, self._unrecorded = self._unrecorded, []
             intents, self._intents = self._intents, []
-            await self._record(batch, intents)
+            commands, self._pending = self._pending, []
+            reached = Confirmed(state=self._state, version=self._stream_version)
+            result = await self._record(batch, intents, commands)
+            if result.stored_instead:
+                self._adopt(result.stored_instead, commands)
+                continue
+            self._confirmed = reached
+            settle_all(commands)
             await self._legacy_escalation_effects(batch)
 
+    def _adopt(self, stored: list[EventEnvelope], commands: list[PendingCommand]) -> None:
+        """Take the store's events as this relationship's, then decide the commands again.
+
+        Commands that arrived while the batch was recorded are decided again too: they were
+        decided on top of a batch that never became true.
+        """
+        again, self._pending = commands + self._pending, []
+        self._unrecorded, self._intents = [], []
+        # Their messages were queued with them, by the workflow task that stored them.
+        self._confirmed = self._confirmed.adopting(stored)
+        self._state, self._stream_version = self._confirmed.state, self._confirmed.version
+        workflow.logger.warning(
+            "the event store held events this history had not confirmed: adopted",
+            extra={"adopted": len(stored), "decided_again": len(again)},
+        )
+        for pending in again:
+            self._decide_again(pending)
+
+    def _decide_again(self, pending: PendingCommand) -> None:
+        command = pending.command
+        if isinstance(command, Tick):
+            return  # the run loop ticks again if something is still due
+        if isinstance(command, AnswerPrompt) and is_duplicate_answer(
+            self._state, command.answer_id
+        ):
+            pending.settle()  # the adopted events hold this very answer
+            return
+        try:
+            self._execute(command, pending)
+        except DomainError as error:
+            if pending.settled:
+                # Replied to already (recorded remotely during an outage), or a signal.
+                workflow.logger.warning(
+                    "a command no longer applies after adoption",
+                    extra={"command": command.type, "reason": error.code.value},
+                )
+            pending.settle(refusal=error)
+
     async def _record(
-        self, batch: list[tuple[int, Event]], intents: list[NotificationIntent]
-    ) -> None:
+        self,
+        batch: list[tuple[int, Event]],
+        intents: list[NotificationIntent],
+        commands: list[PendingCommand],
+    ) -> RecordEventsResult:
         envelopes = [
             EventEnvelope(
                 stream_version=version,
@@ -341,17 +448,51 @@ class RelationshipWorkflow:
             )
             for version, event in batch
         ]
-        await workflow.execute_activity(
-            record_events,
-            RecordEventsInput(
-                stream_id=self._state.relationship_id,
-                events=envelopes,
-                notifications=[self._notification(intent) for intent in intents],
-            ),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-            summary=f"record events {envelopes[0].stream_version}-{envelopes[-1].stream_version}",
+        request = RecordEventsInput(
+            stream_id=self._state.relationship_id,
+            events=envelopes,
+            notifications=[self._notification(intent) for intent in intents],
         )
+        summary = f"record events {envelopes[0].stream_version}-{envelopes[-1].stream_version}"
+        if self._records_locally:
+            recorded = await self._recorded_locally(request, summary)
+            if recorded is not None:
+                return recorded
+            # PostgreSQL is slow or unreachable: updates reply now, and the events are stored
+            # once it is back (the workflow's history holds them meanwhile).
+            settle_all(commands)
+            settle_all(self._pending)
+            self._recording_remotely = True
+        try:
+            return await workflow.execute_activity(
+                record_events,
+                request,
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+                summary=summary,
+            )
+        finally:
+            self._recording_remotely = False
+
+    async def _recorded_locally(
+        self, request: RecordEventsInput, summary: str
+    ) -> RecordEventsResult | None:
+        """Record in this workflow task; None when the bounded local attempts all failed."""
+        try:
+            return await workflow.execute_local_activity(
+                record_events,
+                request,
+                start_to_close_timeout=LOCAL_RECORD_ATTEMPT,
+                schedule_to_close_timeout=LOCAL_RECORD_BUDGET,
+                retry_policy=LOCAL_RECORD_RETRY,
+                summary=summary,
+            )
+        except FailureError:
+            # A local activity's last failure arrives as its own error (an ApplicationError,
+            # a timeout), not wrapped in an ActivityError as a regular activity's is.
+            # Logged without the error text: it may quote the events' content.
+            workflow.logger.warning("local record_events failed; recording as an activity")
+            return None
 
     def _notification(self, intent: NotificationIntent) -> NotificationRequest:
         return NotificationRequest(

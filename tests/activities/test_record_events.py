@@ -4,7 +4,7 @@ import pytest
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.errors import HISTORY_CONFLICT, INVALID_INPUT
+from activities.errors import INVALID_INPUT
 from activities.models import RecordEventsResult
 from activities.relationship_activities import RelationshipActivities
 from store.database import Pool
@@ -73,7 +73,10 @@ async def test_a_stale_older_batch_never_rolls_the_read_model_back(
 
     late_retry = await activity_env.run(relationship_activities.record_events, older)
 
-    assert late_retry == RecordEventsResult(appended=0, already_recorded=3)
+    # Nothing is stored again; the stream as it stands comes back (a zombie attempt's result
+    # goes nowhere, and a workflow would adopt it).
+    assert late_retry.appended == 0
+    assert [e.stream_version for e in late_retry.stored_instead] == list(range(1, count + 1))
     async with pg_pool.acquire() as conn:
         row = await get_relationship(conn, RELATIONSHIP_ID)
         assert len(await read_stream(conn, RELATIONSHIP_ID)) == count
@@ -112,23 +115,45 @@ async def test_events_the_projector_cannot_fold_are_stored_without_a_row(
         assert await get_relationship(conn, RELATIONSHIP_ID) is None
 
 
-async def test_a_different_event_at_a_taken_position_fails_for_good_and_changes_nothing(
+async def test_a_batch_at_versions_taken_by_other_events_gets_the_stored_ones_back(
     activity_env: ActivityEnvironment,
     relationship_activities: RelationshipActivities,
     pg_pool: Pool,
 ) -> None:
-    await activity_env.run(relationship_activities.record_events, record(range(1, 2)))
-    rewrite = record(range(1, 3))
+    """An earlier workflow task stored versions 1-2 and lost its completion; the task run again
+    decided other events. Nothing of the new batch is stored, and the stored events come back
+    for the workflow to adopt."""
+    await activity_env.run(relationship_activities.record_events, record(range(1, 3)))
+    rewrite = record(range(1, 2))
     rewrite.events[0] = event(1, event_type="ContractSigned")
 
-    with pytest.raises(ApplicationError) as failure:
-        await activity_env.run(relationship_activities.record_events, rewrite)
+    result = await activity_env.run(relationship_activities.record_events, rewrite)
 
-    assert failure.value.non_retryable
-    assert failure.value.type == HISTORY_CONFLICT
+    assert result.appended == 0
+    assert [(e.stream_version, e.event_type) for e in result.stored_instead] == [
+        (1, "MeetingLogged"),
+        (2, "MeetingLogged"),
+    ]
     async with pg_pool.acquire() as conn:
         stored = await read_stream(conn, RELATIONSHIP_ID)
-    assert [(e.stream_version, e.event_type) for e in stored] == [(1, "MeetingLogged")]
+    assert [(e.stream_version, e.event_type) for e in stored] == [
+        (1, "MeetingLogged"),
+        (2, "MeetingLogged"),
+    ]
+
+
+async def test_a_repeated_batch_is_no_conflict_even_when_a_later_one_followed(
+    activity_env: ActivityEnvironment,
+    relationship_activities: RelationshipActivities,
+) -> None:
+    await activity_env.run(relationship_activities.record_events, record(range(1, 2)))
+    again = await activity_env.run(relationship_activities.record_events, record(range(1, 2)))
+    assert (again.appended, again.already_recorded, again.stored_instead) == (0, 1, [])
+
+    await activity_env.run(relationship_activities.record_events, record(range(2, 3)))
+    # The first batch repeated after the second was stored: the stream has moved on past it.
+    late = await activity_env.run(relationship_activities.record_events, record(range(1, 2)))
+    assert [e.stream_version for e in late.stored_instead] == [1, 2]
 
 
 @pytest.mark.parametrize(

@@ -1,15 +1,17 @@
-"""Events are recorded in one batch per workflow task, exactly once, and answers apply while
-PostgreSQL cannot be reached."""
+"""Events are recorded inside the workflow task that produced them (a local activity), in one
+batch per task, and exactly once."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import EventType, UpdateWorkflowExecutionLifecycleStage
+from temporalio.api.history.v1 import HistoryEvent
 from temporalio.api.update.v1 import UpdateRef, WaitPolicy
 from temporalio.api.workflowservice.v1 import PollWorkflowExecutionUpdateRequest
 from temporalio.client import Client
@@ -17,13 +19,17 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.commands import AnswerPrompt
 from domain.prompts import ConsentAnswer
+from domain.state import Phase
 from services.pairs import RelationshipHandle
+from simulation.personas import Persona
 from store.database import create_pool
+from store.event_store import read_stream
 from tests.workflows.conftest import MENTEE, MENTOR, Harness
 from worker import twoway_worker
-from workflows.relationship import RelationshipWorkflow
+from workflows.relationship import RECORD_EVENTS_LOCAL_PATCH, RelationshipWorkflow
 
 ACTIVITY_SCHEDULED = EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+MARKER = EventType.EVENT_TYPE_MARKER_RECORDED
 UPDATE_ACCEPTED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
 # Nothing listens on port 1: connecting is refused at once, as when PostgreSQL is stopped.
 UNREACHABLE_DATABASE = "postgresql://twoway@127.0.0.1:1/twoway"
@@ -41,11 +47,66 @@ def consent(person: str, role: str) -> AnswerPrompt:
     )
 
 
+def local_activity_markers(events: Sequence[HistoryEvent]) -> list[HistoryEvent]:
+    return [
+        e
+        for e in events
+        if e.event_type == MARKER
+        and e.marker_recorded_event_attributes.marker_name == "core_local_activity"
+    ]
+
+
+def local_recording_patches(events: Sequence[HistoryEvent]) -> list[HistoryEvent]:
+    """The marker that switches a run to local recording, once per run."""
+    return [
+        e
+        for e in events
+        if e.event_type == MARKER
+        and e.marker_recorded_event_attributes.marker_name == "core_patch"
+        and RECORD_EVENTS_LOCAL_PATCH.encode() in e.SerializeToString()
+    ]
+
+
 async def recorded_types(harness: Harness, handle: RelationshipHandle) -> list[str]:
     rows = await harness.pool.fetch(
         "SELECT event_type FROM events WHERE stream_id = $1 ORDER BY stream_version", handle.id
     )
     return [row["event_type"] for row in rows]
+
+
+async def test_an_answer_is_recorded_in_its_own_workflow_task_without_an_activity_task(
+    harness: Harness,
+) -> None:
+    handle = await harness.start_pair()
+    await handle.execute_update(RelationshipWorkflow.answer_prompt, consent(MENTOR, "mentor"))
+    events = (await handle.fetch_history()).events
+
+    assert not [e for e in events if e.event_type == ACTIVITY_SCHEDULED]
+    # The start's events and the answer's, each batch one marker inside its workflow task.
+    assert len(local_activity_markers(events)) == 2
+    assert len(local_recording_patches(events)) == 1
+    # The reply came after the answer's events were stored: no waiting for a later task.
+    recorded = await recorded_types(harness, handle)
+    assert "match_accepted" in recorded
+    assert recorded[0] == "relationship_proposed"
+
+
+async def test_a_whole_relationship_is_recorded_exactly_once_without_activity_tasks(
+    harness: Harness,
+) -> None:
+    handle = await harness.start_pair()
+    harness.keep_history(handle, "completed_recorded_locally")
+    result = await harness.driver(handle, Persona.ENGAGED, Persona.ENGAGED).run()
+
+    assert result.outcome is not None
+    assert result.outcome.phase == Phase.COMPLETED
+    async with harness.pool.acquire() as connection:
+        stored = await read_stream(connection, handle.id)
+    assert [event.stream_version for event in stored] == list(
+        range(1, result.outcome.events_recorded + 1)
+    )
+    events = (await handle.fetch_history()).events
+    assert not [e for e in events if e.event_type == ACTIVITY_SCHEDULED]
 
 
 async def test_answers_apply_while_postgres_is_unreachable_and_land_once_it_is_back(
@@ -61,7 +122,8 @@ async def test_answers_apply_while_postgres_is_unreachable_and_land_once_it_is_b
             pool.set_connect_args(dsn=UNREACHABLE_DATABASE)
             await pool.expire_connections()
 
-            # record_events fails and retries; the answer is applied and acknowledged meanwhile.
+            # The local attempts fail within a second; the batch goes to the regular activity,
+            # which retries, and the answer is applied and acknowledged meanwhile.
             receipt = await asyncio.wait_for(
                 handle.execute_update(
                     RelationshipWorkflow.answer_prompt, consent(MENTOR, "mentor")
@@ -77,10 +139,13 @@ async def test_answers_apply_while_postgres_is_unreachable_and_land_once_it_is_b
                 handle.id,
                 within_seconds=60,
             )
+            events = (await handle.fetch_history()).events
             await handle.terminate(reason="test finished")
     finally:
         await pool.close()
-    assert (await recorded_types(harness, handle)).count("match_accepted") == 1
+    recorded = await recorded_types(harness, handle)
+    assert recorded.count("match_accepted") == 1
+    assert [e for e in events if e.event_type == ACTIVITY_SCHEDULED]
 
 
 async def test_answers_that_arrive_together_are_recorded_in_one_call(harness: Harness) -> None:
@@ -111,7 +176,7 @@ async def test_answers_that_arrive_together_are_recorded_in_one_call(harness: Ha
     assert [receipt.duplicate for receipt in receipts] == [False, False]
     assert len([e for e in events if e.event_type == UPDATE_ACCEPTED]) == 2
     # The start and both answers in one workflow task: one record_events call for all of them.
-    assert len([e for e in events if e.event_type == ACTIVITY_SCHEDULED]) == 1
+    assert len(local_activity_markers(events)) == 1
     assert (await recorded_types(harness, handle)).count("match_accepted") == 2
 
 

@@ -39,6 +39,8 @@ REQUIRED_HISTORIES = frozenset(
         # both runs around a continue-as-new
         "continue_as_new_first_run",
         "continue_as_new_next_run",
+        # events recorded by a local activity inside the workflow task (record-events-local)
+        "completed_recorded_locally",
         # every escalation resolution
         "resolution_continue",
         "resolution_amend_contract",
