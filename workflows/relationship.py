@@ -7,7 +7,9 @@ activities (event store, read tables, outbox). All business rules live in `domai
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import ParamSpec, TypeVar, cast
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -114,6 +116,21 @@ def _history_is_long() -> bool:
         info.is_continue_as_new_suggested()
         or info.get_current_history_length() >= HISTORY_EVENTS_PER_RUN
         or info.get_current_history_size() >= HISTORY_BYTES_PER_RUN
+    )
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def async_update(
+    *, name: str, description: str
+) -> Callable[[Callable[P, Awaitable[R]]], workflow.UpdateMethodMultiParam[P, R]]:
+    """`workflow.update` for an async handler. The SDK's named form types the handle's result as
+    the coroutine rather than what it returns; callers of `execute_update` need the latter."""
+    return cast(
+        Callable[[Callable[P, Awaitable[R]]], workflow.UpdateMethodMultiParam[P, R]],
+        workflow.update(name=name, description=description),
     )
 
 
@@ -280,7 +297,7 @@ class RelationshipWorkflow:
 
     # -- participants -------------------------------------------------------------------------
 
-    @workflow.update(
+    @async_update(
         name="answer_prompt",
         description="A participant answers one of their prompts (consent, contract, log, ...).",
     )
@@ -304,7 +321,7 @@ class RelationshipWorkflow:
         except DomainError as error:
             raise CommandRejectedError(error) from None
 
-    @workflow.update(
+    @async_update(
         name="participant_action",
         description=(
             "One of the pair asks for something between prompts: raise_concern (private to the"
@@ -329,7 +346,7 @@ class RelationshipWorkflow:
 
     # -- coordinators and HR ------------------------------------------------------------------
 
-    @workflow.update(
+    @async_update(
         name="coordinator_action",
         description=(
             "Coordinator action: open_escalation, involve_partners (tell both people about the"
