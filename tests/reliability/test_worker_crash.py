@@ -18,6 +18,7 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from domain.state import RelationshipState
+from services.pairs import RelationshipHandle, start_relationship
 from simulation.driver import Driver
 from simulation.personas import Persona
 from store.database import Pool, create_pool
@@ -35,6 +36,7 @@ from tests.reliability.stack_faults import (
     end_relationship,
     enrol_people,
     meetings_held,
+    pair_request,
     poll_until,
     read_model_caught_up,
     running_stack,
@@ -124,10 +126,18 @@ async def _undisturbed_run(env: WorkflowEnvironment, pool: Pool) -> list[Relatio
     await enrol_people(pool, PAIRS)
     task_queue = f"undisturbed-{uuid.uuid4()}"
     async with twoway_worker(env.client, pool, task_queue):
-        handles = await start_pairs(env.client, PAIRS, task_queue)
+        handles: list[RelationshipHandle] = []
         states = []
         try:
-            for number, handle in enumerate(handles, 1):
+            for number in range(1, PAIRS + 1):
+                # Each pair starts just before it is driven: the clock skips ahead for every
+                # workflow on this server (waiting for a result lets it run to the next timer
+                # of any of them), and a pair started with the others would see its consent
+                # window run out while they were driven.
+                handle = await start_relationship(
+                    env.client, pair_request(number), task_queue=task_queue
+                )
+                handles.append(handle)
                 engaged = {f"emp-m{number}": Persona.ENGAGED, f"emp-l{number}": Persona.ENGAGED}
                 driver = Driver(
                     handle=handle,
