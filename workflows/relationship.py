@@ -419,14 +419,18 @@ class RelationshipWorkflow:
         """
         again, self._pending = commands + self._pending, []
         self._unrecorded, self._intents = [], []
+        # Usually the lost task held these very commands, decided at its own clock: those that
+        # the stored events reproduce exactly are done (their replies may go out as they are).
+        reproduced = self._confirmed.reproduced_by(stored, [p.command for p in again])
         # Their messages were queued with them, by the workflow task that stored them.
         self._confirmed = self._confirmed.adopting(stored)
         self._state, self._stream_version = self._confirmed.state, self._confirmed.version
         workflow.logger.warning(
             "the event store held events this history had not confirmed: adopted",
-            extra={"adopted": len(stored), "decided_again": len(again)},
+            extra={"adopted": len(stored), "decided_again": len(again) - reproduced},
         )
-        for pending in again:
+        settle_all(again[:reproduced])
+        for pending in again[reproduced:]:
             self._decide_again(pending)
 
     def _decide_again(self, pending: PendingCommand) -> None:

@@ -18,7 +18,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import EventEnvelope
-    from domain import Command, DomainError, RelationshipState, evolve
+    from domain import Command, DomainError, RelationshipState, decide, evolve
     from domain.events import EVENT_ADAPTER
 
 
@@ -52,6 +52,25 @@ class Confirmed:
             state = evolve(state, EVENT_ADAPTER.validate_python(envelope.data))
             version = envelope.stream_version
         return Confirmed(state=state, version=version)
+
+    def reproduced_by(self, stored: list[EventEnvelope], commands: list[Command]) -> int:
+        """How many of `commands`, in order, decide exactly the `stored` events when decided
+        at the times those events carry: the lost task decided them already."""
+        state, position = self.state, 0
+        for count, command in enumerate(commands):
+            if position == len(stored):
+                return count
+            try:
+                events = decide(state, command, stored[position].occurred_at)
+            except DomainError:
+                return count
+            expected = [e.data for e in stored[position : position + len(events)]]
+            if [event.model_dump(mode="json") for event in events] != expected:
+                return count
+            for event in events:
+                state = evolve(state, event)
+            position += len(events)
+        return len(commands)
 
 
 def settle_all(commands: Iterable[PendingCommand]) -> None:

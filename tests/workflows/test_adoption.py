@@ -12,7 +12,7 @@ from temporalio.testing import ActivityEnvironment
 from activities.models import EventEnvelope, RecordEventsInput
 from activities.relationship_activities import RelationshipActivities
 from domain import Command, decide
-from domain.commands import AnswerPrompt
+from domain.commands import AnswerPrompt, EndRelationship
 from domain.prompts import ConsentAnswer
 from domain.state import Phase
 from services.pairs import RelationshipHandle
@@ -109,3 +109,22 @@ async def test_a_command_that_arrives_instead_is_decided_on_top_of_the_stored_ev
         RelationshipWorkflow.answer_prompt, consent(MENTOR, "mentor")
     )
     assert again.duplicate
+
+
+async def test_a_request_stored_by_a_lost_task_and_sent_again_is_answered_as_done(
+    harness: Harness,
+) -> None:
+    """Decided again on top of its own stored events, ending would be refused ("already
+    ended"); the stored events are recognised as this very request, decided earlier."""
+    handle = await harness.start_pair()
+    harness.keep_history(handle, "adopted_lost_task")
+    await store_as_a_lost_task_did(harness, handle, EndRelationship())
+
+    receipt = await handle.execute_update(
+        RelationshipWorkflow.coordinator_action, EndRelationship()
+    )
+
+    assert receipt.phase == Phase.ENDED_EARLY.value
+    events = await stored(harness, handle)
+    assert [kind for _, kind in events].count("relationship_ended_early") == 1
+    assert (await handle.result()).phase == Phase.ENDED_EARLY.value

@@ -41,6 +41,8 @@ REQUIRED_HISTORIES = frozenset(
         "continue_as_new_next_run",
         # events recorded by a local activity inside the workflow task (record-events-local)
         "completed_recorded_locally",
+        # a lost task's stored events adopted, the request recognised as done (local recording)
+        "adopted_lost_task",
         # every escalation resolution
         "resolution_continue",
         "resolution_amend_contract",
