@@ -25,7 +25,7 @@ from twoway.heartbeat import beat_while_reachable, heartbeat_at
 from twoway.logging import configure_logging, get_logger
 from twoway.settings import Settings, load_settings
 from twoway.temporal_client import sandbox_runner
-from workflows import ALL_WORKFLOWS
+from workflows.registry import ALL_WORKFLOWS
 
 log = get_logger(__name__)
 

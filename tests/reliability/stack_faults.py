@@ -58,7 +58,7 @@ from tests.e2e.test_local_stack import (
 from twoway.converter import sealer_from_settings
 from twoway.settings import Settings
 from twoway.temporal_client import connect_client, sandbox_runner
-from workflows import ALL_WORKFLOWS
+from workflows.registry import ALL_WORKFLOWS
 from workflows.relationship import RelationshipWorkflow
 
 # A whole relationship in seconds: meetings every 5 s; every window is long enough that a

@@ -15,7 +15,7 @@ from temporalio.converter import DataConverter
 from temporalio.worker import Replayer
 
 from twoway.temporal_client import sandbox_runner
-from workflows import ALL_WORKFLOWS
+from workflows.registry import ALL_WORKFLOWS
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
