@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from domain.matching.constraints import violations
 from domain.matching.context import PairContext
-from domain.matching.matrix import build_matrix
+from domain.matching.matrix import PairRules, dense_matrix
 from domain.matching.model import MatchingProblem
 from domain.matching.scoring import pair_score
 from domain.matching.sides import split_sides
@@ -19,12 +20,14 @@ from tests.matching.strategies import problems
 def test_matrix_feasibility_and_scores_match_the_reference_rules(problem: MatchingProblem) -> None:
     sides = split_sides(problem)
     context = PairContext.of(problem)
-    matrix = build_matrix(problem, sides, context)
+    rules = PairRules.of(problem, sides, context)
+    matrix = dense_matrix(rules)
+    blocked_by = rules.blocked_by(np.arange(len(sides.mentors)), np.arange(len(sides.mentees)))
     for i, mentor in enumerate(sides.mentors):
         for j, mentee in enumerate(sides.mentees):
             broken = violations(mentor, mentee, context)
             assert bool(matrix.feasible[i, j]) == (not broken)
-            assert {v for v, mask in matrix.blocked_by.items() if mask[i, j]} == set(broken)
+            assert {v for v, mask in blocked_by.items() if mask[i, j]} == set(broken)
             if not broken:
                 expected = pair_score(mentor, mentee, problem.weights, problem.format)
                 assert matrix.weights[i, j] == pytest.approx(expected, abs=1e-12)
