@@ -41,6 +41,7 @@ from domain.matching.sides import Sides
 BoolMatrix = npt.NDArray[np.bool_]
 FloatMatrix = npt.NDArray[np.float64]
 WordMatrix = npt.NDArray[np.uint64]
+Float32Matrix = npt.NDArray[np.float32]
 IntVector = npt.NDArray[np.int64]
 Rows = slice | IntVector
 
@@ -77,7 +78,18 @@ class TagSets:
     mentors: WordMatrix
     mentees: WordMatrix
 
+    def shared_pairs(self, rows: IntVector, cols: IntVector) -> npt.NDArray[np.uint8]:
+        counts = np.zeros(len(rows), dtype=np.uint8)
+        for mine, theirs in zip(self.mentors, self.mentees, strict=True):
+            np.add(counts, np.bitwise_count(mine[rows] & theirs[cols]), out=counts)
+        return counts
+
     def shared(self, rows: Rows) -> npt.NDArray[np.uint8]:
+        if len(self.mentors) == 1:  # up to 64 distinct tags: no sum over words
+            counts: npt.NDArray[np.uint8] = np.bitwise_count(
+                self.mentors[0][rows][:, None] & self.mentees[0][None, :]
+            )
+            return counts
         counts = np.zeros((len(self.mentors[0][rows]), self.mentees.shape[1]), dtype=np.uint8)
         for mine, theirs in zip(self.mentors, self.mentees, strict=True):
             np.add(counts, np.bitwise_count(mine[rows][:, None] & theirs[None, :]), out=counts)
@@ -133,6 +145,50 @@ class PairRules:
         weights = self._scores(rows)
         np.multiply(weights, feasible, out=weights)
         return weights, feasible
+
+    def pair_weights(self, rows: IntVector, cols: IntVector) -> FloatMatrix:
+        """Scores of the acceptable pairs (rows[k], cols[k]): the same operations in the same
+        order as `block`, one pair per element, so the very same numbers."""
+        score = np.divide(
+            self.skills.shared_pairs(rows, cols), self.learn_count[cols], dtype=np.float64
+        )
+        if self.back_skills is not None:
+            assert self.back_learn_count is not None
+            back = self.back_skills.shared_pairs(rows, cols)
+            np.add(score, back / self.back_learn_count[rows], out=score)
+            np.divide(score, 2, out=score)
+        np.multiply(score, self.skills_weight, out=score)
+        np.add(score, self.base, out=score)
+        np.add(
+            score,
+            self.category_points[self.category.mentors[rows], self.category.mentees[cols]],
+            out=score,
+        )
+        if self.departments is not None:
+            differ = np.not_equal(self.departments.mentors[rows], self.departments.mentees[cols])
+            np.add(score, differ * self.cross_department_weight, out=score)
+        if self.interests_weight:
+            common = self.interests.shared_pairs(rows, cols)
+            union = np.add(self.interests_count_m[rows], self.interests_count_e[cols])
+            np.subtract(union, common, out=union)
+            np.maximum(union, 1.0, out=union)
+            np.divide(common, union, out=union)
+            if self.interests_weight != 1.0:
+                np.multiply(union, self.interests_weight, out=union)
+            np.add(score, union, out=score)
+        return score
+
+    def pair_feasible(self, rows: IntVector, cols: IntVector) -> BoolMatrix:
+        """Whether each pair (rows[k], cols[k]) meets every hard constraint."""
+        feasible: BoolMatrix = self.profile_allowed[
+            self.profile.mentors[rows], self.profile.mentees[cols]
+        ]
+        if self.levels is not None:
+            feasible &= self.levels.mentors[rows] < self.levels.mentees[cols]
+        keys = rows * self.width + cols
+        for listed in self.listed.values():
+            feasible &= ~np.isin(keys, listed)
+        return feasible
 
     def blocked_by(self, rows: IntVector, cols: IntVector) -> dict[Violation, BoolMatrix]:
         """Per hard constraint, which of `rows` x `cols` it rules out (for explanations)."""
@@ -233,6 +289,14 @@ class PairMatrix:
 
     def block(self, rows: Rows) -> tuple[FloatMatrix, BoolMatrix]:
         return self.weights[rows], self.feasible[rows]
+
+    def pair_weights(self, rows: IntVector, cols: IntVector) -> FloatMatrix:
+        weights: FloatMatrix = self.weights[rows, cols]
+        return weights
+
+    def pair_feasible(self, rows: IntVector, cols: IntVector) -> BoolMatrix:
+        feasible: BoolMatrix = self.feasible[rows, cols]
+        return feasible
 
 
 def build_matrix(problem: MatchingProblem, sides: Sides, context: PairContext) -> PairMatrix:

@@ -47,7 +47,7 @@ import numpy.typing as npt
 from scipy import sparse
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from domain.matching.matrix import BLOCK_ROWS, BoolMatrix, FloatMatrix, Rows
+from domain.matching.matrix import BLOCK_ROWS, BoolMatrix, Float32Matrix, FloatMatrix, Rows
 
 # Candidates per person for the first solve (see `candidate_edges`).
 CANDIDATES = 16
@@ -60,6 +60,8 @@ MAX_PAIRS_PER_PERSON = 100
 # Reduced costs are accepted down to this (scores are sums of a few small fractions, so two
 # truly different totals differ by far more; this only absorbs floating-point rounding).
 TOLERANCE = 1e-9
+# Rows of the float32 screen checked at once.
+SCREEN_ROWS = 64
 # Solves on the sparse pairs before giving up on them.
 ROUNDS = 6
 
@@ -75,6 +77,10 @@ class PairScores(Protocol):
     def shape(self) -> tuple[int, int]: ...
 
     def block(self, rows: Rows) -> tuple[FloatMatrix, BoolMatrix]: ...
+
+    def pair_weights(self, rows: Index, cols: Index) -> Vector: ...
+
+    def pair_feasible(self, rows: Index, cols: Index) -> BoolMatrix: ...
 
 
 @dataclass(frozen=True)
@@ -109,10 +115,12 @@ def proven_optimal_pairs(scores: PairScores) -> Pairs | None:
     height, width = scores.shape
     if height == 0 or width == 0:
         return []
-    edges = candidate_edges(scores, CANDIDATES)
+    edges, screen = candidate_edges(scores, CANDIDATES)
     if len(edges.keys) == 0:
         return []
-    margin = MARGIN_SHARE * float(edges.weights.max())
+    # Each mentor's best pair is among the edges, so this is the largest score of all.
+    largest = float(edges.weights.max())
+    margin = MARGIN_SHARE * largest
     # The duals under which every pair outside `edges` had a reduced cost above the margin.
     reference: Duals | None = None
     for _ in range(ROUNDS):
@@ -121,7 +129,8 @@ def proven_optimal_pairs(scores: PairScores) -> Pairs | None:
         if mate is None or duals is None:
             return None
         if reference is None:
-            near = near_tight_pairs(scores, duals, margin, MAX_PAIRS_PER_PERSON * (height + width))
+            limit = MAX_PAIRS_PER_PERSON * (height + width)
+            near = near_tight_pairs(scores, screen, largest, duals, margin, limit)
             if near is None:
                 return None
             keys, weights, underpaid = near
@@ -143,8 +152,9 @@ def _pairs(mate: Index) -> Pairs:
 # -- sweeps over every pair -------------------------------------------------------------------
 
 
-def candidate_edges(scores: PairScores, count: int) -> Edges:
-    """Good acceptable pairs for every mentor and every mentee, in one sweep of the scores.
+def candidate_edges(scores: PairScores, count: int) -> tuple[Edges, Float32Matrix]:
+    """Good acceptable pairs for every mentor and every mentee, in one sweep of the scores,
+    and every score (0: unacceptable) rounded to float32 to screen the pairs later.
 
     Not each person's exact `count` best (a partial sort of 25 million scores costs more than
     the rest of the sweep): each mentor's best mentee in each of `count` groups of columns, and
@@ -159,6 +169,7 @@ def candidate_edges(scores: PairScores, count: int) -> Edges:
     group_width = -(-width // min(count, width))
     groups = -(-width // group_width)
     padded = np.full((BLOCK_ROWS, groups * group_width), -np.inf)
+    screen = np.empty((height, width), dtype=np.float32)
     keys: list[Index] = []
     values: list[Vector] = []
     column_rows: list[Index] = []
@@ -173,6 +184,9 @@ def candidate_edges(scores: PairScores, count: int) -> Edges:
         ok = feasible[rows, best]
         keys.append(((rows + first) * width + best)[ok])
         values.append(weights[rows, best][ok])
+        # Unacceptable pairs stay at 0: those the screen lets through are dropped by the exact
+        # check (clearing them here would cost another pass over every block).
+        np.copyto(screen[first : first + size], weights, casting="same_kind")
         winner = weights.argmax(axis=0)
         column_rows.append(winner + first)
         column_values.append(
@@ -189,31 +203,49 @@ def candidate_edges(scores: PairScores, count: int) -> Edges:
     keys.append((winner_rows * width + np.arange(width)[:, None])[ok])
     values.append(winners[ok])
     every, first_seen = np.unique(np.concatenate(keys), return_index=True)
-    return Edges(every, np.concatenate(values)[first_seen], width)
+    return Edges(every, np.concatenate(values)[first_seen], width), screen
 
 
 def near_tight_pairs(
-    scores: PairScores, duals: Duals, margin: float, limit: int
+    scores: PairScores,
+    screen: Float32Matrix,
+    largest: float,
+    duals: Duals,
+    margin: float,
+    limit: int,
 ) -> tuple[Index, Vector, bool] | None:
     """Every acceptable pair with reduced cost <= margin (None past `limit` of them), and
-    whether any pair has a negative one (if none, the duals prove the matching optimal)."""
+    whether any pair has a negative one (if none, the duals prove the matching optimal).
+
+    Screened on the float32 scores (a pass over 100 MB instead of scoring 25 million pairs
+    again), with room for their rounding; the pairs that pass are scored exactly, and only
+    the exact reduced costs decide.
+    """
     height, width = scores.shape
-    keys: list[Index] = []
-    weights: list[Vector] = []
-    underpaid = False
+    u, v = duals.u.astype(np.float32), duals.v.astype(np.float32)
+    # float32 keeps 24 bits: each of u, v, w and the two operations is off by at most
+    # 2**-24 of the largest magnitude (scores are >= 0 and at most `largest`); 2**-19 of their
+    # sum leaves a wide berth.
+    room = 2.0**-19 * (float(duals.u.max()) + float(duals.v.max()) + largest)
+    found: list[Index] = []
     total = 0
-    for first in range(0, height, BLOCK_ROWS):
-        block_weights, feasible = scores.block(slice(first, first + BLOCK_ROWS))
-        slack = duals.u[first : first + BLOCK_ROWS, None] + duals.v[None, :]
-        np.subtract(slack, block_weights, out=slack)
-        underpaid = underpaid or bool((feasible & (slack < -TOLERANCE)).any())
-        rows, cols = np.nonzero(feasible & (slack <= margin))
+    for first in range(0, height, SCREEN_ROWS):
+        slack = u[first : first + SCREEN_ROWS, None] + v[None, :]
+        np.subtract(slack, screen[first : first + SCREEN_ROWS], out=slack)
+        rows, cols = np.nonzero(slack <= margin + room)
         total += len(rows)
         if total > limit:
             return None
-        keys.append((rows + first) * width + cols)
-        weights.append(block_weights[rows, cols])
-    return np.concatenate(keys), np.concatenate(weights), underpaid
+        found.append((rows + first) * width + cols)
+    keys = np.concatenate(found)
+    rows, cols = keys // width, keys % width
+    acceptable = scores.pair_feasible(rows, cols)
+    keys, rows, cols = keys[acceptable], rows[acceptable], cols[acceptable]
+    weights = scores.pair_weights(rows, cols)
+    slack = duals.u[rows] + duals.v[cols] - weights
+    near = slack <= margin
+    underpaid = bool((slack < -TOLERANCE).any())
+    return keys[near], weights[near], underpaid
 
 
 def at_risk(duals: Duals, reference: Duals, margin: float) -> Index:

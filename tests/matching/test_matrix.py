@@ -31,3 +31,22 @@ def test_matrix_feasibility_and_scores_match_the_reference_rules(problem: Matchi
             if not broken:
                 expected = pair_score(mentor, mentee, problem.weights, problem.format)
                 assert matrix.weights[i, j] == pytest.approx(expected, abs=1e-12)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_scores_of_listed_pairs_are_the_very_numbers_of_the_blocks(
+    problem: MatchingProblem,
+) -> None:
+    sides = split_sides(problem)
+    rules = PairRules.of(problem, sides, PairContext.of(problem))
+    matrix = dense_matrix(rules)
+    rows, cols = np.nonzero(matrix.feasible)
+    assert rules.pair_weights(rows, cols).tolist() == matrix.weights[rows, cols].tolist()
+    every_row, every_col = np.indices(matrix.feasible.shape).reshape(2, -1)
+    assert rules.pair_feasible(every_row, every_col).tolist() == matrix.feasible.ravel().tolist()
+    # Any rows in any order of blocks: the same numbers again.
+    chosen = np.arange(len(sides.mentors))[::2]
+    weights, feasible = rules.block(chosen)
+    assert weights.tolist() == matrix.weights[chosen].tolist()
+    assert feasible.tolist() == matrix.feasible[chosen].tolist()
