@@ -158,11 +158,11 @@ def candidate_edges(scores: PairScores, count: int) -> tuple[Edges, Float32Matri
 
     Not each person's exact `count` best (a partial sort of 25 million scores costs more than
     the rest of the sweep): each mentor's best mentee in each of `count` groups of columns, and
-    each mentee's best mentor in each block of rows, of which the `count` best are kept. Any
-    set of pairs is correct (the proof decides); these only need to be good enough that the
-    first duals are close to the optimum's. Ranked on the scores themselves (an unacceptable
-    pair weighs 0, never more than an acceptable one); unacceptable winners are dropped, and an
-    acceptable pair worth 0 can never improve a matching.
+    each mentee's best mentor in each of the `count` blocks of rows where its best score is
+    highest. Any set of pairs is correct (the proof decides); these only need to be good
+    enough that the first duals are close to the optimum's. Ranked on the scores themselves
+    (an unacceptable pair weighs 0, never more than an acceptable one); unacceptable winners
+    are dropped, and an acceptable pair worth 0 can never improve a matching.
     """
     height, width = scores.shape
     # Every group holds at least one real column (the last one may be partly padding).
@@ -172,8 +172,7 @@ def candidate_edges(scores: PairScores, count: int) -> tuple[Edges, Float32Matri
     screen = np.empty((height, width), dtype=np.float32)
     keys: list[Index] = []
     values: list[Vector] = []
-    column_rows: list[Index] = []
-    column_values: list[Vector] = []
+    block_best: list[Vector] = []
     for first in range(0, height, BLOCK_ROWS):
         weights, feasible = scores.block(slice(first, first + BLOCK_ROWS))
         size = len(weights)
@@ -187,23 +186,30 @@ def candidate_edges(scores: PairScores, count: int) -> tuple[Edges, Float32Matri
         # Unacceptable pairs stay at 0: those the screen lets through are dropped by the exact
         # check (clearing them here would cost another pass over every block).
         np.copyto(screen[first : first + size], weights, casting="same_kind")
-        winner = weights.argmax(axis=0)
-        column_rows.append(winner + first)
-        column_values.append(
-            np.where(feasible[winner, np.arange(width)], weights[winner, np.arange(width)], -1.0)
-        )
-    # Each mentee's best few among the blocks' winners (-1: the winner was unacceptable).
-    winners = np.stack(column_values, axis=1)
-    winner_rows = np.stack(column_rows, axis=1)
-    if winners.shape[1] > count:
-        top = np.argpartition(winners, winners.shape[1] - count, axis=1)[:, -count:]
-        winners = np.take_along_axis(winners, top, axis=1)
-        winner_rows = np.take_along_axis(winner_rows, top, axis=1)
-    ok = winners >= 0
-    keys.append((winner_rows * width + np.arange(width)[:, None])[ok])
-    values.append(winners[ok])
+        # A maximum down the columns is one vectorised pass; where it is comes later, for the
+        # few blocks that matter (an argmax down the columns strides through memory).
+        block_best.append(weights.max(axis=0))
+    column_keys = _column_candidates(screen, np.stack(block_best, axis=1), count)
+    column_rows, column_cols = column_keys // width, column_keys % width
+    acceptable = scores.pair_feasible(column_rows, column_cols)
+    keys.append(column_keys[acceptable])
+    values.append(scores.pair_weights(column_rows[acceptable], column_cols[acceptable]))
     every, first_seen = np.unique(np.concatenate(keys), return_index=True)
     return Edges(every, np.concatenate(values)[first_seen], width), screen
+
+
+def _column_candidates(screen: Float32Matrix, block_best: FloatMatrix, count: int) -> Index:
+    """For each column, the best row of each of the `count` blocks where it scores highest."""
+    height, width = screen.shape
+    blocks = min(count, block_best.shape[1])
+    chosen = np.argpartition(block_best, block_best.shape[1] - blocks, axis=1)[:, -blocks:]
+    rows = chosen[:, :, None] * BLOCK_ROWS + np.arange(BLOCK_ROWS)[None, None, :]
+    inside = rows < height
+    cols = np.broadcast_to(np.arange(width)[:, None, None], rows.shape)
+    found = np.where(inside, screen[np.minimum(rows, height - 1), cols], -np.inf)
+    best_rows = np.take_along_axis(rows, found.argmax(axis=2)[:, :, None], axis=2)[:, :, 0]
+    keys: Index = (best_rows * width + np.arange(width)[:, None]).ravel()
+    return keys
 
 
 def near_tight_pairs(
