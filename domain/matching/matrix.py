@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -244,26 +245,32 @@ class PairRules:
                 feasible[inside[hit], cell_cols[hit]] = False
         return feasible
 
-    def _scores(self, rows: Rows) -> FloatMatrix:
+    def _scores(self, rows: Rows, dtype: type[np.floating[Any]] = np.float64) -> Any:
+        """Scores of `rows` x every mentee: exact in float64; float32 (half the memory traffic,
+        off by a few units in the 7th digit) only where `screen_block` screens pairs."""
         # base + w * coverage first, as `scoring.contributions` adds them.
-        score = np.divide(self.skills.shared(rows), self.learn_count[None, :], dtype=np.float64)
+        score = np.divide(self.skills.shared(rows), self.learn_count[None, :], dtype=dtype)
         if self.back_skills is not None:
             assert self.back_learn_count is not None
             back = self.back_skills.shared(rows)
-            np.add(score, back / self.back_learn_count[rows][:, None], out=score)
+            np.add(
+                score, np.divide(back, self.back_learn_count[rows][:, None], dtype=dtype), out=score
+            )
             np.divide(score, 2, out=score)
         np.multiply(score, self.skills_weight, out=score)
         np.add(score, self.base, out=score)
         points = self.category_points[self.category.mentors[rows]]
-        np.add(score, np.take(points, self.category.mentees, axis=1), out=score)
+        np.add(score, np.take(points, self.category.mentees, axis=1), out=score, dtype=dtype)
         if self.departments is not None:
             differ = np.not_equal(
                 self.departments.mentors[rows][:, None], self.departments.mentees[None, :]
             )
-            np.add(score, differ * self.cross_department_weight, out=score)
+            np.add(score, np.multiply(differ, self.cross_department_weight, dtype=dtype), out=score)
         if self.interests_weight:
             common = self.interests.shared(rows)
-            union = np.add(self.interests_count_m[rows][:, None], self.interests_count_e[None, :])
+            union = np.add(
+                self.interests_count_m[rows][:, None], self.interests_count_e[None, :], dtype=dtype
+            )
             np.subtract(union, common, out=union)
             # Where the union is empty the intersection is too, so dividing by 1 keeps the 0.
             np.maximum(union, 1.0, out=union)
@@ -272,6 +279,10 @@ class PairRules:
                 np.multiply(union, self.interests_weight, out=union)
             np.add(score, union, out=score)
         return score
+
+    def screen_block(self, rows: slice, out: Float32Matrix) -> None:
+        """Approximate scores of `rows` x every mentee into `out` (0 where unacceptable)."""
+        np.multiply(self._scores(rows, np.float32), self._feasible(rows), out=out)
 
 
 @dataclass(frozen=True)
@@ -297,6 +308,9 @@ class PairMatrix:
     def pair_feasible(self, rows: IntVector, cols: IntVector) -> BoolMatrix:
         feasible: BoolMatrix = self.feasible[rows, cols]
         return feasible
+
+    def screen_block(self, rows: slice, out: Float32Matrix) -> None:
+        np.copyto(out, self.weights[rows], casting="same_kind")
 
 
 def build_matrix(problem: MatchingProblem, sides: Sides, context: PairContext) -> PairMatrix:

@@ -82,6 +82,8 @@ class PairScores(Protocol):
 
     def pair_feasible(self, rows: Index, cols: Index) -> BoolMatrix: ...
 
+    def screen_block(self, rows: slice, out: Float32Matrix) -> None: ...
+
 
 @dataclass(frozen=True)
 class Edges:
@@ -168,37 +170,35 @@ def candidate_edges(scores: PairScores, count: int) -> tuple[Edges, Float32Matri
     # Every group holds at least one real column (the last one may be partly padding).
     group_width = -(-width // min(count, width))
     groups = -(-width // group_width)
-    padded = np.full((BLOCK_ROWS, groups * group_width), -np.inf)
+    padded = np.full((BLOCK_ROWS, groups * group_width), -np.inf, dtype=np.float32)
     screen = np.empty((height, width), dtype=np.float32)
     keys: list[Index] = []
-    values: list[Vector] = []
-    block_best: list[Vector] = []
+    block_best: list[Float32Matrix] = []
     for first in range(0, height, BLOCK_ROWS):
-        weights, feasible = scores.block(slice(first, first + BLOCK_ROWS))
-        size = len(weights)
-        padded[:size, :width] = weights
+        # Scored in float32 straight into the screen: candidates only need to be good, and
+        # their exact scores are computed below. Unacceptable pairs are 0 there: those that
+        # pass a screen are dropped by the exact check.
+        block_rows = slice(first, first + BLOCK_ROWS)
+        block = screen[block_rows]
+        scores.screen_block(block_rows, block)
+        size = len(block)
+        padded[:size, :width] = block
         grouped = padded[:size].reshape(size, groups, group_width)
         best = grouped.argmax(axis=2) + np.arange(groups)[None, :] * group_width
-        rows = np.arange(size)[:, None]
-        ok = feasible[rows, best]
-        keys.append(((rows + first) * width + best)[ok])
-        values.append(weights[rows, best][ok])
-        # Unacceptable pairs stay at 0: those the screen lets through are dropped by the exact
-        # check (clearing them here would cost another pass over every block).
-        np.copyto(screen[first : first + size], weights, casting="same_kind")
+        keys.append(((np.arange(size)[:, None] + first) * width + best).ravel())
         # A maximum down the columns is one vectorised pass; where it is comes later, for the
         # few blocks that matter (an argmax down the columns strides through memory).
-        block_best.append(weights.max(axis=0))
-    column_keys = _column_candidates(screen, np.stack(block_best, axis=1), count)
-    column_rows, column_cols = column_keys // width, column_keys % width
-    acceptable = scores.pair_feasible(column_rows, column_cols)
-    keys.append(column_keys[acceptable])
-    values.append(scores.pair_weights(column_rows[acceptable], column_cols[acceptable]))
-    every, first_seen = np.unique(np.concatenate(keys), return_index=True)
-    return Edges(every, np.concatenate(values)[first_seen], width), screen
+        block_best.append(block.max(axis=0))
+    keys.append(_column_candidates(screen, np.stack(block_best, axis=1), count))
+    every = np.unique(np.concatenate(keys))
+    rows, cols = every // width, every % width
+    acceptable = scores.pair_feasible(rows, cols)
+    every = every[acceptable]
+    weights = scores.pair_weights(rows[acceptable], cols[acceptable])
+    return Edges(every, weights, width), screen
 
 
-def _column_candidates(screen: Float32Matrix, block_best: FloatMatrix, count: int) -> Index:
+def _column_candidates(screen: Float32Matrix, block_best: Float32Matrix, count: int) -> Index:
     """For each column, the best row of each of the `count` blocks where it scores highest."""
     height, width = screen.shape
     blocks = min(count, block_best.shape[1])
@@ -229,10 +229,10 @@ def near_tight_pairs(
     """
     height, width = scores.shape
     u, v = duals.u.astype(np.float32), duals.v.astype(np.float32)
-    # float32 keeps 24 bits: each of u, v, w and the two operations is off by at most
-    # 2**-24 of the largest magnitude (scores are >= 0 and at most `largest`); 2**-19 of their
-    # sum leaves a wide berth.
-    room = 2.0**-19 * (float(duals.u.max()) + float(duals.v.max()) + largest)
+    # float32 keeps 24 bits: the screened scores (a dozen operations), u, v and the two
+    # operations here are each off by at most a few units of 2**-24 of the largest magnitude
+    # (scores are >= 0 and at most `largest`); 2**-16 of their sum leaves a wide berth.
+    room = 2.0**-16 * (float(duals.u.max()) + float(duals.v.max()) + largest)
     found: list[Index] = []
     total = 0
     for first in range(0, height, SCREEN_ROWS):

@@ -50,3 +50,8 @@ def test_scores_of_listed_pairs_are_the_very_numbers_of_the_blocks(
     weights, feasible = rules.block(chosen)
     assert weights.tolist() == matrix.weights[chosen].tolist()
     assert feasible.tolist() == matrix.feasible[chosen].tolist()
+    # The float32 screen is the same scores to within a few units of float32's last digit.
+    screened = np.empty(matrix.weights.shape, dtype=np.float32)
+    rules.screen_block(slice(0, len(sides.mentors)), screened)
+    largest = float(matrix.weights.max(initial=0.0))
+    assert np.abs(screened - matrix.weights).max(initial=0.0) <= 2.0**-20 * max(largest, 1.0)
