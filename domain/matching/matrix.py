@@ -622,16 +622,14 @@ def _category_points(
 
 
 def _vocabulary(groups: Iterable[Iterable[str]]) -> dict[str, int]:
-    vocabulary: dict[str, int] = {}
-    for group in groups:
-        for tag in group:
-            vocabulary.setdefault(tag, len(vocabulary))
-    return vocabulary
+    """Each distinct tag's number, in sorted order (the same numbering in every run)."""
+    return {tag: k for k, tag in enumerate(sorted(set().union(*groups)))}
 
 
 def _bits(people: Sequence[Candidate], attribute: str, vocabulary: dict[str, int]) -> WordMatrix:
     """Words x people: bit `k % 64` of word `k // 64` set where the person lists tag k."""
-    masks = [sum(1 << vocabulary[tag] for tag in set(getattr(c, attribute))) for c in people]
+    bit = {tag: 1 << k for tag, k in vocabulary.items()}
+    masks = [sum(map(bit.__getitem__, set(getattr(c, attribute)))) for c in people]
     words = max(1, -(-len(vocabulary) // 64))
     return np.array(
         [[(mask >> (64 * word)) & 0xFFFFFFFFFFFFFFFF for mask in masks] for word in range(words)],
