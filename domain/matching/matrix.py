@@ -2,13 +2,13 @@
 
 25 million pairs (5,000 x 5,000) cannot be scored one by one in Python within a second, so every
 rule is reduced once to small per-person arrays (`PairRules`): codes of the few distinct working
-windows, language sets, organisations, departments and disclosed diversity attributes, and the
-0/1 incidence of tags. A block of rows is then scored with two small matrix products (shared
-tags counted exactly as integers) and a handful of broadcasts, gathers from small tables and
+windows, language sets, organisations, departments and disclosed diversity attributes, and each
+person's tags as bit sets. A block of rows is then scored with a handful of broadcasts (shared
+tags counted exactly with AND and a population count), gathers from small tables and
 divisions, all on arrays that stay in the processor's cache. The fast path (`sparse.py`) scores
-the pairs block by block and never holds all 25 million scores at once: allocating and touching
-a 200 MB matrix alone costs a visible part of a second. `build_matrix` writes every block into
-one dense matrix for the dense solve, the greedy baseline and the tests.
+the pairs block by block and never holds all 25 million exact scores at once: allocating and
+touching a 200 MB matrix alone costs a visible part of a second. `dense_matrix` writes every
+block into one dense matrix for the dense solve, the greedy baseline and the tests.
 
 `constraints.violations` and `scoring.contributions` remain the reference: tests check that both
 agree on every pair. Coverage and Jaccard values are divisions of the same integers as the
@@ -53,18 +53,11 @@ BLOCK_ROWS = 32
 # otherwise the department comparison is a broadcast of its own.
 CATEGORY_TABLE_CELLS = 1_000_000
 
-# Constraints that rule out a few listed cells rather than whole categories of pairs.
-LISTED = (
-    Violation.SELF_PAIR,
-    Violation.REPORTING_LINE,
-    Violation.EXCLUDED,
-    Violation.ALREADY_PAIRED,
-)
-
 
 @dataclass(frozen=True)
 class Codes:
-    """Each person's category on one side, and a table indexed by (mentor's, mentee's)."""
+    """Each mentor's and each mentee's category, numbered to index a table of
+    (mentor's category, mentee's category)."""
 
     mentors: IntVector
     mentees: IntVector
@@ -521,9 +514,8 @@ def _reporting_cells(
     column[len(mentors) : len(mentors) + width] = np.arange(width)
     # Reporting lines apply inside an organisation only (-1: not in the pool).
     organisation = np.full(size, -1, dtype=np.int64)
-    organisation[: len(mentors) + width] = _department_codes(
-        [*mentors, *mentees], [], key=lambda c: c.organisation
-    ).mentors
+    names = _vocabulary([c.organisation] for c in (*mentors, *mentees))
+    organisation[: len(mentors) + width] = [names[c.organisation] for c in (*mentors, *mentees)]
     person, ancestor = np.arange(size), parent
     found: list[IntVector] = [np.zeros(0, dtype=np.int64)]
     for _ in range(size + 1):
@@ -585,16 +577,12 @@ def _categories(
     return Codes(mentors=mentor_codes, mentees=mentee_codes), points, departments
 
 
-def _department_codes(
-    mentors: Sequence[Candidate],
-    mentees: Sequence[Candidate],
-    key: Callable[[Candidate], str] = lambda c: c.department,
-) -> Codes:
-    """One numbering of a text attribute across both sides, so equal texts get equal codes."""
-    names = _vocabulary([key(c)] for c in (*mentors, *mentees))
+def _department_codes(mentors: Sequence[Candidate], mentees: Sequence[Candidate]) -> Codes:
+    """One numbering of departments across both sides, so equal names get equal codes."""
+    names = _vocabulary([c.department] for c in (*mentors, *mentees))
     return Codes(
-        mentors=np.array([names[key(c)] for c in mentors], dtype=np.int64),
-        mentees=np.array([names[key(c)] for c in mentees], dtype=np.int64),
+        mentors=np.array([names[c.department] for c in mentors], dtype=np.int64),
+        mentees=np.array([names[c.department] for c in mentees], dtype=np.int64),
     )
 
 
