@@ -287,13 +287,18 @@ def solve(height: int, width: int, edges: Edges) -> Index | None:
     """Maximum-weight matching on the edges: each mentor's mentee, or -1.
 
     LAPMOD needs a square problem in which everyone is matched, so "unmatched" becomes a pair
-    too: each mentor gets a private dummy mentee and each mentee a private dummy mentor (at a
-    cost above every real pair's, so nobody is left out who need not be), and the dummies pair
-    among themselves wherever the real people could (at no cost). Its answer is checked; if it
-    does not hold, scipy's LAPJVsp answers instead.
+    too: each mentor gets a private dummy mentee, at a cost `top` that no real pair exceeds
+    (a real pair costs `top - w`), and each mentee a private dummy mentor; the dummy mentors
+    pair with the dummy mentees wherever the real people could. Every dummy mentor costs the
+    same constant whichever partner it takes, so the total is a constant minus the matching's
+    score: the cheapest answer is the best matching, with no reward for matching more people.
+    (Half of `top` for that constant: on the benchmark roster it took 0.12 s, 0 or `top`
+    took 0.2 s and 1.9 s.) Its answer is checked; if it does not hold, or LAPMOD refuses the
+    costs, scipy's LAPJVsp answers instead.
     """
     rows, cols = edges.rows, edges.cols
     top = float(edges.weights.max()) + 1.0
+    dummy = top / 2
     size = height + width
     graph = sparse.csr_matrix(
         (
@@ -301,8 +306,8 @@ def solve(height: int, width: int, edges: Edges) -> Index | None:
                 (
                     top - edges.weights,
                     np.full(height, top),
-                    np.zeros(len(rows)),
-                    np.full(width, top),
+                    np.full(len(rows), dummy),
+                    np.full(width, dummy),
                 )
             ),
             (
@@ -313,13 +318,16 @@ def solve(height: int, width: int, edges: Edges) -> Index | None:
         shape=(size, size),
     )
     graph.sort_indices()
-    column_of_row, _ = lap.lapmod(
-        size,
-        graph.data,
-        graph.indptr.astype(np.int32),
-        graph.indices.astype(np.int32),
-        return_cost=False,
-    )
+    try:
+        column_of_row, _ = lap.lapmod(
+            size,
+            graph.data,
+            graph.indptr.astype(np.int32),
+            graph.indices.astype(np.int32),
+            return_cost=False,
+        )
+    except ValueError:  # costs beyond the range LAPMOD accepts
+        return _solve_lapjvsp(height, width, rows, cols, edges.weights)
     chosen = np.asarray(column_of_row[:height], dtype=np.int64)
     mate = np.where(chosen < width, chosen, -1)
     if _is_matching(mate, edges, width):

@@ -183,3 +183,10 @@ def test_ties_give_the_same_proposal_in_every_run_and_for_any_roster_order() -> 
     again = match(MatchingProblem(candidates=tuple(reversed(people))))
     assert first.method == again.method == "sparse"
     assert first == again
+
+
+def test_one_better_pair_beats_two_worse_ones() -> None:
+    # Mentor 0 with mentee 0 scores 10; the only way to pair both mentors scores 1 + 1.
+    weights = np.array([[10.0, 1.0], [1.0, 0.0]])
+    matrix = PairMatrix(feasible=weights > 0, weights=weights)
+    assert sparse.proven_optimal_pairs(matrix) == [(0, 0)]
