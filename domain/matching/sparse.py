@@ -122,7 +122,7 @@ def proven_optimal_pairs(scores: PairScores) -> Pairs | None:
     edges, screen = candidate_edges(scores, CANDIDATES)
     if len(edges.keys) == 0:
         return []
-    # Each mentor's best pair is among the edges, so this is the largest score of all.
+    # Each mentor's best pair (to float32 rounding) is among the edges: the largest score.
     largest = float(edges.weights.max())
     margin = MARGIN_SHARE * largest
     # The duals under which every pair outside `edges` had a reduced cost above the margin.
