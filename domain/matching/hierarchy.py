@@ -24,6 +24,11 @@ class ReportingLines:
                 manager_of[person_id] = manager_id
         return cls(manager_of)
 
+    @property
+    def manager_of(self) -> Mapping[str, str]:
+        """Each person's direct manager, where known."""
+        return self._manager_of
+
     def chain(self, person_id: str) -> tuple[str, ...]:
         """Every manager above the person, nearest first; stops at a cycle in bad HR data."""
         cached = self._chains.get(person_id)

@@ -1,116 +1,352 @@
-"""The optimum from each person's best few dozen candidates, proven optimal for everyone.
+"""The optimum from each person's best candidates, proven optimal for everyone.
 
-A person's partner in the optimum is almost always among their best few dozen acceptable
-candidates, so the assignment is solved on those lists only (a sparse problem, scipy LAPJVsp),
-which is far cheaper than the 25-million-cell dense solve. The answer is then *proven* optimal
-for the whole dense problem with linear-programming duality:
+A person's partner in the optimum is almost always among their best candidates, so the
+assignment is solved on a sparse set of pairs, which is far cheaper than the 25-million-cell
+dense solve, and then *proven* optimal for the whole dense problem with linear-programming
+duality:
 
     maximise  sum w[i, j] x[i, j]   subject to  each row and column used at most once, x >= 0
     minimise  sum u[i] + sum v[j]   subject to  u[i] + v[j] >= w[i, j],  u, v >= 0
 
 Any dual-feasible (u, v) bounds every matching's total from above. If (u, v) is feasible for
-*every* pair (not only the candidates) and its total equals the sparse matching's total, no
-matching of the dense problem can do better: the sparse answer is the dense optimum. The duals
-come from the sparse optimum itself (complementary slackness turns them into shortest paths).
-When the check fails anywhere (a needed candidate was cut, or rounding), the caller falls back
-to the dense solve, so the result is always exactly optimal.
+*every* pair (not only the sparse ones) and its total equals the sparse matching's total, no
+matching of the dense problem can do better. The duals come from the sparse optimum itself
+(complementary slackness turns them into shortest paths).
+
+The rounds, each cheap because no round holds the exact dense matrix (scores are computed a
+block of rows at a time, see `matrix.PairRules`):
+
+1. Good acceptable partners for each mentor and each mentee, in one sweep that also keeps
+   every score rounded to float32 (100 MB instead of 200, and computed in half the time).
+2. Solve on them (LAPMOD, `lap.lapmod`), take the duals: a first estimate of what each person
+   is worth. One pass over the float32 scores, with room for their rounding, finds every pair
+   whose reduced cost `u[i] + v[j] - w[i, j]` could be at most a margin; those are scored
+   exactly and only exact reduced costs decide. None negative: the answer is proven at once.
+   Otherwise the pairs within the margin join: with duals this close to the optimum's, the
+   optimum's pairs are among them.
+3. Solve again. A pair left out had a reduced cost above the margin under the first duals,
+   so under the new duals it is at least the margin minus how far u[i] and v[j] fell. Only
+   the rows where that could go below zero are scored again and checked; pairs found
+   underpaid join and the solve repeats (a few rounds at most).
+
+When any step cannot prove the answer (too many near pairs, a solver's answer that does not
+check out, rounds exhausted), the caller solves the dense problem instead, so the result is
+always exactly optimal. Ties are broken the same way in every run: every step is a fixed
+sequence of array operations on the same input.
 
 Only for one place per person; capacities above one go to the dense solve.
-Imports numpy and scipy (compiled): never import this module from workflow code.
+Imports numpy, scipy and lap (compiled): never import this module from workflow code.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Protocol
+
+import lap
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from domain.matching.matrix import FloatMatrix, PairMatrix
+from domain.matching.matrix import BLOCK_ROWS, BoolMatrix, Float32Matrix, FloatMatrix, Rows
 
-# Each person's best candidates kept, on both sides. Enough that the proof holds on realistic
-# rosters; fewer makes the solve cheaper and the fallback likelier.
+# Candidates per person for the first solve (see `candidate_edges`).
 CANDIDATES = 16
+# Pairs within this share of the largest score of being tight under the first duals join the
+# second solve (0.5 points on the default weights): wide enough that the optimum is among them,
+# narrow enough to stay a few dozen pairs per person.
+MARGIN_SHARE = 0.08
+# More near pairs than this per person means the duals say little: solve the dense problem.
+MAX_PAIRS_PER_PERSON = 100
 # Reduced costs are accepted down to this (scores are sums of a few small fractions, so two
 # truly different totals differ by far more; this only absorbs floating-point rounding).
 TOLERANCE = 1e-9
-# Rounds of adding the pairs the duals point at before giving up on the sparse problem.
+# Rows of the float32 screen checked at once.
+SCREEN_ROWS = 64
+# Solves on the sparse pairs before giving up on them.
 ROUNDS = 6
-# Rows checked at once in the dense proof: a bounded temporary instead of a 200 MB one.
-PROOF_BLOCK = 256
 
 Index = npt.NDArray[np.int64]
 Vector = npt.NDArray[np.float64]
 Pairs = list[tuple[int, int]]
 
 
-def proven_optimal_pairs(matrix: PairMatrix) -> Pairs | None:
-    """The dense optimum via candidate lists, or None when optimality could not be proven.
+class PairScores(Protocol):
+    """Scores (0 where unacceptable) and feasibility of blocks of rows: dense or computed."""
 
-    Column generation: the duals of each sparse optimum name the pairs that could still improve
-    it (negative reduced cost); those join the candidates and the sparse problem is solved
-    again, for a few rounds at most.
-    """
-    height, width = matrix.weights.shape
-    rows, cols = candidate_edges(matrix, CANDIDATES)
+    @property
+    def shape(self) -> tuple[int, int]: ...
+
+    def block(self, rows: Rows) -> tuple[FloatMatrix, BoolMatrix]: ...
+
+    def pair_weights(self, rows: Index, cols: Index) -> Vector: ...
+
+    def pair_feasible(self, rows: Index, cols: Index) -> BoolMatrix: ...
+
+    def screen_block(self, rows: slice, out: Float32Matrix) -> None: ...
+
+
+@dataclass(frozen=True)
+class Edges:
+    """Acceptable pairs as sorted flat indices `row * width + column`, with their scores."""
+
+    keys: Index
+    weights: Vector
+    width: int
+
+    @property
+    def rows(self) -> Index:
+        return self.keys // self.width
+
+    @property
+    def cols(self) -> Index:
+        return self.keys % self.width
+
+    def union(self, keys: Index, weights: Vector) -> Edges:
+        every, first = np.unique(np.concatenate((self.keys, keys)), return_index=True)
+        return Edges(every, np.concatenate((self.weights, weights))[first], self.width)
+
+
+@dataclass(frozen=True)
+class Duals:
+    u: Vector
+    v: Vector
+
+
+def proven_optimal_pairs(scores: PairScores) -> Pairs | None:
+    """The dense optimum via sparse pairs, or None when optimality could not be proven."""
+    height, width = scores.shape
+    if height == 0 or width == 0:
+        return []
+    edges, screen = candidate_edges(scores, CANDIDATES)
+    if len(edges.keys) == 0:
+        return []
+    # Each mentor's best pair (to float32 rounding) is among the edges: the largest score.
+    largest = float(edges.weights.max())
+    margin = MARGIN_SHARE * largest
+    # The duals under which every pair outside `edges` had a reduced cost above the margin.
+    reference: Duals | None = None
     for _ in range(ROUNDS):
-        if len(rows) == 0:
-            return []
-        weights = matrix.weights[rows, cols]
-        mate = _solve_sparse(height, width, rows, cols, weights)
-        if mate is None:
+        mate = solve(height, width, edges)
+        duals = balanced_duals(height, width, edges, mate) if mate is not None else None
+        if mate is None or duals is None:
             return None
-        duals = _balanced_duals(height, width, rows, cols, weights, mate)
-        if duals is None:
-            return None
-        missing = improving_pairs(matrix, *duals)
-        if len(missing[0]) == 0:
-            return [(i, int(mate[i])) for i in range(height) if mate[i] >= 0]
-        keys = np.unique(np.concatenate((rows * width + cols, missing[0] * width + missing[1])))
-        rows, cols = np.divmod(keys, width)
+        if reference is None:
+            limit = MAX_PAIRS_PER_PERSON * (height + width)
+            near = near_tight_pairs(scores, screen, largest, duals, margin, limit)
+            if near is None:
+                return None
+            keys, weights, underpaid = near
+            if not underpaid:
+                return _pairs(mate)
+            edges, reference = edges.union(keys, weights), duals
+        else:
+            keys, weights = underpaid_pairs(scores, duals, at_risk(duals, reference, margin))
+            if len(keys) == 0:
+                return _pairs(mate)
+            edges = edges.union(keys, weights)
     return None
 
 
-def candidate_edges(matrix: PairMatrix, count: int) -> tuple[Index, Index]:
-    """Acceptable pairs among each mentor's and each mentee's `count` best, without repeats."""
-    height, width = matrix.weights.shape
-    # Ranked on the weights themselves (an unacceptable pair weighs 0, never more than an
-    # acceptable one): no 200 MB ranking copy. An unacceptable pair that makes a short list is
-    # dropped below; an acceptable pair worth 0 left out can never improve a matching.
-    by_row = _best(matrix.weights, count, axis=1)
-    by_col = _best(matrix.weights.T, count, axis=1)
-    keys = np.concatenate(
-        (
-            np.repeat(np.arange(height) * width, by_row.shape[1]) + by_row.ravel(),
-            by_col.ravel() * width + np.repeat(np.arange(width), by_col.shape[1]),
-        )
-    )
-    keys = np.unique(keys)  # sorted, so repeats from both lists count once
-    rows, cols = np.divmod(keys, width)
-    acceptable = matrix.feasible[rows, cols]
-    return rows[acceptable].astype(np.int64), cols[acceptable].astype(np.int64)
+def _pairs(mate: Index) -> Pairs:
+    return [(i, int(mate[i])) for i in range(len(mate)) if mate[i] >= 0]
 
 
-def _best(ranked: FloatMatrix, count: int, axis: int) -> Index:
-    """Per row (axis=1), the columns of the `count` largest values, in no particular order."""
-    size = ranked.shape[axis]
-    if count >= size:
-        every: Index = np.indices(ranked.shape)[axis]
-        return every
-    part = np.argpartition(ranked, size - count, axis=axis)
-    return np.take(part, np.arange(size - count, size), axis=axis)
+# -- sweeps over every pair -------------------------------------------------------------------
 
 
-def _solve_sparse(
-    height: int, width: int, rows: Index, cols: Index, weights: Vector
-) -> npt.NDArray[np.int64] | None:
-    """Maximum-weight matching on the candidate pairs: each mentor's mentee, or -1.
+def candidate_edges(scores: PairScores, count: int) -> tuple[Edges, Float32Matrix]:
+    """Good acceptable pairs for every mentor and every mentee, in one sweep of the scores,
+    and every score (0: unacceptable) rounded to float32 to screen the pairs later.
 
-    The solver matches every row of a rectangular problem, so each mentor gets a private
-    "unmatched" column of its own (columns `width + i`), and mentees left over simply stay
-    unmatched in the wider side. This keeps the problem at `height` rows (doubling it into a
-    square one with dummy rows made it about ten times slower: the dummies are all ties).
+    Not each person's exact `count` best (a partial sort of 25 million scores costs more than
+    the rest of the sweep): each mentor's best mentee in each of `count` groups of columns, and
+    each mentee's best mentor in each of the `count` blocks of rows where its best score is
+    highest. Any set of pairs is correct (the proof decides); these only need to be good
+    enough that the first duals are close to the optimum's. Ranked on the scores themselves
+    (an unacceptable pair weighs 0, never more than an acceptable one); unacceptable winners
+    are dropped, and an acceptable pair worth 0 can never improve a matching.
     """
+    height, width = scores.shape
+    # Every group holds at least one real column (the last one may be partly padding).
+    group_width = -(-width // min(count, width))
+    groups = -(-width // group_width)
+    padded = np.full((BLOCK_ROWS, groups * group_width), -np.inf, dtype=np.float32)
+    screen = np.empty((height, width), dtype=np.float32)
+    keys: list[Index] = []
+    block_best: list[Float32Matrix] = []
+    for first in range(0, height, BLOCK_ROWS):
+        # Scored in float32 straight into the screen: candidates only need to be good, and
+        # their exact scores are computed below. Unacceptable pairs are 0 there: those that
+        # pass a screen are dropped by the exact check.
+        block_rows = slice(first, first + BLOCK_ROWS)
+        block = screen[block_rows]
+        scores.screen_block(block_rows, block)
+        size = len(block)
+        padded[:size, :width] = block
+        grouped = padded[:size].reshape(size, groups, group_width)
+        best = grouped.argmax(axis=2) + np.arange(groups)[None, :] * group_width
+        keys.append(((np.arange(size)[:, None] + first) * width + best).ravel())
+        # A maximum down the columns is one vectorised pass; where it is comes later, for the
+        # few blocks that matter (an argmax down the columns strides through memory).
+        block_best.append(block.max(axis=0))
+    keys.append(_column_candidates(screen, np.stack(block_best, axis=1), count))
+    every = np.unique(np.concatenate(keys))
+    rows, cols = every // width, every % width
+    acceptable = scores.pair_feasible(rows, cols)
+    every = every[acceptable]
+    weights = scores.pair_weights(rows[acceptable], cols[acceptable])
+    return Edges(every, weights, width), screen
+
+
+def _column_candidates(screen: Float32Matrix, block_best: Float32Matrix, count: int) -> Index:
+    """For each column, the best row of each of the `count` blocks where it scores highest."""
+    height, width = screen.shape
+    blocks = min(count, block_best.shape[1])
+    chosen = np.argpartition(block_best, block_best.shape[1] - blocks, axis=1)[:, -blocks:]
+    rows = chosen[:, :, None] * BLOCK_ROWS + np.arange(BLOCK_ROWS)[None, None, :]
+    inside = rows < height
+    cols = np.broadcast_to(np.arange(width)[:, None, None], rows.shape)
+    found = np.where(inside, screen[np.minimum(rows, height - 1), cols], -np.inf)
+    best_rows = np.take_along_axis(rows, found.argmax(axis=2)[:, :, None], axis=2)[:, :, 0]
+    keys: Index = (best_rows * width + np.arange(width)[:, None]).ravel()
+    return keys
+
+
+def near_tight_pairs(
+    scores: PairScores,
+    screen: Float32Matrix,
+    largest: float,
+    duals: Duals,
+    margin: float,
+    limit: int,
+) -> tuple[Index, Vector, bool] | None:
+    """Every acceptable pair with reduced cost <= margin (None past `limit` of them), and
+    whether any pair has a negative one (if none, the duals prove the matching optimal).
+
+    Screened on the float32 scores (a pass over 100 MB instead of scoring 25 million pairs
+    again), with room for their rounding; the pairs that pass are scored exactly, and only
+    the exact reduced costs decide.
+    """
+    height, width = scores.shape
+    u, v = duals.u.astype(np.float32), duals.v.astype(np.float32)
+    # float32 keeps 24 bits: the screened scores (a dozen operations), u, v and the two
+    # operations here are each off by at most a few units of 2**-24 of the largest magnitude
+    # (scores are >= 0 and at most `largest`); 2**-16 of their sum leaves a wide berth.
+    room = 2.0**-16 * (float(duals.u.max()) + float(duals.v.max()) + largest)
+    found: list[Index] = []
+    total = 0
+    for first in range(0, height, SCREEN_ROWS):
+        slack = u[first : first + SCREEN_ROWS, None] + v[None, :]
+        np.subtract(slack, screen[first : first + SCREEN_ROWS], out=slack)
+        rows, cols = np.nonzero(slack <= margin + room)
+        total += len(rows)
+        if total > limit:
+            return None
+        found.append((rows + first) * width + cols)
+    keys = np.concatenate(found)
+    rows, cols = keys // width, keys % width
+    acceptable = scores.pair_feasible(rows, cols)
+    keys, rows, cols = keys[acceptable], rows[acceptable], cols[acceptable]
+    weights = scores.pair_weights(rows, cols)
+    slack = duals.u[rows] + duals.v[cols] - weights
+    near = slack <= margin
+    underpaid = bool((slack < -TOLERANCE).any())
+    return keys[near], weights[near], underpaid
+
+
+def at_risk(duals: Duals, reference: Duals, margin: float) -> Index:
+    """Rows where a pair left out under `reference` (reduced cost > margin) could now be
+    underpaid: its reduced cost fell by at most how far u[i] and v[j] fell."""
+    row_fall = np.maximum(reference.u - duals.u, 0.0)
+    column_fall = float(np.maximum(reference.v - duals.v, 0.0).max(initial=0.0))
+    return np.flatnonzero(row_fall + column_fall > margin)
+
+
+def underpaid_pairs(scores: PairScores, duals: Duals, rows: Index) -> tuple[Index, Vector]:
+    """Acceptable pairs of `rows` whose reduced cost is negative (beyond rounding)."""
+    width = scores.shape[1]
+    keys: list[Index] = [np.zeros(0, dtype=np.int64)]
+    weights: list[Vector] = [np.zeros(0)]
+    for first in range(0, len(rows), BLOCK_ROWS):
+        chosen = rows[first : first + BLOCK_ROWS]
+        block_weights, feasible = scores.block(chosen)
+        slack = duals.u[chosen, None] + duals.v[None, :]
+        np.subtract(slack, block_weights, out=slack)
+        local, cols = np.nonzero(feasible & (slack < -TOLERANCE))
+        keys.append(chosen[local] * width + cols)
+        weights.append(block_weights[local, cols])
+    return np.concatenate(keys), np.concatenate(weights)
+
+
+# -- the sparse solve -------------------------------------------------------------------------
+
+
+def solve(height: int, width: int, edges: Edges) -> Index | None:
+    """Maximum-weight matching on the edges: each mentor's mentee, or -1.
+
+    LAPMOD needs a square problem in which everyone is matched, so "unmatched" becomes a pair
+    too: each mentor gets a private dummy mentee, at a cost `top` that no real pair exceeds
+    (a real pair costs `top - w`), and each mentee a private dummy mentor; the dummy mentors
+    pair with the dummy mentees wherever the real people could. Every dummy mentor costs the
+    same constant whichever partner it takes, so the total is a constant minus the matching's
+    score: the cheapest answer is the best matching, with no reward for matching more people.
+    (Half of `top` for that constant: on the benchmark roster it took 0.12 s, 0 or `top`
+    took 0.2 s and 1.9 s.) Its answer is checked; if it does not hold, or LAPMOD refuses the
+    costs, scipy's LAPJVsp answers instead.
+    """
+    rows, cols = edges.rows, edges.cols
+    top = float(edges.weights.max()) + 1.0
+    dummy = top / 2
+    size = height + width
+    graph = sparse.csr_matrix(
+        (
+            np.concatenate(
+                (
+                    top - edges.weights,
+                    np.full(height, top),
+                    np.full(len(rows), dummy),
+                    np.full(width, dummy),
+                )
+            ),
+            (
+                np.concatenate((rows, np.arange(height), height + cols, height + np.arange(width))),
+                np.concatenate((cols, width + np.arange(height), width + rows, np.arange(width))),
+            ),
+        ),
+        shape=(size, size),
+    )
+    graph.sort_indices()
+    try:
+        column_of_row, _ = lap.lapmod(
+            size,
+            graph.data,
+            graph.indptr.astype(np.int32),
+            graph.indices.astype(np.int32),
+            return_cost=False,
+        )
+    except ValueError:  # costs beyond the range LAPMOD accepts
+        return _solve_lapjvsp(height, width, rows, cols, edges.weights)
+    chosen = np.asarray(column_of_row[:height], dtype=np.int64)
+    mate = np.where(chosen < width, chosen, -1)
+    if _is_matching(mate, edges, width):
+        return mate
+    return _solve_lapjvsp(height, width, rows, cols, edges.weights)
+
+
+def _is_matching(mate: Index, edges: Edges, width: int) -> bool:
+    matched = np.flatnonzero(mate >= 0)
+    if len(np.unique(mate[matched])) != len(matched):
+        return False
+    keys = matched * width + mate[matched]
+    where = np.minimum(np.searchsorted(edges.keys, keys), len(edges.keys) - 1)
+    return bool((edges.keys[where] == keys).all())
+
+
+def _solve_lapjvsp(
+    height: int, width: int, rows: Index, cols: Index, weights: Vector
+) -> Index | None:
     edge_rows = np.concatenate((rows, np.arange(height)))
     edge_cols = np.concatenate((cols, width + np.arange(height)))
     # The solver reads a stored 0 as "no edge", so costs are kept > 0: every row takes exactly
@@ -129,31 +365,34 @@ def _solve_sparse(
     return mate
 
 
-def _balanced_duals(
-    height: int,
-    width: int,
-    rows: Index,
-    cols: Index,
-    weights: Vector,
-    mate: npt.NDArray[np.int64],
-) -> tuple[Vector, Vector] | None:
-    """Optimal duals halfway between the mentors' largest and the mentees' largest.
+# -- duals ------------------------------------------------------------------------------------
 
-    With many ties the sparse problem has a whole face of optimal duals. The shortest-path
-    solution gives mentors as much as possible and mentees as little, which underpays pairs
-    of a cheap mentee outside the lists; the same solution from the mentees' side does the
-    opposite. Their average is optimal too (the set is convex) and leaves far fewer pairs
-    underpaid, so fewer rounds of column generation are needed.
+
+def balanced_duals(height: int, width: int, edges: Edges, mate: Index) -> Duals | None:
+    """Optimal duals of the sparse problem halfway between the mentors' largest and the
+    mentees' largest, or None if the matching is not the sparse optimum.
+
+    With many ties the sparse problem has a whole face of optimal duals. The solution that
+    gives mentors as much as possible underpays pairs of a cheap mentee outside the sparse set;
+    the one from the mentees' side does the opposite. Their average is optimal too (the face is
+    convex) and moves least from round to round, so fewer rows need checking again.
     """
-    by_mentors = _duals(height, width, rows, cols, weights, mate)
+    rows, cols = edges.rows, edges.cols
     mentor_of = np.full(width, -1, dtype=np.int64)
     matched = np.flatnonzero(mate >= 0)
     mentor_of[mate[matched]] = matched
-    by_mentees = _duals(width, height, cols, rows, weights, mentor_of)
+    mate_weight = np.zeros(height)
+    mate_weight[matched] = edges.weights[
+        np.searchsorted(edges.keys, matched * width + mate[matched])
+    ]
+    mentee_weight = np.zeros(width)
+    mentee_weight[mate[matched]] = mate_weight[matched]
+    by_mentors = _duals(height, width, rows, cols, edges.weights, mate, mate_weight)
+    by_mentees = _duals(width, height, cols, rows, edges.weights, mentor_of, mentee_weight)
     if by_mentors is None or by_mentees is None:
-        return by_mentors
+        return None
     (u_high, v_low), (v_high, u_low) = by_mentors, by_mentees
-    return (u_high + u_low) / 2, (v_low + v_high) / 2
+    return Duals(u=(u_high + u_low) / 2, v=(v_low + v_high) / 2)
 
 
 def _duals(
@@ -162,54 +401,41 @@ def _duals(
     rows: Index,
     cols: Index,
     weights: Vector,
-    mate: npt.NDArray[np.int64],
+    mate: Index,
+    mate_weight: Vector,
 ) -> tuple[Vector, Vector] | None:
-    """Optimal duals of the sparse problem, or None if the matching is not its optimum.
+    """The optimal duals that give the rows the most, or None if the matching is not optimal.
 
-    Complementary slackness fixes v[j] = w[mate, j] - u[mate] for a matched mentee and
-    v[j] = 0 for an unmatched one, and u[i] = 0 for an unmatched mentor. What is left are
-    difference constraints between mentors (u[k] - u[i] <= w[k, j] - w[i, j] when j is k's
-    mentee), solved as shortest distances from a root standing for "0" (Bellman-Ford, one
-    vectorised sweep over all edges per round). A negative cycle means the matching could be
-    improved; rounds are bounded, so a bad input ends in None, never in a loop.
+    Complementary slackness fixes v[j] = w[mate, j] - u[mate] for a matched column and v[j] = 0
+    for an unmatched one, and u[i] = 0 for an unmatched row. What is left are difference
+    constraints between rows (u[k] - u[i] <= w[k, j] - w[i, j] when j is k's mate), solved as
+    shortest distances from a root standing for "0". A negative cycle means the matching could
+    be improved; the search is bounded, so a bad input ends in None, never in a loop.
     """
     root = height
     mentor_of = np.full(width, -1, dtype=np.int64)
     matched = np.flatnonzero(mate >= 0)
     mentor_of[mate[matched]] = matched
-    mate_weight = np.zeros(height)
-    edge_weight = dict(zip((rows * width + cols).tolist(), weights.tolist(), strict=True))
-    for i in matched.tolist():
-        mate_weight[i] = edge_weight[i * width + int(mate[i])]
     other = mentor_of[cols]
-    to_mentor = (other >= 0) & (other != rows)
-    sources = np.concatenate(
-        (rows[to_mentor], rows[other < 0], np.arange(height), np.full(height, root))
+    to_row = (other >= 0) & (other != rows)
+    # u[i] >= w[i, j] for an unmatched column j, and u[i] >= 0: one edge to the root each.
+    floor = np.zeros(height)
+    free = other < 0
+    np.minimum.at(floor, rows[free], -weights[free])
+    distance = _shortest_from(
+        root,
+        height + 1,
+        np.concatenate((rows[to_row], np.arange(height), np.full(height, root))),
+        np.concatenate((other[to_row], np.full(height, root), np.arange(height))),
+        # u[k] <= w[k, mate] keeps v >= 0; an unmatched row's u is pinned to 0.
+        np.concatenate((mate_weight[other[to_row]] - weights[to_row], floor, mate_weight)),
     )
-    targets = np.concatenate(
-        (
-            other[to_mentor],
-            np.full(int((other < 0).sum()), root),
-            np.full(height, root),
-            np.arange(height),
-        )
-    )
-    lengths = np.concatenate(
-        (
-            mate_weight[other[to_mentor]] - weights[to_mentor],
-            -weights[other < 0],
-            np.zeros(height),
-            # u[k] <= w[k, mate] keeps v >= 0; an unmatched mentor's u is pinned to 0.
-            mate_weight,
-        )
-    )
-    distance = _shortest_from(root, height + 1, sources, targets, lengths)
     if distance is None or distance[root] < -TOLERANCE:
         return None
     u = distance[:height]
     v = np.zeros(width)
-    matched_mentees = mentor_of >= 0
-    v[matched_mentees] = mate_weight[mentor_of[matched_mentees]] - u[mentor_of[matched_mentees]]
+    paired = mentor_of >= 0
+    v[paired] = mate_weight[mentor_of[paired]] - u[mentor_of[paired]]
     if (u < -TOLERANCE).any() or (v < -TOLERANCE).any():
         return None
     return u, v
@@ -218,31 +444,22 @@ def _duals(
 def _shortest_from(
     root: int, nodes: int, sources: Index, targets: Index, lengths: Vector
 ) -> Vector | None:
+    """Bellman-Ford that only relaxes the edges of nodes whose distance changed last round."""
+    order = np.argsort(sources, kind="stable")
+    sources, targets, lengths = sources[order], targets[order], lengths[order]
+    starts = np.searchsorted(sources, np.arange(nodes + 1))
     distance = np.full(nodes, np.inf)
     distance[root] = 0.0
+    frontier = np.array([root])
     for _ in range(nodes + 1):
-        relaxed = distance.copy()
-        np.minimum.at(relaxed, targets, distance[sources] + lengths)
-        # Improvements below the tolerance are rounding noise, not a shorter path.
-        if not (relaxed < distance - TOLERANCE).any():
+        first, counts = starts[frontier], starts[frontier + 1] - starts[frontier]
+        total = int(counts.sum())
+        if total == 0:
             return distance
+        edge = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(total)
+        relaxed = distance.copy()
+        np.minimum.at(relaxed, targets[edge], distance[sources[edge]] + lengths[edge])
+        # Improvements below the tolerance are rounding noise, not a shorter path.
+        frontier = np.flatnonzero(relaxed < distance - TOLERANCE)
         distance = relaxed
     return None
-
-
-def improving_pairs(matrix: PairMatrix, u: Vector, v: Vector) -> tuple[Index, Index]:
-    """Acceptable pairs whose reduced cost u[i] + v[j] - w[i, j] is negative (beyond rounding).
-
-    None means (u, v) is feasible for the whole dense problem, which proves the optimum.
-    Unacceptable pairs weigh 0 in the matrix and u, v >= 0, so they never show up here.
-    """
-    height = matrix.weights.shape[0]
-    found_rows, found_cols = [], []
-    for first in range(0, height, PROOF_BLOCK):
-        block = matrix.weights[first : first + PROOF_BLOCK]
-        slack = u[first : first + PROOF_BLOCK, None] + v[None, :]
-        np.subtract(slack, block, out=slack)
-        bad_rows, bad_cols = np.nonzero(slack < -TOLERANCE)
-        found_rows.append(bad_rows + first)
-        found_cols.append(bad_cols)
-    return np.concatenate(found_rows).astype(np.int64), np.concatenate(found_cols).astype(np.int64)
