@@ -8,7 +8,6 @@ What the people do is decided by `Participants`, shared with the decider engine.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -108,13 +107,19 @@ def _people(member: CohortMember) -> Participants:
 
 
 async def _send(handle: RelationshipHandle, action: Action) -> None:
-    # Refused when our view was stale (the prompt or the case closed since we looked): the
-    # next look shows why, exactly as a person refreshing their inbox would see.
-    with contextlib.suppress(WorkflowUpdateFailedError):
+    # Refused when our view was stale (the prompt or the case closed since we looked), or not
+    # found when the relationship has ended and its workflow closed meanwhile (the partner's
+    # decline, say): the next look shows why, as a person refreshing their inbox would see.
+    try:
         if isinstance(action, AnswerPrompt):
             await handle.execute_update(RelationshipWorkflow.answer_prompt, action)
         else:
             await handle.execute_update(RelationshipWorkflow.coordinator_action, action)
+    except WorkflowUpdateFailedError:
+        return
+    except RPCError as error:
+        if error.status != RPCStatusCode.NOT_FOUND:
+            raise
 
 
 # A query waits for the workflow's next task; on a loaded machine the server can give up on it
