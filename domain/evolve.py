@@ -82,7 +82,12 @@ from domain.state import (
 
 
 def evolve(state: RelationshipState, event: Event) -> RelationshipState:
-    return _apply(state, event).model_copy(update={"last_event_at": event.occurred_at})
+    applied = _apply(state, event)
+    stamp = {"last_event_at": event.occurred_at}
+    if applied is state:
+        return state.model_copy(update=stamp)
+    # The handler's own new copy: stamped in place, one copy per event rather than two.
+    return applied.amend_new_copy(**stamp)
 
 
 def apply_all(state: RelationshipState, events: Iterable[Event]) -> RelationshipState:

@@ -9,14 +9,28 @@ from domain.state import CheckInRecord, Meeting, MeetingStatus, RelationshipStat
 
 
 def assess_health(state: RelationshipState, now: datetime) -> HealthAssessment:
-    reasons = (
+    reasons = health_reasons(state, now)
+    return HealthAssessment(level=health_level(reasons), reasons=reasons)
+
+
+def health_reasons(state: RelationshipState, now: datetime) -> tuple[HealthReason, ...]:
+    """The reasons of `assess_health`. Health is reassessed after every step of a decision and
+    rarely changes, so the parts that only read check-ins or prompts come from the state's
+    memory (`RelationshipState.derived`) while those stay the same."""
+    return (
         *_meeting_reasons(state, now),
-        *_checkin_reasons(state),
-        *_answer_gap_reasons(state),
+        *state.checkin_health_reasons,
         *_unanswered_reasons(state),
     )
-    level = max((r.level for r in reasons), key=lambda lvl: lvl.rank, default=HealthLevel.GREEN)
-    return HealthAssessment(level=level, reasons=reasons)
+
+
+def health_level(reasons: tuple[HealthReason, ...]) -> HealthLevel:
+    return max((r.level for r in reasons), key=lambda lvl: lvl.rank, default=HealthLevel.GREEN)
+
+
+def checkin_health_reasons(state: RelationshipState) -> tuple[HealthReason, ...]:
+    """The reasons that read only the check-ins (and the policy and the pair)."""
+    return (*_checkin_reasons(state), *_answer_gap_reasons(state))
 
 
 def _reason(code: str, detail: str, level: HealthLevel) -> HealthReason:
@@ -36,13 +50,17 @@ def _graded(value: float, amber: float, red: float) -> HealthLevel | None:
 
 
 def _resolved_meetings(state: RelationshipState, now: datetime) -> list[Meeting]:
-    return [
+    return [m for m in state.resolved_meetings_of_term if m.scheduled_at <= now]
+
+
+def resolved_meetings_of_term(state: RelationshipState) -> tuple[Meeting, ...]:
+    """The term's meetings that were held or missed, whenever they were scheduled."""
+    return tuple(
         m
         for m in state.meetings
         if m.term_number == state.term_number
         and m.status in (MeetingStatus.HELD, MeetingStatus.MISSED)
-        and m.scheduled_at <= now
-    ]
+    )
 
 
 def _missed_in_a_row(meetings: list[Meeting]) -> int:
@@ -129,15 +147,18 @@ def _answer_gap_reasons(state: RelationshipState) -> Iterator[HealthReason]:
 
 def unanswered_in_a_row(state: RelationshipState, participant_id: str) -> int:
     """Expired prompts since this person last answered one (ghosting shows up here first)."""
-    streak = 0
+    return state.unanswered_streaks.get(participant_id, 0)
+
+
+def unanswered_streaks(state: RelationshipState) -> dict[str, int]:
+    """`unanswered_in_a_row` of every recipient, in one pass over the prompts (in issue order)."""
+    streaks: dict[str, int] = {}
     for prompt in state.prompts.values():
-        if prompt.recipient_id != participant_id:
-            continue
         if prompt.status == PromptStatus.EXPIRED:
-            streak += 1
+            streaks[prompt.recipient_id] = streaks.get(prompt.recipient_id, 0) + 1
         elif prompt.status == PromptStatus.ANSWERED:
-            streak = 0
-    return streak
+            streaks[prompt.recipient_id] = 0
+    return streaks
 
 
 def _unanswered_reasons(state: RelationshipState) -> Iterator[HealthReason]:
