@@ -109,6 +109,17 @@ class DomainModel(BaseModel):
         return self.__dict__.get(name)
 
 
+def stale_derived(model: "DomainModel") -> list[str]:
+    """The derived values `model` holds that differ from a fresh computation (none, unless a
+    copy kept or was given one it should not have): a check for tests."""
+    held = ((name, model.known_derived(name)) for name in _readers(type(model)).every)
+    return [
+        name
+        for name, value in held
+        if value is not None and value != getattr(type(model), name).func(model)
+    ]
+
+
 class _Readers(NamedTuple):
     by_field: dict[str, tuple[str, ...]]  # the derived values that read each field
     every: tuple[str, ...]  # all derived values

@@ -64,7 +64,7 @@ from domain.events import (
     TermRenewed,
     WindDownStarted,
 )
-from domain.prompts import PromptKind, PromptStatus
+from domain.prompts import Prompt, PromptKind, PromptStatus
 from domain.state import (
     CheckInRecord,
     Escalation,
@@ -103,7 +103,46 @@ def _with_prompt_status(
     state: RelationshipState, prompt_id: str, status: PromptStatus, at: datetime
 ) -> RelationshipState:
     prompt = state.prompts[prompt_id].model_copy(update={"status": status, "closed_at": at})
-    return state.model_copy(update={"prompts": {**state.prompts, prompt_id: prompt}})
+    return _with_prompt(state, prompt)
+
+
+def _with_prompt(state: RelationshipState, prompt: Prompt) -> RelationshipState:
+    """The state with `prompt` issued or changed. A year's prompts pile up while only a few are
+    open: the open ones and the unanswered streaks follow from the change itself rather than
+    from another scan of them all, wherever the state already knew them."""
+    before = state.prompts.get(prompt.prompt_id)
+    derived: dict[str, object] = {}
+    open_before = state.known_derived("open_prompts")
+    if open_before is not None:
+        open_after = _open_after(open_before, before, prompt)
+        if open_after is not None:
+            derived["open_prompts"] = open_after
+    streaks = state.known_derived("unanswered_streaks")
+    if streaks is not None and _streak_mark(before) == _streak_mark(prompt):
+        derived["unanswered_streaks"] = streaks
+    prompts = {**state.prompts, prompt.prompt_id: prompt}
+    return state.model_copy(update={"prompts": prompts}, derived=derived)
+
+
+def _open_after(
+    open_before: tuple[Prompt, ...], before: Prompt | None, after: Prompt
+) -> tuple[Prompt, ...] | None:
+    """The open prompts, in issue order, once `before` became `after` (None: scan again)."""
+    if before is None:  # a new prompt goes to the end of the issue order
+        return (*open_before, after) if after.is_open else open_before
+    if not before.is_open:
+        # Reopened, it would go back to its place among the others: too rare to work out.
+        return None if after.is_open else open_before
+    if after.is_open:
+        return tuple(after if p.prompt_id == after.prompt_id else p for p in open_before)
+    return tuple(p for p in open_before if p.prompt_id != after.prompt_id)
+
+
+def _streak_mark(prompt: Prompt | None) -> tuple[str, PromptStatus] | None:
+    """What a prompt contributes to the unanswered streaks: only answers and expiries count."""
+    if prompt is None or prompt.status not in (PromptStatus.ANSWERED, PromptStatus.EXPIRED):
+        return None
+    return (prompt.recipient_id, prompt.status)
 
 
 def _with_meeting(state: RelationshipState, number: int, **changes: Any) -> RelationshipState:
@@ -175,7 +214,7 @@ def _proposal_expired(state: RelationshipState, e: ProposalExpired) -> Relations
 
 
 def _prompt_issued(state: RelationshipState, e: PromptIssued) -> RelationshipState:
-    state = state.model_copy(update={"prompts": {**state.prompts, e.prompt.prompt_id: e.prompt}})
+    state = _with_prompt(state, e.prompt)
     meeting_number = e.prompt.context.meeting_number
     if e.prompt.kind == PromptKind.MEETING_LOG and meeting_number is not None:
         meeting = state.meeting(meeting_number)
@@ -186,7 +225,7 @@ def _prompt_issued(state: RelationshipState, e: PromptIssued) -> RelationshipSta
 
 def _prompt_reminded(state: RelationshipState, e: PromptReminderDue) -> RelationshipState:
     prompt = state.prompts[e.prompt_id].model_copy(update={"reminder_sent": True})
-    return state.model_copy(update={"prompts": {**state.prompts, e.prompt_id: prompt}})
+    return _with_prompt(state, prompt)
 
 
 def _prompt_closed(state: RelationshipState, e: PromptClosed) -> RelationshipState:
