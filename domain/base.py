@@ -82,11 +82,14 @@ class DomainModel(BaseModel):
             return copy
         copied = self.__class__.__new__(self.__class__)
         values = self.__dict__.copy()
-        fields_set = set(self.__pydantic_fields_set__)
+        # Shared while no copy sets a field its original had not set (nothing changes the set
+        # of a frozen model; `amend_new_copy` replaces it rather than add to it).
+        fields_set = self.__pydantic_fields_set__
         if update:
             _forget_derived(values, type(self), update)
             values.update(update)
-            fields_set.update(update)
+            if not fields_set.issuperset(update):
+                fields_set = fields_set.union(update)
         if derived:
             values.update(derived)
         object.__setattr__(copied, "__dict__", values)
@@ -101,7 +104,10 @@ class DomainModel(BaseModel):
         state its handler returns. Never for a model anyone else may have seen."""
         _forget_derived(self.__dict__, type(self), update)
         self.__dict__.update(update)
-        self.__pydantic_fields_set__.update(update)
+        if not self.__pydantic_fields_set__.issuperset(update):
+            object.__setattr__(
+                self, "__pydantic_fields_set__", self.__pydantic_fields_set__.union(update)
+            )
         return self
 
     def known_derived(self, name: str) -> Any:

@@ -232,15 +232,17 @@ def _prompt_closed(state: RelationshipState, e: PromptClosed) -> RelationshipSta
     answered = e.reason == "answered"
     status = PromptStatus.ANSWERED if answered else PromptStatus.CLOSED
     kind = state.prompts[e.prompt_id].kind
+    # A new copy of the state, which the lines below may amend rather than copy again.
     state = _with_prompt_status(state, e.prompt_id, status, e.occurred_at)
     if answered and e.answer_id is not None:
-        ids = (*state.processed_answer_ids, e.answer_id)
-        state = state.model_copy(update={"processed_answer_ids": ids})
+        state = state.amend_new_copy(
+            processed_answer_ids=(*state.processed_answer_ids, e.answer_id)
+        )
     if kind == PromptKind.MUTUAL_CONSENT and not answered:
         # The question was withdrawn (pause, end): nobody refused, so it may be asked again.
-        state = state.model_copy(update={"mutual_proposal": None})
+        state = state.amend_new_copy(mutual_proposal=None)
     if kind == PromptKind.MEETING_MOVE and not answered:
-        state = state.model_copy(update={"meeting_move": None})
+        state = state.amend_new_copy(meeting_move=None)
     return state
 
 

@@ -15,8 +15,8 @@ def assess_health(state: RelationshipState, now: datetime) -> HealthAssessment:
 
 def health_reasons(state: RelationshipState, now: datetime) -> tuple[HealthReason, ...]:
     """The reasons of `assess_health`. Health is reassessed after every step of a decision and
-    rarely changes, so the parts that only read check-ins or prompts come from the state's
-    memory (`RelationshipState.derived`) while those stay the same."""
+    rarely changes, so each part comes from values the state derives once and keeps while
+    what they read stays the same (`domain.base.derived_from`)."""
     return (
         *_meeting_reasons(state, now),
         *state.checkin_health_reasons,
@@ -49,18 +49,34 @@ def _graded(value: float, amber: float, red: float) -> HealthLevel | None:
 # -- meetings: judged against the pair's own cadence, i.e. the meetings they scheduled ---------
 
 
-def _resolved_meetings(state: RelationshipState, now: datetime) -> list[Meeting]:
-    return [m for m in state.resolved_meetings_of_term if m.scheduled_at <= now]
-
-
-def resolved_meetings_of_term(state: RelationshipState) -> tuple[Meeting, ...]:
-    """The term's meetings that were held or missed, whenever they were scheduled."""
-    return tuple(
+def meeting_reasons_of_term(
+    state: RelationshipState,
+) -> tuple[datetime | None, tuple[HealthReason, ...]]:
+    """The meeting reasons once every held or missed meeting of the term counts, and the latest
+    time one of them was scheduled: from then on (always, in practice: a meeting is logged
+    after it) the reasons at any moment are these."""
+    resolved = [
         m
         for m in state.meetings
         if m.term_number == state.term_number
         and m.status in (MeetingStatus.HELD, MeetingStatus.MISSED)
-    )
+    ]
+    latest = max((m.scheduled_at for m in resolved), default=None)
+    return latest, tuple(_reasons_of_meetings(state, resolved))
+
+
+def _meeting_reasons(state: RelationshipState, now: datetime) -> tuple[HealthReason, ...]:
+    latest, reasons = state.meeting_reasons_of_term
+    if latest is None or latest <= now:
+        return reasons
+    resolved = [
+        m
+        for m in state.meetings
+        if m.term_number == state.term_number
+        and m.status in (MeetingStatus.HELD, MeetingStatus.MISSED)
+        and m.scheduled_at <= now
+    ]
+    return tuple(_reasons_of_meetings(state, resolved))
 
 
 def _missed_in_a_row(meetings: list[Meeting]) -> int:
@@ -72,9 +88,10 @@ def _missed_in_a_row(meetings: list[Meeting]) -> int:
     return streak
 
 
-def _meeting_reasons(state: RelationshipState, now: datetime) -> Iterator[HealthReason]:
+def _reasons_of_meetings(
+    state: RelationshipState, resolved: list[Meeting]
+) -> Iterator[HealthReason]:
     thresholds = state.policy.health
-    resolved = _resolved_meetings(state, now)
     streak = _missed_in_a_row(resolved)
     if streak >= thresholds.missed_in_a_row_red:
         yield _reason("missed_meetings", f"{streak} meetings missed in a row", HealthLevel.RED)

@@ -285,11 +285,11 @@ class RelationshipState(DomainModel):
 
         return unanswered_streaks(self)
 
-    @derived_from("meetings", "term_number")
-    def resolved_meetings_of_term(self) -> tuple[Meeting, ...]:
-        from domain.health import resolved_meetings_of_term
+    @derived_from("meetings", "term_number", "policy")
+    def meeting_reasons_of_term(self) -> tuple[datetime | None, tuple["HealthReason", ...]]:
+        from domain.health import meeting_reasons_of_term
 
-        return resolved_meetings_of_term(self)
+        return meeting_reasons_of_term(self)
 
     @derived_from("checkins", "policy", "mentor_id", "mentee_id")
     def checkin_health_reasons(self) -> tuple["HealthReason", ...]:
