@@ -117,10 +117,12 @@ def _with_prompt(state: RelationshipState, prompt: Prompt) -> RelationshipState:
         open_after = _open_after(open_before, before, prompt)
         if open_after is not None:
             derived["open_prompts"] = open_after
-    streaks = state.known_derived("unanswered_streaks")
-    if streaks is not None and _streak_mark(before) == _streak_mark(prompt):
-        derived["unanswered_streaks"] = streaks
     prompts = {**state.prompts, prompt.prompt_id: prompt}
+    streaks = state.known_derived("unanswered_streaks")
+    if streaks is not None:
+        streaks = _streaks_after(streaks, prompts, before, prompt)
+        if streaks is not None:
+            derived["unanswered_streaks"] = streaks
     return state.model_copy(update={"prompts": prompts}, derived=derived)
 
 
@@ -136,6 +138,31 @@ def _open_after(
     if after.is_open:
         return tuple(after if p.prompt_id == after.prompt_id else p for p in open_before)
     return tuple(p for p in open_before if p.prompt_id != after.prompt_id)
+
+
+def _streaks_after(
+    streaks: dict[str, int], prompts: dict[str, Prompt], before: Prompt | None, after: Prompt
+) -> dict[str, int] | None:
+    """The unanswered streaks once an open prompt was answered or expired (None: scan again).
+
+    A streak counts the expiries since the person's last answer, in issue order, so only the
+    person's prompts issued after this one matter: a few, read from the end."""
+    if _streak_mark(before) == _streak_mark(after):
+        return streaks
+    if before is None or before.status != PromptStatus.OPEN:
+        return None  # an answer or expiry changed again: never happens, not worth working out
+    person = after.recipient_id
+    later: list[PromptStatus] = []
+    for prompt in reversed(prompts.values()):
+        if prompt.prompt_id == after.prompt_id:
+            break
+        if prompt.recipient_id == person:
+            later.append(prompt.status)
+    if PromptStatus.ANSWERED in later:
+        return streaks  # the person answered a later prompt: that answer starts the streak
+    if after.status == PromptStatus.ANSWERED:
+        return {**streaks, person: later.count(PromptStatus.EXPIRED)}
+    return {**streaks, person: streaks.get(person, 0) + 1}
 
 
 def _streak_mark(prompt: Prompt | None) -> tuple[str, PromptStatus] | None:
