@@ -174,8 +174,28 @@ def _streak_mark(prompt: Prompt | None) -> tuple[str, PromptStatus] | None:
 
 def _with_meeting(state: RelationshipState, number: int, **changes: Any) -> RelationshipState:
     meetings = list(state.meetings)
-    meetings[number - 1] = meetings[number - 1].model_copy(update=changes)
-    return state.model_copy(update={"meetings": tuple(meetings)})
+    before = meetings[number - 1]
+    meetings[number - 1] = after = before.model_copy(update=changes)
+    return _with_meetings(state, tuple(meetings), _held_or_missed(before) == _held_or_missed(after))
+
+
+def _with_meetings(
+    state: RelationshipState, meetings: tuple[Meeting, ...], same_outcomes: bool
+) -> RelationshipState:
+    """The state with these meetings. The health reasons of the term's meetings read only those
+    held or missed: a change that leaves them alone (scheduled, reminded, awaiting a log, moved)
+    keeps what the state knew of them."""
+    derived: dict[str, object] = {}
+    reasons = state.known_derived("meeting_reasons_of_term")
+    if reasons is not None and same_outcomes:
+        derived["meeting_reasons_of_term"] = reasons
+    return state.model_copy(update={"meetings": meetings}, derived=derived)
+
+
+def _held_or_missed(meeting: Meeting) -> tuple[MeetingStatus, int, datetime] | None:
+    if meeting.status not in (MeetingStatus.HELD, MeetingStatus.MISSED):
+        return None
+    return (meeting.status, meeting.term_number, meeting.scheduled_at)
 
 
 def _with_contract(state: RelationshipState, version: int, **changes: Any) -> RelationshipState:
@@ -355,7 +375,7 @@ def _meeting_scheduled(state: RelationshipState, e: MeetingScheduled) -> Relatio
         reminder_at=e.reminder_at,
         regular_at=e.scheduled_at,
     )
-    return state.model_copy(update={"meetings": (*state.meetings, meeting)})
+    return _with_meetings(state, (*state.meetings, meeting), _held_or_missed(meeting) is None)
 
 
 def _meeting_reminded(state: RelationshipState, e: MeetingReminderDue) -> RelationshipState:
