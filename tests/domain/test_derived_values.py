@@ -62,6 +62,8 @@ def test_a_late_answer_to_an_older_prompt_counts_only_the_expiries_after_it() ->
     )
     # Answering the second prompt at last leaves the third and fourth unanswered after it.
     assert unanswered_in_a_row(state, MENTOR) == 2
+    state = fold_watching([*(issued(n) for n in range(1, 5)), expired(3), answered(1)])
+    assert unanswered_in_a_row(state, MENTOR) == 1  # the second and fourth are still open
 
 
 def test_an_expiry_before_a_later_answer_does_not_count() -> None:
