@@ -85,10 +85,13 @@ class CohortDriver:
         now = await self.clock()
         members = [m for m in self.members if m.state is None or not m.state.is_terminal]
         stale = [m for m in members if m.dirty or _fell_due(m, now)]
-        for member, state in zip(
-            stale, await _each(current_state(m.handle) for m in stale), strict=True
-        ):
-            member.state, member.dirty = state, False
+        for member in stale:
+            # Cleared before reading: whoever changes a pair meanwhile (a demo's HR event)
+            # marks it again, and the next round reads it once more.
+            member.dirty = False
+        states = await _each(current_state(m.handle) for m in stale)
+        for member, state in zip(stale, states, strict=True):
+            member.state = state
         return [m for m in members if m.state is not None and not m.state.is_terminal]
 
     def _next_wake(self, members: list[CohortMember], now: datetime) -> datetime | None:
