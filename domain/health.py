@@ -25,7 +25,9 @@ def health_reasons(state: RelationshipState, now: datetime) -> tuple[HealthReaso
 
 
 def health_level(reasons: tuple[HealthReason, ...]) -> HealthLevel:
-    return max((r.level for r in reasons), key=lambda lvl: lvl.rank, default=HealthLevel.GREEN)
+    if not reasons:
+        return HealthLevel.GREEN  # nearly every reassessment of a healthy pair
+    return max((r.level for r in reasons), key=lambda lvl: lvl.rank)
 
 
 def checkin_health_reasons(state: RelationshipState) -> tuple[HealthReason, ...]:

@@ -361,8 +361,10 @@ class RelationshipState(DomainModel):
 
     # -- escalations --------------------------------------------------------------------------
 
-    @property
+    @derived_from("escalations")
     def open_escalation(self) -> Escalation | None:
+        # Asked several times per step (due items, the coordinator's view); kept by every copy
+        # that leaves the escalations alone.
         return next((e for e in self.escalations if e.status == EscalationStatus.OPEN), None)
 
     @property
