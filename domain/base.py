@@ -22,8 +22,9 @@ class DerivedValue(cached_property[T]):
 
     A model never changes, so the value is remembered by the instance; a copy keeps it unless
     the copy changed one of the fields it reads (`DomainModel.model_copy`). Unlike
-    `functools.cached_property` (on this Python), it takes no lock: models are not shared
-    between threads while they are being folded.
+    `functools.cached_property` (on this Python), it takes no lock: two threads that ask at
+    once both compute the same pure value, which is harmless, and far cheaper than locking
+    each of the many values a decision computes.
     """
 
     def __init__(self, func: Callable[[Any], T], reads: frozenset[str]) -> None:
