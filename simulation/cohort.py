@@ -8,12 +8,9 @@ What the people do is decided by `Participants`, shared with the decider engine.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
 
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -25,10 +22,6 @@ from simulation.driver import SETTLE, Advance, Clock
 from simulation.participants import COORDINATOR_DELAY_SHARE, Action, Participants, pair_random
 from simulation.personas import Persona
 from workflows.relationship import RelationshipWorkflow
-
-T = TypeVar("T")
-# Queries and updates in flight at once: enough to keep the server and the worker busy.
-IN_FLIGHT = 20
 
 
 @dataclass
@@ -69,9 +62,10 @@ class CohortDriver:
             if not open_members:
                 break
             now = await self.clock()
-            # Pairs never wait for one another: their answers go out side by side.
-            acted = await _each(self._act(member, now) for member in open_members)
-            if any(acted):
+            acted = False
+            for member in open_members:
+                acted |= await self._act(member, now)
+            if acted:
                 continue
             wake = self._next_wake(open_members, now)
             if wake is None or wake >= self.until:
@@ -81,18 +75,19 @@ class CohortDriver:
         return [member.state for member in self.members if member.state is not None]
 
     async def _refresh(self) -> list[CohortMember]:
-        """Re-read only what can have changed (what we touched, and what fell due), side by side."""
+        """Re-read only what can have changed: what we touched, and what fell due."""
         now = await self.clock()
-        members = [m for m in self.members if m.state is None or not m.state.is_terminal]
-        stale = [m for m in members if m.dirty or _fell_due(m, now)]
-        for member in stale:
-            # Cleared before reading: whoever changes a pair meanwhile (a demo's HR event)
-            # marks it again, and the next round reads it once more.
-            member.dirty = False
-        states = await _each(current_state(m.handle) for m in stale)
-        for member, state in zip(stale, states, strict=True):
-            member.state = state
-        return [m for m in members if m.state is not None and not m.state.is_terminal]
+        open_members = []
+        for member in self.members:
+            if member.state is not None and member.state.is_terminal:
+                continue
+            wake = None if member.state is None else _people(member).due(member.state)
+            if member.dirty or (wake is not None and wake <= now):
+                member.state = await current_state(member.handle)
+                member.dirty = False
+            if not member.state.is_terminal:  # type: ignore[union-attr]
+                open_members.append(member)
+        return open_members
 
     def _next_wake(self, members: list[CohortMember], now: datetime) -> datetime | None:
         wakes = (_people(m).wake(m.state, now) for m in members if m.state is not None)
@@ -105,23 +100,6 @@ class CohortDriver:
             await _send(member.handle, action)
         member.dirty |= bool(actions)
         return bool(actions)
-
-
-def _fell_due(member: CohortMember, now: datetime) -> bool:
-    wake = None if member.state is None else _people(member).due(member.state)
-    return wake is not None and wake <= now
-
-
-async def _each(calls: Iterable[Awaitable[T]]) -> list[T]:
-    """Results in order, at most `IN_FLIGHT` calls to the server at a time. (Queries and updates
-    may overlap on the time-skipping server; only waiting on many results at once may not.)"""
-    gate = asyncio.Semaphore(IN_FLIGHT)
-
-    async def gated(call: Awaitable[T]) -> T:
-        async with gate:
-            return await call
-
-    return list(await asyncio.gather(*(gated(call) for call in calls)))
 
 
 def _people(member: CohortMember) -> Participants:
