@@ -64,7 +64,7 @@ from domain.events import (
     TermRenewed,
     WindDownStarted,
 )
-from domain.prompts import PromptKind, PromptStatus
+from domain.prompts import Prompt, PromptKind, PromptStatus
 from domain.state import (
     CheckInRecord,
     Escalation,
@@ -82,7 +82,12 @@ from domain.state import (
 
 
 def evolve(state: RelationshipState, event: Event) -> RelationshipState:
-    return _apply(state, event).model_copy(update={"last_event_at": event.occurred_at})
+    applied = _apply(state, event)
+    stamp = {"last_event_at": event.occurred_at}
+    if applied is state:
+        return state.model_copy(update=stamp)
+    # The handler's own new copy: stamped in place, one copy per event rather than two.
+    return applied.amend_new_copy(**stamp)
 
 
 def apply_all(state: RelationshipState, events: Iterable[Event]) -> RelationshipState:
@@ -98,13 +103,99 @@ def _with_prompt_status(
     state: RelationshipState, prompt_id: str, status: PromptStatus, at: datetime
 ) -> RelationshipState:
     prompt = state.prompts[prompt_id].model_copy(update={"status": status, "closed_at": at})
-    return state.model_copy(update={"prompts": {**state.prompts, prompt_id: prompt}})
+    return _with_prompt(state, prompt)
+
+
+def _with_prompt(state: RelationshipState, prompt: Prompt) -> RelationshipState:
+    """The state with `prompt` issued or changed. A year's prompts pile up while only a few are
+    open: the open ones and the unanswered streaks follow from the change itself rather than
+    from another scan of them all, wherever the state already knew them."""
+    before = state.prompts.get(prompt.prompt_id)
+    derived: dict[str, object] = {}
+    open_before = state.known_derived("open_prompts")
+    if open_before is not None:
+        open_after = _open_after(open_before, before, prompt)
+        if open_after is not None:
+            derived["open_prompts"] = open_after
+    prompts = {**state.prompts, prompt.prompt_id: prompt}
+    streaks = state.known_derived("unanswered_streaks")
+    if streaks is not None:
+        streaks = _streaks_after(streaks, prompts, before, prompt)
+        if streaks is not None:
+            derived["unanswered_streaks"] = streaks
+    return state.model_copy(update={"prompts": prompts}, derived=derived)
+
+
+def _open_after(
+    open_before: tuple[Prompt, ...], before: Prompt | None, after: Prompt
+) -> tuple[Prompt, ...] | None:
+    """The open prompts, in issue order, once `before` became `after` (None: scan again)."""
+    if before is None:  # a new prompt goes to the end of the issue order
+        return (*open_before, after) if after.is_open else open_before
+    if not before.is_open:
+        # Reopened, it would go back to its place among the others: too rare to work out.
+        return None if after.is_open else open_before
+    if after.is_open:
+        return tuple(after if p.prompt_id == after.prompt_id else p for p in open_before)
+    return tuple(p for p in open_before if p.prompt_id != after.prompt_id)
+
+
+def _streaks_after(
+    streaks: dict[str, int], prompts: dict[str, Prompt], before: Prompt | None, after: Prompt
+) -> dict[str, int] | None:
+    """The unanswered streaks once an open prompt was answered or expired (None: scan again).
+
+    A streak counts the expiries since the person's last answer, in issue order, so only the
+    person's prompts issued after this one matter: a few, read from the end."""
+    if _streak_mark(before) == _streak_mark(after):
+        return streaks
+    if before is None or before.status != PromptStatus.OPEN:
+        return None  # an answer or expiry changed again: never happens, not worth working out
+    person = after.recipient_id
+    later: list[PromptStatus] = []
+    for prompt in reversed(prompts.values()):
+        if prompt.prompt_id == after.prompt_id:
+            break
+        if prompt.recipient_id == person:
+            later.append(prompt.status)
+    if PromptStatus.ANSWERED in later:
+        return streaks  # the person answered a later prompt: that answer starts the streak
+    if after.status == PromptStatus.ANSWERED:
+        return {**streaks, person: later.count(PromptStatus.EXPIRED)}
+    return {**streaks, person: streaks.get(person, 0) + 1}
+
+
+def _streak_mark(prompt: Prompt | None) -> tuple[str, PromptStatus] | None:
+    """What a prompt contributes to the unanswered streaks: only answers and expiries count."""
+    if prompt is None or prompt.status not in (PromptStatus.ANSWERED, PromptStatus.EXPIRED):
+        return None
+    return (prompt.recipient_id, prompt.status)
 
 
 def _with_meeting(state: RelationshipState, number: int, **changes: Any) -> RelationshipState:
     meetings = list(state.meetings)
-    meetings[number - 1] = meetings[number - 1].model_copy(update=changes)
-    return state.model_copy(update={"meetings": tuple(meetings)})
+    before = meetings[number - 1]
+    meetings[number - 1] = after = before.model_copy(update=changes)
+    return _with_meetings(state, tuple(meetings), _held_or_missed(before) == _held_or_missed(after))
+
+
+def _with_meetings(
+    state: RelationshipState, meetings: tuple[Meeting, ...], same_outcomes: bool
+) -> RelationshipState:
+    """The state with these meetings. The health reasons of the term's meetings read only those
+    held or missed: a change that leaves them alone (scheduled, reminded, awaiting a log, moved)
+    keeps what the state knew of them."""
+    derived: dict[str, object] = {}
+    reasons = state.known_derived("meeting_reasons_of_term")
+    if reasons is not None and same_outcomes:
+        derived["meeting_reasons_of_term"] = reasons
+    return state.model_copy(update={"meetings": meetings}, derived=derived)
+
+
+def _held_or_missed(meeting: Meeting) -> tuple[MeetingStatus, int, datetime] | None:
+    if meeting.status not in (MeetingStatus.HELD, MeetingStatus.MISSED):
+        return None
+    return (meeting.status, meeting.term_number, meeting.scheduled_at)
 
 
 def _with_contract(state: RelationshipState, version: int, **changes: Any) -> RelationshipState:
@@ -170,7 +261,7 @@ def _proposal_expired(state: RelationshipState, e: ProposalExpired) -> Relations
 
 
 def _prompt_issued(state: RelationshipState, e: PromptIssued) -> RelationshipState:
-    state = state.model_copy(update={"prompts": {**state.prompts, e.prompt.prompt_id: e.prompt}})
+    state = _with_prompt(state, e.prompt)
     meeting_number = e.prompt.context.meeting_number
     if e.prompt.kind == PromptKind.MEETING_LOG and meeting_number is not None:
         meeting = state.meeting(meeting_number)
@@ -181,22 +272,24 @@ def _prompt_issued(state: RelationshipState, e: PromptIssued) -> RelationshipSta
 
 def _prompt_reminded(state: RelationshipState, e: PromptReminderDue) -> RelationshipState:
     prompt = state.prompts[e.prompt_id].model_copy(update={"reminder_sent": True})
-    return state.model_copy(update={"prompts": {**state.prompts, e.prompt_id: prompt}})
+    return _with_prompt(state, prompt)
 
 
 def _prompt_closed(state: RelationshipState, e: PromptClosed) -> RelationshipState:
     answered = e.reason == "answered"
     status = PromptStatus.ANSWERED if answered else PromptStatus.CLOSED
     kind = state.prompts[e.prompt_id].kind
+    # A new copy of the state, which the lines below may amend rather than copy again.
     state = _with_prompt_status(state, e.prompt_id, status, e.occurred_at)
     if answered and e.answer_id is not None:
-        ids = (*state.processed_answer_ids, e.answer_id)
-        state = state.model_copy(update={"processed_answer_ids": ids})
+        state = state.amend_new_copy(
+            processed_answer_ids=(*state.processed_answer_ids, e.answer_id)
+        )
     if kind == PromptKind.MUTUAL_CONSENT and not answered:
         # The question was withdrawn (pause, end): nobody refused, so it may be asked again.
-        state = state.model_copy(update={"mutual_proposal": None})
+        state = state.amend_new_copy(mutual_proposal=None)
     if kind == PromptKind.MEETING_MOVE and not answered:
-        state = state.model_copy(update={"meeting_move": None})
+        state = state.amend_new_copy(meeting_move=None)
     return state
 
 
@@ -282,7 +375,7 @@ def _meeting_scheduled(state: RelationshipState, e: MeetingScheduled) -> Relatio
         reminder_at=e.reminder_at,
         regular_at=e.scheduled_at,
     )
-    return state.model_copy(update={"meetings": (*state.meetings, meeting)})
+    return _with_meetings(state, (*state.meetings, meeting), _held_or_missed(meeting) is None)
 
 
 def _meeting_reminded(state: RelationshipState, e: MeetingReminderDue) -> RelationshipState:

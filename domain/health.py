@@ -9,14 +9,30 @@ from domain.state import CheckInRecord, Meeting, MeetingStatus, RelationshipStat
 
 
 def assess_health(state: RelationshipState, now: datetime) -> HealthAssessment:
-    reasons = (
+    reasons = health_reasons(state, now)
+    return HealthAssessment(level=health_level(reasons), reasons=reasons)
+
+
+def health_reasons(state: RelationshipState, now: datetime) -> tuple[HealthReason, ...]:
+    """The reasons of `assess_health`. Health is reassessed after every step of a decision and
+    rarely changes, so each part comes from values the state derives once and keeps while
+    what they read stays the same (`domain.base.derived_from`)."""
+    return (
         *_meeting_reasons(state, now),
-        *_checkin_reasons(state),
-        *_answer_gap_reasons(state),
+        *state.checkin_health_reasons,
         *_unanswered_reasons(state),
     )
-    level = max((r.level for r in reasons), key=lambda lvl: lvl.rank, default=HealthLevel.GREEN)
-    return HealthAssessment(level=level, reasons=reasons)
+
+
+def health_level(reasons: tuple[HealthReason, ...]) -> HealthLevel:
+    if not reasons:
+        return HealthLevel.GREEN  # nearly every reassessment of a healthy pair
+    return max((r.level for r in reasons), key=lambda lvl: lvl.rank)
+
+
+def checkin_health_reasons(state: RelationshipState) -> tuple[HealthReason, ...]:
+    """The reasons that read only the check-ins (and the policy and the pair)."""
+    return (*_checkin_reasons(state), *_answer_gap_reasons(state))
 
 
 def _reason(code: str, detail: str, level: HealthLevel) -> HealthReason:
@@ -35,14 +51,34 @@ def _graded(value: float, amber: float, red: float) -> HealthLevel | None:
 # -- meetings: judged against the pair's own cadence, i.e. the meetings they scheduled ---------
 
 
-def _resolved_meetings(state: RelationshipState, now: datetime) -> list[Meeting]:
-    return [
+def meeting_reasons_of_term(
+    state: RelationshipState,
+) -> tuple[datetime | None, tuple[HealthReason, ...]]:
+    """The meeting reasons once every held or missed meeting of the term counts, and the latest
+    time one of them was scheduled: from then on (always, in practice: a meeting is logged
+    after it) the reasons at any moment are these."""
+    resolved = [
+        m
+        for m in state.meetings
+        if m.term_number == state.term_number
+        and m.status in (MeetingStatus.HELD, MeetingStatus.MISSED)
+    ]
+    latest = max((m.scheduled_at for m in resolved), default=None)
+    return latest, tuple(_reasons_of_meetings(state, resolved))
+
+
+def _meeting_reasons(state: RelationshipState, now: datetime) -> tuple[HealthReason, ...]:
+    latest, reasons = state.meeting_reasons_of_term
+    if latest is None or latest <= now:
+        return reasons
+    resolved = [
         m
         for m in state.meetings
         if m.term_number == state.term_number
         and m.status in (MeetingStatus.HELD, MeetingStatus.MISSED)
         and m.scheduled_at <= now
     ]
+    return tuple(_reasons_of_meetings(state, resolved))
 
 
 def _missed_in_a_row(meetings: list[Meeting]) -> int:
@@ -54,9 +90,10 @@ def _missed_in_a_row(meetings: list[Meeting]) -> int:
     return streak
 
 
-def _meeting_reasons(state: RelationshipState, now: datetime) -> Iterator[HealthReason]:
+def _reasons_of_meetings(
+    state: RelationshipState, resolved: list[Meeting]
+) -> Iterator[HealthReason]:
     thresholds = state.policy.health
-    resolved = _resolved_meetings(state, now)
     streak = _missed_in_a_row(resolved)
     if streak >= thresholds.missed_in_a_row_red:
         yield _reason("missed_meetings", f"{streak} meetings missed in a row", HealthLevel.RED)
@@ -129,15 +166,18 @@ def _answer_gap_reasons(state: RelationshipState) -> Iterator[HealthReason]:
 
 def unanswered_in_a_row(state: RelationshipState, participant_id: str) -> int:
     """Expired prompts since this person last answered one (ghosting shows up here first)."""
-    streak = 0
+    return state.unanswered_streaks.get(participant_id, 0)
+
+
+def unanswered_streaks(state: RelationshipState) -> dict[str, int]:
+    """`unanswered_in_a_row` of every recipient, in one pass over the prompts (in issue order)."""
+    streaks: dict[str, int] = {}
     for prompt in state.prompts.values():
-        if prompt.recipient_id != participant_id:
-            continue
         if prompt.status == PromptStatus.EXPIRED:
-            streak += 1
+            streaks[prompt.recipient_id] = streaks.get(prompt.recipient_id, 0) + 1
         elif prompt.status == PromptStatus.ANSWERED:
-            streak = 0
-    return streak
+            streaks[prompt.recipient_id] = 0
+    return streaks
 
 
 def _unanswered_reasons(state: RelationshipState) -> Iterator[HealthReason]:

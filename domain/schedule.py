@@ -99,8 +99,29 @@ def first_due(state: RelationshipState) -> DueItem | None:
 
 
 def earliest_due(state: RelationshipState) -> DueItem | None:
-    """What `first_due` remembers per state (states are immutable)."""
-    return min(due_items(state), default=None)
+    """What `first_due` remembers per state (states are immutable): `min(due_items(state))`,
+    from the earliest item of each part, so that the prompts' and meetings' parts (which most
+    events leave alone) come from the state's memory rather than a scan."""
+    if not state.started or state.is_terminal:
+        return None
+    if state.phase == Phase.PAUSED:
+        return min(_paused_items(state), default=None)
+    firsts = [state.prompt_due_item, state.meeting_due_item, *_escalation_items(state)]
+    if state.next_checkin_at is not None:
+        firsts.append(
+            DueItem(state.next_checkin_at, DueKind.CHECKIN, str(state.next_checkin_round))
+        )
+    if state.phase == Phase.ACTIVE and state.term_end is not None:
+        firsts.append(DueItem(state.term_end, DueKind.TERM_END, "term"))
+    return min((item for item in firsts if item is not None), default=None)
+
+
+def earliest_prompt_item(state: RelationshipState) -> DueItem | None:
+    return min(_prompt_items(state), default=None)
+
+
+def earliest_meeting_item(state: RelationshipState) -> DueItem | None:
+    return min(_meeting_items(state), default=None)
 
 
 def next_due_at(state: RelationshipState) -> datetime | None:

@@ -2,13 +2,12 @@
 
 from datetime import datetime
 from enum import StrEnum
-from functools import cached_property
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from pydantic import AwareDatetime, Field
 
-from domain.assessment import HealthAssessment
-from domain.base import DomainModel, Identifier, LongText, ReasonCode
+from domain.assessment import HealthAssessment, HealthReason
+from domain.base import EVERY_FIELD, DomainModel, Identifier, LongText, ReasonCode, derived_from
 from domain.contract import ContractReason, ContractStatus, ContractVersion, Goal
 from domain.policy import RelationshipPolicy
 from domain.prompts import Focus, Prompt, PromptKind
@@ -161,8 +160,6 @@ class MeetingMove(DomainModel):
 
 
 class RelationshipState(DomainModel):
-    derived: ClassVar[tuple[str, ...]] = ("open_prompts", "first_due_item")
-
     relationship_id: Identifier
     programme_id: Identifier
     mentor_id: Identifier
@@ -273,18 +270,53 @@ class RelationshipState(DomainModel):
 
     # -- prompts ------------------------------------------------------------------------------
 
-    @cached_property
+    # Derived values: computed once per state and kept by copies that leave what they read
+    # alone (see `derived_from`); each decision asks them after every step, while the prompts
+    # and meetings of a year pile up.
+
+    @derived_from("prompts")
     def open_prompts(self) -> tuple[Prompt, ...]:
-        # Asked many times per decision while the closed prompts of a year pile up: scanned
-        # once per state (a state never changes; see `DomainModel.derived`).
         return tuple(prompt for prompt in self.prompts.values() if prompt.is_open)
 
-    @cached_property
+    @derived_from("prompts")
+    def unanswered_streaks(self) -> dict[str, int]:
+        """`health.unanswered_in_a_row` of everyone."""
+        from domain.health import unanswered_streaks  # health reads states: no import cycle
+
+        return unanswered_streaks(self)
+
+    @derived_from("meetings", "term_number", "policy")
+    def meeting_reasons_of_term(self) -> tuple[datetime | None, tuple["HealthReason", ...]]:
+        from domain.health import meeting_reasons_of_term
+
+        return meeting_reasons_of_term(self)
+
+    @derived_from("checkins", "policy", "mentor_id", "mentee_id")
+    def checkin_health_reasons(self) -> tuple["HealthReason", ...]:
+        from domain.health import checkin_health_reasons
+
+        return checkin_health_reasons(self)
+
+    @derived_from(EVERY_FIELD)
     def first_due_item(self) -> "DueItem | None":
-        """`schedule.first_due`, once per state: each decision asks it after every step."""
+        """`schedule.first_due`."""
         from domain.schedule import earliest_due  # the schedule reads states: no import cycle
 
         return earliest_due(self)
+
+    @derived_from("prompts")
+    def prompt_due_item(self) -> "DueItem | None":
+        """The prompts' part of `first_due_item`."""
+        from domain.schedule import earliest_prompt_item
+
+        return earliest_prompt_item(self)
+
+    @derived_from("meetings")
+    def meeting_due_item(self) -> "DueItem | None":
+        """The meetings' part of `first_due_item`."""
+        from domain.schedule import earliest_meeting_item
+
+        return earliest_meeting_item(self)
 
     def open_prompts_of(self, *kinds: PromptKind) -> tuple[Prompt, ...]:
         return tuple(prompt for prompt in self.open_prompts if prompt.kind in kinds)
@@ -329,8 +361,10 @@ class RelationshipState(DomainModel):
 
     # -- escalations --------------------------------------------------------------------------
 
-    @property
+    @derived_from("escalations")
     def open_escalation(self) -> Escalation | None:
+        # Asked several times per step (due items, the coordinator's view); kept by every copy
+        # that leaves the escalations alone.
         return next((e for e in self.escalations if e.status == EscalationStatus.OPEN), None)
 
     @property

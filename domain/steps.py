@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from domain.assessment import HealthLevel
+from domain.assessment import HealthAssessment, HealthLevel
 from domain.contract import ContractReason
 from domain.decision import Decision
 from domain.events import (
@@ -23,7 +23,7 @@ from domain.events import (
     RelationshipResumed,
     TermRenewed,
 )
-from domain.health import assess_health
+from domain.health import health_level, health_reasons
 from domain.prompt_issue import (
     issue_consent,
     issue_contract_proposal,
@@ -176,9 +176,11 @@ def reassess_health(d: Decision) -> None:
     state = d.state
     if not state.started or state.is_terminal:
         return
-    assessment = assess_health(state, d.now)
-    if assessment == state.health:
-        return
+    reasons = health_reasons(state, d.now)
+    level = health_level(reasons)
+    if level == state.health.level and reasons == state.health.reasons:
+        return  # unchanged, as it is after nearly every step: nothing to build or record
+    assessment = HealthAssessment(level=level, reasons=reasons)
     previous = state.health.level
     d.emit(
         HealthAssessed(

@@ -33,6 +33,8 @@ from simulation.population import SimulatedPair
 
 # More steps than a relationship-year needs by far; reaching it means a rule stopped time.
 MAX_STEPS = 20_000
+# Commands are frozen: one timer command serves every wake-up.
+TICK = Tick()
 # Below this many pairs, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
 CHUNK = 100
@@ -60,7 +62,7 @@ class DeciderRelationship:
         while (due := next_due(self.state)) is not None and due <= until:
             last = self.state.last_event_at
             before = self.state
-            self._execute(Tick(), due if last is None or due >= last else last)
+            self._execute(TICK, due if last is None or due >= last else last)
             if self.state is before:
                 # The workflow would wake for ever at this instant: a rule lost its liveness.
                 raise RuntimeError(f"{before.relationship_id}: nothing happens when due at {due}")

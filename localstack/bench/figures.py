@@ -109,10 +109,13 @@ def simulation_figures(pairs: int, months: float, temporal_pairs: int) -> dict[s
         decider = decider_figures(pairs, months, lambda done: bar.update(task, completed=done))
     # Minutes of work: shown at once, so a failure of the Temporal part does not lose it.
     Console(stderr=True).print(f"decider engine: {json.dumps(decider)}")
-    return {
-        "decider": decider,
-        "temporal": asyncio.run(temporal_figures(temporal_pairs, 6)),
-    }
+    with Progress(console=Console(stderr=True), transient=True, disable=not on_terminal()) as bar:
+        # The pairs advance in batches of 100; the bare workflow follows them under this bar.
+        task = bar.add_task("simulating on Temporal, then the bare workflow", total=temporal_pairs)
+        temporal = asyncio.run(
+            temporal_figures(temporal_pairs, 6, lambda done: bar.update(task, completed=done))
+        )
+    return {"decider": decider, "temporal": temporal}
 
 
 def on_terminal() -> bool:

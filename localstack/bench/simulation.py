@@ -34,10 +34,14 @@ def decider_figures(
     }
 
 
-async def temporal_figures(pairs: int = 10, months: float = 6) -> dict[str, Any]:
+async def temporal_figures(
+    pairs: int = 10, months: float = 6, progress: Progress = lambda done: None
+) -> dict[str, Any]:
     parts = TemporalParts(database=throwaway_database, test_server=temporal_test_server())
     policy = RelationshipPolicy.standard()
-    result = await simulate(pairs, months, 1, policy, engine=Engine.TEMPORAL, temporal=parts)
+    result = await simulate(
+        pairs, months, 1, policy, progress, engine=Engine.TEMPORAL, temporal=parts
+    )
     bare = await bare_pair_months_per_second(pairs, months)
     ratio = round(result.pair_months_per_second / bare, 2) if bare else None
     return {

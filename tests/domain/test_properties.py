@@ -40,6 +40,7 @@ from domain import (
     initial_state,
     next_due_at,
 )
+from domain.base import stale_derived
 from domain.prompts import Answer
 from domain.state import PENDING_MEETING, MeetingStatus
 from tests.domain.support import (
@@ -182,6 +183,8 @@ def next_command(data: st.DataObject, pair: Pair) -> Command:
 
 
 def check_invariants(state: RelationshipState, now: datetime) -> None:
+    # First, before the checks below compute them afresh on this very state.
+    assert stale_derived(state) == [], "a copy kept a derived value its change invalidated"
     participants = set(state.participants)
     assert all(p.recipient_id in participants for p in state.prompts.values())
     for prompt in state.open_prompts:
