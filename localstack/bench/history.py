@@ -4,6 +4,7 @@ memory per cached open relationship. A benchmark that prints JSON, not a test.""
 from __future__ import annotations
 
 import gc
+import tracemalloc
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -50,6 +51,7 @@ class HistoryFigures:
     peak_run_events: int
     peak_run_bytes: int
     worker_rss_bytes_per_cached_relationship: int
+    worker_python_heap_bytes_per_cached_relationship: int
     cached_relationships_measured: int
 
 
@@ -115,8 +117,21 @@ async def one_relationship_year(
         await env.shutdown()
 
 
-async def rss_per_cached_relationship(converter: DataConverter, pool: Pool, count: int) -> int:
-    """Worker RSS growth per open relationship held in its cache (worker in this process)."""
+@dataclass(frozen=True)
+class CacheMemory:
+    rss_bytes: int
+    python_heap_bytes: int
+
+
+async def memory_per_cached_relationship(
+    converter: DataConverter, pool: Pool, count: int
+) -> CacheMemory:
+    """Worker memory growth per open relationship held in its cache (worker in this process).
+
+    Two views: resident memory (everything, the SDK's core included, but the allocator may
+    hand back memory freed by earlier work, so it can even fall) and the Python heap traced by
+    `tracemalloc` (what the cached workflows and their sandboxes hold, exactly).
+    """
     env = await WorkflowEnvironment.start_local(
         data_converter=converter,
         dev_server_existing_path=str(temporal_cli()),
@@ -127,14 +142,22 @@ async def rss_per_cached_relationship(converter: DataConverter, pool: Pool, coun
         task_queue = f"bench-mem-{uuid.uuid4()}"
         async with twoway_worker(env.client, pool, task_queue, max_cached_workflows=count + 20):
             await _open_relationships(env.client, task_queue, range(20))  # warm up
+            half = count // 2
             gc.collect()
             baseline = process.memory_info().rss
-            await _open_relationships(env.client, task_queue, range(20, count + 20))
+            await _open_relationships(env.client, task_queue, range(20, 20 + half))
             gc.collect()
             grown = process.memory_info().rss - baseline
+            # Traced apart from the resident figure: tracing keeps a record per allocation,
+            # which would count in resident memory.
+            tracemalloc.start()
+            await _open_relationships(env.client, task_queue, range(20 + half, 20 + 2 * half))
+            gc.collect()
+            heap_grown = tracemalloc.get_traced_memory()[0]
+            tracemalloc.stop()
     finally:
         await env.shutdown()
-    return round(grown / count)
+    return CacheMemory(rss_bytes=round(grown / half), python_heap_bytes=round(heap_grown / half))
 
 
 async def _open_relationships(client: Client, task_queue: str, numbers: range) -> None:
@@ -159,7 +182,7 @@ async def measure(cached: int) -> HistoryFigures:
     converter = build_data_converter(Keyring.generate("bench"))
     async with throwaway_database() as pool:
         sizes, elapsed = await one_relationship_year(converter, pool)
-        per_relationship = await rss_per_cached_relationship(converter, pool, cached)
+        memory = await memory_per_cached_relationship(converter, pool, cached)
     days = elapsed / timedelta(days=1)
     total = sum(size.events for size in sizes)
     return HistoryFigures(
@@ -170,6 +193,7 @@ async def measure(cached: int) -> HistoryFigures:
         events_per_relationship_year=round(total * DAYS_PER_YEAR / days, 1),
         peak_run_events=max(size.events for size in sizes),
         peak_run_bytes=max(size.bytes for size in sizes),
-        worker_rss_bytes_per_cached_relationship=per_relationship,
+        worker_rss_bytes_per_cached_relationship=memory.rss_bytes,
+        worker_python_heap_bytes_per_cached_relationship=memory.python_heap_bytes,
         cached_relationships_measured=cached,
     )
