@@ -126,14 +126,22 @@ async def _answer_consents(
     measured = Measured()
     now = datetime.now(UTC)
 
+    async def post(path: str, form: dict[str, str]) -> httpx.Response | None:
+        try:
+            return await web.post(path, data=form)
+        except httpx.TransportError:
+            # The connection dropped under the burst: as a busy page, the person sends again.
+            return None
+
     async def send_until_confirmed(path: str, form: dict[str, str]) -> httpx.Response:
-        response = await web.post(path, data=form)
+        response = await post(path, form)
         for _ in range(RESENDS_ALLOWED):
-            if response.status_code != 503:
+            if response is not None and response.status_code != 503:
                 break
             # "Not confirmed yet, please send it again": the person does, with the same form.
             measured.resends += 1
-            response = await web.post(path, data=form)
+            response = await post(path, form)
+        assert response is not None, f"{path}: the connection dropped at every send"
         return response
 
     async def answer(number: int) -> None:
