@@ -12,21 +12,12 @@ from temporalio.testing import ActivityEnvironment
 from activities.models import EventEnvelope, RecordEventsInput
 from activities.relationship_activities import RelationshipActivities
 from domain import Command, decide
-from domain.commands import AnswerPrompt, EndRelationship
-from domain.prompts import ConsentAnswer
+from domain.commands import EndRelationship
 from domain.state import Phase
 from services.pairs import RelationshipHandle
 from tests.workflows.conftest import MENTEE, MENTOR, Harness
+from tests.workflows.test_recording import consent
 from workflows.relationship import RelationshipWorkflow
-
-
-def consent(person: str, role: str) -> AnswerPrompt:
-    return AnswerPrompt(
-        answer_id=f"consent-{role}",
-        prompt_id=f"consent:{role}",
-        respondent_id=person,
-        answer=ConsentAnswer(decision="accept"),
-    )
 
 
 async def store_as_a_lost_task_did(
