@@ -55,6 +55,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.escalation_cases import OPENING_LEVEL, escalation_assignee, escalation_key
     from domain.views import participant_phase
     from workflows import search_attributes as attrs
+    from workflows.due_timer import DueTimer
     from workflows.programme_io import RELATIONSHIP_CLOSED, WIND_DOWN, RelationshipClosed
     from workflows.relationship_io import (
         AnswerReceipt,
@@ -86,6 +87,12 @@ ESCALATIONS_PROJECTED = "escalations-projected-from-events"
 # scheduled/started/completed events, an activity task round trip and a second workflow task.
 # Histories recorded before it keep the regular activity; so does a run that started before it.
 RECORD_EVENTS_LOCAL_PATCH = "record-events-local"
+# Since this patch the next due time keeps one timer until that time moves (`DueTimer`), instead
+# of a timer cancelled and started again each time the run loop wakes.
+STEADY_DUE_TIMER_PATCH = "steady-due-timer"
+# Ticks decided in a row before their events are recorded (a bound, should a tick ever leave
+# something due at the same moment).
+TICKS_PER_BATCH = 20
 # The local attempts are bounded inside the workflow task timeout (10 s by default; the SDK
 # extends the task by itself past 8 s, which costs three history events, not a failure), and far
 # below `local_retry_threshold` (1 minute), past which retries would turn into timers in
@@ -165,6 +172,7 @@ class RelationshipWorkflow:
         self._published: dict[str, object] = {}
         # Asked before anything else, so the answer holds for every handler of this run.
         self._records_locally = workflow.patched(RECORD_EVENTS_LOCAL_PATCH)
+        self._due_timer = DueTimer() if workflow.patched(STEADY_DUE_TIMER_PATCH) else None
         # While a batch waits for the regular activity (PostgreSQL unreachable), updates reply
         # at once rather than for the whole outage; see `_record_remotely`.
         self._recording_remotely = False
@@ -221,6 +229,18 @@ class RelationshipWorkflow:
 
     async def _wait_for_input_or_due_time(self) -> None:
         due = next_due_at(self._state)
+        timer = self._due_timer
+        if timer is not None:
+            timer.arm(due)
+            await workflow.wait_condition(lambda: bool(self._unrecorded) or timer.fired)
+            # Whatever falls due at this moment is decided before the events are recorded.
+            for _ in range(TICKS_PER_BATCH):
+                if not timer.take():
+                    return
+                self._execute(Tick())
+                timer.arm(next_due_at(self._state))
+            return
+        # As runs recorded before the steady timer waited: a timer per wait.
         timeout = None if due is None else max(due - workflow.now(), timedelta(0))
         try:
             await workflow.wait_condition(

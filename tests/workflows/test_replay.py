@@ -43,6 +43,8 @@ REQUIRED_HISTORIES = frozenset(
         "completed_recorded_locally",
         # a lost task's stored events adopted, the request recognised as done (local recording)
         "adopted_lost_task",
+        # one timer per next due time, kept while that time stays (steady-due-timer)
+        "completed_steady_timer",
         # every escalation resolution
         "resolution_continue",
         "resolution_amend_contract",
