@@ -7,8 +7,10 @@ a schema knows types and limits but not how to ask a person a question kindly.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -336,6 +338,13 @@ def _numbered(node: Node, label: str, number: int) -> Node:
     return node
 
 
+@functools.cache
+def _json_schema(model: type[BaseModel]) -> Mapping[str, Any]:
+    """Generating a model's JSON schema took about a millisecond, for every form shown or
+    answered; the answer models are fixed, and the builder only reads the schema."""
+    return MappingProxyType(model.model_json_schema())
+
+
 def build_form(
     model: type[BaseModel],
     slot_counts: Mapping[str, int] | None = None,
@@ -343,8 +352,9 @@ def build_form(
 ) -> AnswerForm:
     """`meeting_slots`: the weekday-and-time choices a contract form offers (value: slot code)."""
     counts = dict(slot_counts or {})
-    builder = _Builder(model.model_json_schema(), counts, meeting_slots)
-    fields = builder.object_children(model.model_json_schema(), "")
+    schema = _json_schema(model)
+    builder = _Builder(schema, counts, meeting_slots)
+    fields = builder.object_children(schema, "")
     return AnswerForm(model=model, fields=fields, slot_counts=counts)
 
 
