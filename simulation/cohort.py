@@ -98,7 +98,7 @@ class CohortDriver:
     async def _settle(self, member: CohortMember, now: datetime) -> None:
         """Look, act, and look again after acting, as a person refreshing their inbox would.
 
-        The clock is read at each look: a prompt that an answer just issued carries the
+        The clock is read again after acting: a prompt that an answer just issued carries the
         server's time, and its recipient may answer it at once."""
         for _ in range(self.max_steps):
             await self._refresh(member, now)
