@@ -136,7 +136,7 @@ class CohortDriver:
                 await self._call(lambda: _execute(handle, action))
                 return
             except (RPCError, WorkflowUpdateRPCTimeoutOrCancelledError) as error:
-                if not _lost_on_the_way(error) or attempt == CALL_ATTEMPTS:
+                if not lost_on_the_way(error) or attempt == CALL_ATTEMPTS:
                     raise
                 if not isinstance(action, AnswerPrompt):
                     # Whether it arrived shows at the next look, which decides again: a
@@ -151,7 +151,7 @@ class CohortDriver:
         except RPCError as error:
             # Where the clock stands is read again before the next move, so a move lost on the
             # way is made again, and one that happened is not repeated.
-            if not _lost_on_the_way(error):
+            if not lost_on_the_way(error):
                 raise
 
     async def _call(self, call: Callable[[], Awaitable[T]]) -> T:
@@ -192,14 +192,15 @@ async def _execute(handle: RelationshipHandle, action: Action) -> None:
 
 
 # The server's deadline, the client's own timeout ("Timeout expired", reported as cancelled),
-# or a connection the server dropped (the time-skipping server, under load, sometimes ends its
-# HTTP/2 connection with "h2 protocol error"; the client connects again for the next call).
+# or a connection the server dropped (the time-skipping server, under load, has ended its HTTP/2
+# connection with "h2 protocol error"). Asking again is worth it; a call that keeps failing
+# still ends the run after `CALL_ATTEMPTS`.
 _LOST_ON_THE_WAY = frozenset(
     {RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED, RPCStatusCode.UNAVAILABLE}
 )
 
 
-def _lost_on_the_way(error: RPCError | WorkflowUpdateRPCTimeoutOrCancelledError) -> bool:
+def lost_on_the_way(error: RPCError | WorkflowUpdateRPCTimeoutOrCancelledError) -> bool:
     if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError):
         return True
     return error.status in _LOST_ON_THE_WAY or "h2 protocol error" in error.message
@@ -213,6 +214,6 @@ async def current_state(handle: RelationshipHandle) -> RelationshipState:
         try:
             return await handle.query(RelationshipWorkflow.state, rpc_timeout=CALL_TIMEOUT)
         except RPCError as error:
-            if not _lost_on_the_way(error) or attempt == CALL_ATTEMPTS:
+            if not lost_on_the_way(error) or attempt == CALL_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
