@@ -4,14 +4,21 @@ Every open prompt is answered (or deliberately left) by its persona; when nothin
 answer, the clock jumps to the earliest due time of any relationship. The simulated coordinator
 resolves escalations after part of their response window, so time-to-resolve is measurable.
 What the people do is decided by `Participants`, shared with the decider engine.
+
+A pair never waits for another, so between two moves of the clock the pairs are looked at and
+answered side by side, a few calls in flight at once: most of a call's time is a round trip to
+the server and a workflow task, which other pairs' calls can overlap.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.commands import AnswerPrompt
@@ -21,6 +28,17 @@ from simulation.driver import SETTLE, Advance, Clock
 from simulation.participants import COORDINATOR_DELAY_SHARE, Action, Participants, pair_random
 from simulation.personas import Persona
 from workflows.relationship import RelationshipWorkflow
+
+T = TypeVar("T")
+
+# Calls to the server in flight at once, over all pairs. Four overlap most of the waiting on
+# this 2-core machine; with twenty the time-skipping server broke its HTTP/2 connection in
+# several runs on a loaded machine.
+IN_FLIGHT = 4
+# A call that fails on its way (timeout, dropped connection) is asked again this many times.
+CALL_ATTEMPTS = 5
+# No call of the simulation takes this long unless the server lost it: ask again.
+CALL_TIMEOUT = timedelta(seconds=60)
 
 
 @dataclass
@@ -44,8 +62,11 @@ class CohortDriver:
     seed: int = 0
     max_steps: int = 20_000
     coordinator_delay_share: float = COORDINATOR_DELAY_SHARE
+    in_flight: int = IN_FLIGHT
+    _calls: asyncio.Semaphore = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self._calls = asyncio.Semaphore(self.in_flight)
         for member in self.members:
             member.participants = Participants(
                 member.personas,
@@ -57,48 +78,92 @@ class CohortDriver:
     async def run(self) -> list[RelationshipState]:
         """Until every relationship has ended or the clock reaches `until`."""
         for _ in range(self.max_steps):
-            open_members = await self._refresh()
+            open_members = await self._settle_all(await self.clock())
             if not open_members:
                 break
             now = await self.clock()
-            acted = False
-            for member in open_members:
-                acted |= await self._act(member, now)
-            if acted:
-                continue
             wake = self._next_wake(open_members, now)
             if wake is None or wake >= self.until:
                 break
-            await self.advance(max(wake - now, timedelta(0)) + SETTLE)
-        await self._refresh()
+            await self._advance(max(wake - now, timedelta(0)) + SETTLE)
+        now = await self.clock()
+        await self._side_by_side(lambda member: self._refresh(member, now), self._open_members())
         return [member.state for member in self.members if member.state is not None]
 
-    async def _refresh(self) -> list[CohortMember]:
+    async def _settle_all(self, now: datetime) -> list[CohortMember]:
+        """Every open pair answered until its people have nothing more to send at this moment."""
+        await self._side_by_side(lambda member: self._settle(member, now), self._open_members())
+        return self._open_members()
+
+    async def _settle(self, member: CohortMember, now: datetime) -> None:
+        """Look, act, and look again after acting, as a person refreshing their inbox would.
+
+        The clock is read again after acting: a prompt that an answer just issued carries the
+        server's time, and its recipient may answer it at once."""
+        for _ in range(self.max_steps):
+            await self._refresh(member, now)
+            state = member.state
+            if state is None or state.is_terminal:
+                return
+            actions = _people(member).actions(state, now)
+            if not actions:
+                return
+            for action in actions:
+                await self._send(member.handle, action)
+            member.dirty = True
+            now = await self._call(self.clock)
+        raise RuntimeError(f"{member.handle.id} still acting after {self.max_steps} looks")
+
+    async def _refresh(self, member: CohortMember, now: datetime) -> None:
         """Re-read only what can have changed: what we touched, and what fell due."""
-        now = await self.clock()
-        open_members = []
-        for member in self.members:
-            if member.state is not None and member.state.is_terminal:
-                continue
-            wake = None if member.state is None else _people(member).due(member.state)
-            if member.dirty or (wake is not None and wake <= now):
-                member.state = await current_state(member.handle)
-                member.dirty = False
-            if not member.state.is_terminal:  # type: ignore[union-attr]
-                open_members.append(member)
-        return open_members
+        if not member.dirty and member.state is not None:
+            wake = _people(member).due(member.state)
+            if wake is None or wake > now:
+                return
+        member.state = await self._call(lambda: current_state(member.handle))
+        member.dirty = False
+
+    def _open_members(self) -> list[CohortMember]:
+        return [m for m in self.members if m.state is None or not m.state.is_terminal]
 
     def _next_wake(self, members: list[CohortMember], now: datetime) -> datetime | None:
         wakes = (_people(m).wake(m.state, now) for m in members if m.state is not None)
         return min((t for t in wakes if t is not None), default=None)
 
-    async def _act(self, member: CohortMember, now: datetime) -> bool:
-        assert member.state is not None
-        actions = _people(member).actions(member.state, now)
-        for action in actions:
-            await _send(member.handle, action)
-        member.dirty |= bool(actions)
-        return bool(actions)
+    async def _send(self, handle: RelationshipHandle, action: Action) -> None:
+        for attempt in range(1, CALL_ATTEMPTS + 1):
+            try:
+                await self._call(lambda: _execute(handle, action))
+                return
+            except (RPCError, WorkflowUpdateRPCTimeoutOrCancelledError) as error:
+                if not lost_on_the_way(error) or attempt == CALL_ATTEMPTS:
+                    raise
+                if not isinstance(action, AnswerPrompt):
+                    # Whether it arrived shows at the next look, which decides again: a
+                    # coordinator's decision follows from the state alone.
+                    return
+                # An answer carries its id and the relationship ignores one it already
+                # has, so sending it again is safe; the person decided it once.
+
+    async def _advance(self, delta: timedelta) -> None:
+        try:
+            await self.advance(delta)
+        except RPCError as error:
+            # Where the clock stands is read again before the next move, so a move lost on the
+            # way is made again, and one that happened is not repeated.
+            if not lost_on_the_way(error):
+                raise
+
+    async def _call(self, call: Callable[[], Awaitable[T]]) -> T:
+        async with self._calls:
+            return await call()
+
+    async def _side_by_side(
+        self, step: Callable[[CohortMember], Coroutine[Any, Any, None]], members: list[CohortMember]
+    ) -> None:
+        async with asyncio.TaskGroup() as group:
+            for member in members:
+                group.create_task(step(member))
 
 
 def _people(member: CohortMember) -> Participants:
@@ -106,15 +171,19 @@ def _people(member: CohortMember) -> Participants:
     return member.participants
 
 
-async def _send(handle: RelationshipHandle, action: Action) -> None:
+async def _execute(handle: RelationshipHandle, action: Action) -> None:
     # Refused when our view was stale (the prompt or the case closed since we looked), or not
     # found when the relationship has ended and its workflow closed meanwhile (the partner's
     # decline, say): the next look shows why, as a person refreshing their inbox would see.
     try:
         if isinstance(action, AnswerPrompt):
-            await handle.execute_update(RelationshipWorkflow.answer_prompt, action)
+            await handle.execute_update(
+                RelationshipWorkflow.answer_prompt, action, rpc_timeout=CALL_TIMEOUT
+            )
         else:
-            await handle.execute_update(RelationshipWorkflow.coordinator_action, action)
+            await handle.execute_update(
+                RelationshipWorkflow.coordinator_action, action, rpc_timeout=CALL_TIMEOUT
+            )
     except WorkflowUpdateFailedError:
         return
     except RPCError as error:
@@ -122,18 +191,29 @@ async def _send(handle: RelationshipHandle, action: Action) -> None:
             raise
 
 
-# A query waits for the workflow's next task; on a loaded machine the server can give up on it
-# before the worker answers. Reading the state is harmless, so it is asked again.
-QUERY_ATTEMPTS = 5
-# The server's deadline, or the client's own timeout ("Timeout expired", reported as cancelled).
-_QUERY_TIMED_OUT = frozenset({RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED})
+# The server's deadline, the client's own timeout ("Timeout expired", reported as cancelled),
+# or a connection the server dropped (the time-skipping server, under load, has ended its HTTP/2
+# connection with "h2 protocol error"). Asking again is worth it; a call that keeps failing
+# still ends the run after `CALL_ATTEMPTS`.
+_LOST_ON_THE_WAY = frozenset(
+    {RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED, RPCStatusCode.UNAVAILABLE}
+)
+
+
+def lost_on_the_way(error: RPCError | WorkflowUpdateRPCTimeoutOrCancelledError) -> bool:
+    if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError):
+        return True
+    return error.status in _LOST_ON_THE_WAY or "h2 protocol error" in error.message
 
 
 async def current_state(handle: RelationshipHandle) -> RelationshipState:
-    for attempt in range(1, QUERY_ATTEMPTS + 1):
+    """The relationship's state; a query waits for the workflow's next task, and on a loaded
+    machine the server can give up on it before the worker answers. Reading is harmless, so a
+    read lost on the way is asked again."""
+    for attempt in range(1, CALL_ATTEMPTS + 1):
         try:
-            return await handle.query(RelationshipWorkflow.state)
+            return await handle.query(RelationshipWorkflow.state, rpc_timeout=CALL_TIMEOUT)
         except RPCError as error:
-            if error.status not in _QUERY_TIMED_OUT or attempt == QUERY_ATTEMPTS:
+            if not lost_on_the_way(error) or attempt == CALL_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")

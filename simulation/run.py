@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Callable
@@ -146,12 +147,30 @@ async def simulate_on_temporal(
     progress: Progress = lambda done: None,
 ) -> list[RelationshipState]:
     states: list[RelationshipState] = []
-    async with parts.database() as pool:
-        for first in range(0, len(population), BATCH_SIZE):
-            batch = population[first : first + BATCH_SIZE]
-            states += await _run_batch(batch, months, seed, policy, pool, parts.test_server)
-            progress(len(states))
+    # The first test server starts while PostgreSQL starts and migrates: neither waits for the
+    # other, and both take seconds on a busy machine.
+    starting: asyncio.Task[WorkflowEnvironment] | None = asyncio.create_task(
+        _start_test_server(parts.test_server)
+    )
+    try:
+        async with parts.database() as pool:
+            for first in range(0, len(population), BATCH_SIZE):
+                env = await (starting or _start_test_server(parts.test_server))
+                starting = None
+                batch = population[first : first + BATCH_SIZE]
+                states += await _run_batch(batch, months, seed, policy, pool, env)
+                progress(len(states))
+    finally:
+        if starting is not None:
+            await (await starting).shutdown()
     return states
+
+
+async def _start_test_server(test_server: Path) -> WorkflowEnvironment:
+    return await WorkflowEnvironment.start_time_skipping(
+        data_converter=build_data_converter(Keyring.generate("simulation")),
+        test_server_existing_path=str(test_server),
+    )
 
 
 async def _run_batch(
@@ -160,12 +179,9 @@ async def _run_batch(
     seed: int,
     policy: RelationshipPolicy,
     pool: Pool,
-    test_server: Path,
+    env: WorkflowEnvironment,
 ) -> list[RelationshipState]:
-    env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=build_data_converter(Keyring.generate("simulation")),
-        test_server_existing_path=str(test_server),
-    )
+    """The batch on its own test server, which is shut down afterwards."""
     try:
         await register_search_attributes(env.client)
         task_queue = f"simulation-{uuid.uuid4()}"
