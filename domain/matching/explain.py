@@ -8,7 +8,6 @@ criterion's contribution, and every unmatched person gets reasons a coordinator 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -20,13 +19,15 @@ from domain.matching.model import (
     Contribution,
     MatchingProblem,
     MatchingResult,
+    MatchingWeights,
+    ProgrammeFormat,
     ProposedPair,
     Side,
     UnmatchedPerson,
     UnmatchedReason,
     Violation,
 )
-from domain.matching.scoring import contribution_fields
+from domain.matching.scoring import FIELDS, ContributionValues, contribution_values
 from domain.matching.sides import Sides
 
 
@@ -40,9 +41,11 @@ def explain(
     # Most contributions repeat from pair to pair (every pair's base point, "different
     # departments", "shared interests: chess"): each distinct one is validated once and the
     # frozen model shared, instead of validating 25,000 of them for 5,000 pairs.
-    known: dict[tuple[Any, ...], Contribution] = {}
+    known: dict[ContributionValues, Contribution] = {}
+    weights, format = problem.weights, problem.format
+    mentors, mentees = sides.mentors, sides.mentees
     proposed = tuple(
-        proposed_pair(problem, sides.mentors[i], sides.mentees[j], known) for i, j in sorted(pairs)
+        _proposed(mentors[i], mentees[j], weights, format, known) for i, j in sorted(pairs)
     )
     return MatchingResult(
         pairs=proposed,
@@ -56,20 +59,29 @@ def proposed_pair(
     problem: MatchingProblem,
     mentor: Candidate,
     mentee: Candidate,
-    known: dict[tuple[Any, ...], Contribution] | None = None,
+    known: dict[ContributionValues, Contribution] | None = None,
 ) -> ProposedPair:
     known = {} if known is None else known
+    return _proposed(mentor, mentee, problem.weights, problem.format, known)
+
+
+def _proposed(
+    mentor: Candidate,
+    mentee: Candidate,
+    weights: MatchingWeights,
+    format: ProgrammeFormat,
+    known: dict[ContributionValues, Contribution],
+) -> ProposedPair:
     parts = []
-    for fields in contribution_fields(mentor, mentee, problem.weights, problem.format):
-        key = tuple(fields.values())
-        part = known.get(key)
+    for values in contribution_values(mentor, mentee, weights, format):
+        part = known.get(values)
         if part is None:
-            part = known[key] = Contribution(**fields)
+            part = known[values] = Contribution(**dict(zip(FIELDS, values, strict=True)))
         parts.append(part)
     return ProposedPair(
         mentor_id=mentor.person_id,
         mentee_id=mentee.person_id,
-        score=sum(part.points for part in parts),
+        score=sum([part.points for part in parts]),
         contributions=tuple(parts),
         crosses_organisations=mentor.organisation != mentee.organisation,
     )

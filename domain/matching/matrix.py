@@ -41,7 +41,7 @@ from domain.matching.sides import Sides
 
 BoolMatrix = npt.NDArray[np.bool_]
 FloatMatrix = npt.NDArray[np.float64]
-WordMatrix = npt.NDArray[np.uint64]
+WordMatrix = npt.NDArray[np.unsignedinteger[Any]]
 Float32Matrix = npt.NDArray[np.float32]
 IntVector = npt.NDArray[np.int64]
 Rows = slice | IntVector
@@ -91,6 +91,53 @@ class TagSets:
 
 
 @dataclass(frozen=True)
+class ScreenTables:
+    """The score's per-person factors in float32, folded so that the screen (see
+    `PairRules.screen_block`) needs as few passes over a block as possible: a multiplication
+    instead of a division by how many skills a mentee wants, the base point inside the table
+    of category points, and no floor under an empty union of interests."""
+
+    # skills weight / skills wanted, per mentee (halved in mutual programmes, and per mentor
+    # for the reverse direction).
+    skill_factor: Float32Matrix
+    back_skill_factor: Float32Matrix | None
+    # base + cross-department and diversity points, per (category, category).
+    points: Float32Matrix
+    cross_department: np.float32
+    # Interests listed per mentor (at least 1: a mentor with none shares none, so the share
+    # is 0 whatever the union) and per mentee.
+    interests_m: Float32Matrix
+    interests_e: Float32Matrix
+    interests_weight: np.float32
+
+    @classmethod
+    def of(
+        cls,
+        base: float,
+        skills_weight: float,
+        learn_count: FloatMatrix,
+        back_learn_count: FloatMatrix | None,
+        category_points: FloatMatrix,
+        cross_department: float,
+        interests_count_m: FloatMatrix,
+        interests_count_e: FloatMatrix,
+        interests_weight: float,
+    ) -> ScreenTables:
+        share = skills_weight if back_learn_count is None else skills_weight / 2
+        return cls(
+            skill_factor=(share / learn_count).astype(np.float32),
+            back_skill_factor=(
+                None if back_learn_count is None else (share / back_learn_count).astype(np.float32)
+            ),
+            points=(category_points + base).astype(np.float32),
+            cross_department=np.float32(cross_department),
+            interests_m=np.maximum(interests_count_m, 1.0).astype(np.float32),
+            interests_e=interests_count_e.astype(np.float32),
+            interests_weight=np.float32(interests_weight),
+        )
+
+
+@dataclass(frozen=True)
 class PairRules:
     """Feasibility and score of any mentor x mentee pair, computed a block at a time."""
 
@@ -124,10 +171,23 @@ class PairRules:
     hours: tuple[Codes, BoolMatrix]
     languages: tuple[Codes, BoolMatrix] | None
     organisations: tuple[Codes, BoolMatrix]
+    screen: ScreenTables
 
     @property
     def shape(self) -> tuple[int, int]:
         return self.height, self.width
+
+    @property
+    def ceiling(self) -> float:
+        """No pair scores more: every criterion's value is at most 1 (weights are >= 0)."""
+        departments = self.cross_department_weight if self.departments is not None else 0.0
+        return (
+            self.base
+            + self.skills_weight
+            + float(self.category_points.max(initial=0.0))
+            + departments
+            + self.interests_weight
+        )
 
     @classmethod
     def of(cls, problem: MatchingProblem, sides: Sides, context: PairContext) -> PairRules:
@@ -181,7 +241,7 @@ class PairRules:
             feasible &= self.levels.mentors[rows] < self.levels.mentees[cols]
         keys = rows * self.width + cols
         for listed in self.listed.values():
-            feasible &= ~np.isin(keys, listed)
+            feasible &= ~_contains(listed, keys)
         return feasible
 
     def blocked_by(self, rows: IntVector, cols: IntVector) -> dict[Violation, BoolMatrix]:
@@ -190,7 +250,7 @@ class PairRules:
         keys = rows[:, None] * self.width + cols[None, :]
 
         def listed(violation: Violation) -> BoolMatrix:
-            return np.isin(keys, self.listed[violation])
+            return _contains(self.listed[violation], keys.ravel()).reshape(shape)
 
         def table(codes_and_table: tuple[Codes, BoolMatrix]) -> BoolMatrix:
             codes, rule = codes_and_table
@@ -274,8 +334,52 @@ class PairRules:
         return score
 
     def screen_block(self, rows: slice, out: Float32Matrix) -> None:
-        """Approximate scores of `rows` x every mentee into `out` (0 where unacceptable)."""
-        np.multiply(self._scores(rows, np.float32), self._feasible(rows), out=out)
+        """Approximate scores of `rows` x every mentee into `out` (0 where unacceptable):
+        in float32 with the folded factors of `ScreenTables` (a few units of float32's last
+        digit off the exact scores), in about two thirds of the passes of `block`."""
+        tables = self.screen
+        np.multiply(self.skills.shared(rows), tables.skill_factor[None, :], out=out)
+        if self.back_skills is not None:
+            assert tables.back_skill_factor is not None
+            back = np.multiply(
+                self.back_skills.shared(rows),
+                tables.back_skill_factor[rows][:, None],
+                dtype=np.float32,
+            )
+            np.add(out, back, out=out)
+        points = tables.points[self.category.mentors[rows]]
+        np.add(out, np.take(points, self.category.mentees, axis=1), out=out)
+        if self.departments is not None:
+            differ = np.not_equal(
+                self.departments.mentors[rows][:, None], self.departments.mentees[None, :]
+            )
+            np.add(out, np.multiply(differ, tables.cross_department), out=out)
+        if self.interests_weight:
+            common = self.interests.shared(rows)
+            union = np.add(tables.interests_m[rows][:, None], tables.interests_e[None, :])
+            np.subtract(union, common, out=union)
+            np.divide(common, union, out=union)
+            if self.interests_weight != 1.0:
+                np.multiply(union, tables.interests_weight, out=union)
+            np.add(out, union, out=out)
+        np.multiply(out, self._feasible(rows), out=out)
+
+
+def first_of_equal(keys: IntVector) -> BoolMatrix:
+    """Where each run of equal values in sorted `keys` starts."""
+    first = np.ones(len(keys), dtype=np.bool_)
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    return first
+
+
+def _contains(sorted_keys: IntVector, keys: IntVector) -> BoolMatrix:
+    """Which of `keys` are in `sorted_keys`: a binary search each (`np.isin` builds a table
+    as wide as the range of the keys, 25 million cells here)."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(keys), dtype=np.bool_)
+    where = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    found: BoolMatrix = sorted_keys[where] == keys
+    return found
 
 
 @dataclass(frozen=True)
@@ -290,6 +394,10 @@ class PairMatrix:
     def shape(self) -> tuple[int, int]:
         height, width = self.weights.shape
         return height, width
+
+    @property
+    def ceiling(self) -> float:
+        return float(self.weights.max(initial=0.0))
 
     def block(self, rows: Rows) -> tuple[FloatMatrix, BoolMatrix]:
         return self.weights[rows], self.feasible[rows]
@@ -348,6 +456,21 @@ def _rules(problem: MatchingProblem, sides: Sides, context: PairContext) -> Pair
             mentors=np.array([c.career_level for c in mentors], dtype=np.int64),
             mentees=np.array([c.career_level for c in mentees], dtype=np.int64),
         )
+        if len(mentors) and len(mentees) and levels.mentors.max() < levels.mentees.min():
+            levels = None  # every mentor is more junior than every mentee: nothing to check
+    interests_count_m = _sizes(mentors, "interests")
+    interests_count_e = _sizes(mentees, "interests")
+    screen = ScreenTables.of(
+        base=weights.base,
+        skills_weight=weights.skills,
+        learn_count=learn_count,
+        back_learn_count=back[1] if back is not None else None,
+        category_points=category_points,
+        cross_department=weights.cross_department,
+        interests_count_m=interests_count_m,
+        interests_count_e=interests_count_e,
+        interests_weight=weights.interests,
+    )
     return PairRules(
         height=len(mentors),
         width=len(mentees),
@@ -360,8 +483,8 @@ def _rules(problem: MatchingProblem, sides: Sides, context: PairContext) -> Pair
         back_skills=TagSets(mentors=back[0].mentees, mentees=back[0].mentors) if back else None,
         back_learn_count=back[1] if back is not None else None,
         interests=interests,
-        interests_count_m=_sizes(mentors, "interests"),
-        interests_count_e=_sizes(mentees, "interests"),
+        interests_count_m=interests_count_m,
+        interests_count_e=interests_count_e,
         category=category,
         category_points=category_points,
         departments=departments,
@@ -373,6 +496,7 @@ def _rules(problem: MatchingProblem, sides: Sides, context: PairContext) -> Pair
         hours=hours,
         languages=languages,
         organisations=organisations,
+        screen=screen,
     )
 
 
@@ -380,8 +504,13 @@ def _distinct(
     people: Sequence[Candidate], key: Callable[[Candidate], Hashable]
 ) -> tuple[IntVector, list[Hashable]]:
     """Each person's category as a number (in order of first appearance), and the categories."""
+    return _codes([key(c) for c in people])
+
+
+def _codes(keys: Sequence[Hashable]) -> tuple[IntVector, list[Hashable]]:
+    """Each key's number (in order of first appearance), and the distinct keys."""
     seen: dict[Hashable, int] = {}
-    codes = np.array([seen.setdefault(key(c), len(seen)) for c in people], dtype=np.int64)
+    codes = np.array([seen.setdefault(key, len(seen)) for key in keys], dtype=np.int64)
     return codes, list(seen)
 
 
@@ -449,9 +578,13 @@ def _profiles(
     block instead of three."""
     rules = [hours, organisations] + ([languages] if languages is not None else [])
     sides = []
-    for side in ("mentors", "mentees"):
-        columns = np.stack([getattr(codes, side) for codes, _ in rules], axis=1)
-        distinct, codes = np.unique(columns, axis=0, return_inverse=True)
+    for axis, side in enumerate(("mentors", "mentees")):
+        # Each person's codes as one number (mixed radix, in the same order as the rows of
+        # codes would sort): a unique over numbers, not over rows.
+        sizes = tuple(table.shape[axis] for _, table in rules)
+        combined = np.ravel_multi_index([getattr(codes, side) for codes, _ in rules], sizes)
+        values, codes = np.unique(combined, return_inverse=True)
+        distinct = np.stack(np.unravel_index(values, sizes), axis=1)
         sides.append((codes.reshape(-1).astype(np.int64), distinct))
     (mentor_codes, mentor_profiles), (mentee_codes, mentee_profiles) = sides
     blocked = np.zeros((len(mentor_profiles), len(mentee_profiles)), dtype=np.bool_)
@@ -529,7 +662,9 @@ def _reporting_cells(
         above = same & (column[person] >= 0) & (row[ancestor] >= 0)
         found.append(row[ancestor[above]] * width + column[person[above]])
         ancestor = parent[ancestor]
-    return np.unique(np.concatenate(found))
+    cells = np.sort(np.concatenate(found))
+    unique: IntVector = cells[first_of_equal(cells)]
+    return unique
 
 
 # -- soft score -------------------------------------------------------------------------------
@@ -555,22 +690,23 @@ def _categories(
     """Cross-department and diversity points, per pair of (department, disclosed attributes)."""
     weights = problem.weights
 
-    def diversity(c: Candidate) -> Hashable:
-        return tuple(sorted(c.diversity.items()))
+    def department_and_diversity(c: Candidate) -> tuple[str, Hashable]:
+        return (c.department, tuple(sorted(c.diversity.items())))
 
-    def department_and_diversity(c: Candidate) -> Hashable:
-        return (c.department, diversity(c))
-
-    mentor_count = len(set(map(department_and_diversity, mentors)))
-    mentee_count = len(set(map(department_and_diversity, mentees)))
-    folded = mentor_count * mentee_count <= CATEGORY_TABLE_CELLS
-    key = department_and_diversity if folded else diversity
-    mentor_codes, mentor_values = _distinct(mentors, key)
-    mentee_codes, mentee_values = _distinct(mentees, key)
+    # Each person's key once (sorting their attributes is most of the cost).
+    mentor_pairs = [department_and_diversity(c) for c in mentors]
+    mentee_pairs = [department_and_diversity(c) for c in mentees]
+    folded = len(set(mentor_pairs)) * len(set(mentee_pairs)) <= CATEGORY_TABLE_CELLS
+    mentor_keys: list[Hashable] = [key if folded else key[1] for key in mentor_pairs]
+    mentee_keys: list[Hashable] = [key if folded else key[1] for key in mentee_pairs]
+    mentor_codes, mentor_values = _codes(mentor_keys)
+    mentee_codes, mentee_values = _codes(mentee_keys)
     points = np.zeros((len(mentor_values), len(mentee_values)), dtype=np.float64)
+    # Far fewer distinct pairs of disclosed attributes than of categories.
+    diversity: dict[tuple[Hashable, Hashable], float] = {}
     for a, first in enumerate(mentor_values):
         for b, second in enumerate(mentee_values):
-            points[a, b] = _category_points(first, second, folded, weights)
+            points[a, b] = _category_points(first, second, folded, weights, diversity)
     departments = None
     if not folded and weights.cross_department:
         departments = _department_codes(mentors, mentees)
@@ -587,23 +723,36 @@ def _department_codes(mentors: Sequence[Candidate], mentees: Sequence[Candidate]
 
 
 def _category_points(
-    first: Hashable, second: Hashable, folded: bool, weights: MatchingWeights
+    first: Hashable,
+    second: Hashable,
+    folded: bool,
+    weights: MatchingWeights,
+    diversity: dict[tuple[Hashable, Hashable], float],
 ) -> float:
-    """The reference's cross-department and diversity points of two categories."""
+    """The reference's cross-department and diversity points of two categories (the
+    diversity points of two sets of disclosed attributes remembered in `diversity`)."""
     points = 0.0
     if folded:
         assert isinstance(first, tuple)
         assert isinstance(second, tuple)
         (department_a, first), (department_b, second) = first, second
         points += weights.cross_department * (1.0 if department_a != department_b else 0.0)
+    found = diversity.get((first, second))
+    if found is None:
+        found = diversity[(first, second)] = _diversity_points(first, second, weights)
+    # Adding 0.0 (nothing disclosed by both) leaves the points exactly as they were.
+    return points + found
+
+
+def _diversity_points(first: Hashable, second: Hashable, weights: MatchingWeights) -> float:
     assert isinstance(first, tuple)
     assert isinstance(second, tuple)
     mine, theirs = dict(first), dict(second)
     shared = set(mine) & set(theirs)
-    if shared:
-        differing = sum(1 for key in shared if mine[key] != theirs[key])
-        points += weights.diversity * (differing / len(shared))
-    return points
+    if not shared:
+        return 0.0
+    differing = sum(1 for key in shared if mine[key] != theirs[key])
+    return weights.diversity * (differing / len(shared))
 
 
 # -- set incidence ----------------------------------------------------------------------------
@@ -619,6 +768,15 @@ def _bits(people: Sequence[Candidate], attribute: str, vocabulary: dict[str, int
     bit = {tag: 1 << k for tag, k in vocabulary.items()}
     masks = [sum(map(bit.__getitem__, set(getattr(c, attribute)))) for c in people]
     words = max(1, -(-len(vocabulary) // 64))
+    if words == 1:
+        # Every mask is one word, in the narrowest type that holds it: the AND and the
+        # population count of a block then move half (or less) of the memory.
+        narrowest: type[np.unsignedinteger[Any]] = np.uint64
+        for narrowest in (np.uint8, np.uint16, np.uint32, np.uint64):
+            if len(vocabulary) <= np.iinfo(narrowest).bits:
+                break
+        single: WordMatrix = np.array(masks, dtype=np.uint64).astype(narrowest)
+        return single.reshape(1, len(people))
     return np.array(
         [[(mask >> (64 * word)) & 0xFFFFFFFFFFFFFFFF for mask in masks] for word in range(words)],
         dtype=np.uint64,

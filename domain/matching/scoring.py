@@ -18,21 +18,22 @@ def coverage(offered: tuple[str, ...], wanted: tuple[str, ...]) -> tuple[float, 
     wanted_set = set(wanted)
     if not wanted_set:
         return 0.0, []
-    common = sorted(set(offered) & wanted_set)
+    common = sorted(wanted_set.intersection(offered))
     return len(common) / len(wanted_set), common
 
 
 def jaccard(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[float, list[str]]:
-    union = set(first) | set(second)
+    mine, theirs = set(first), set(second)
+    union = mine | theirs
     if not union:
         return 0.0, []
-    common = sorted(set(first) & set(second))
+    common = sorted(mine & theirs)
     return len(common) / len(union), common
 
 
 def diversity_difference(first: Candidate, second: Candidate) -> tuple[float, int, int]:
     """Share of attributes both disclosed on which they differ; values are never reported."""
-    shared_keys = set(first.diversity) & set(second.diversity)
+    shared_keys = first.diversity.keys() & second.diversity.keys()
     if not shared_keys:
         return 0.0, 0, 0
     differing = sum(1 for key in shared_keys if first.diversity[key] != second.diversity[key])
@@ -57,6 +58,11 @@ def skills_value(
     )
 
 
+# One criterion's contribution: criterion, weight, value, points, detail (as `Contribution`).
+ContributionValues = tuple[Criterion, float, float, float, str]
+FIELDS = ("criterion", "weight", "value", "points", "detail")
+
+
 def contributions(
     mentor: Candidate, mentee: Candidate, weights: MatchingWeights, format: ProgrammeFormat
 ) -> tuple[Contribution, ...]:
@@ -68,38 +74,47 @@ def contributions(
 def contribution_fields(
     mentor: Candidate, mentee: Candidate, weights: MatchingWeights, format: ProgrammeFormat
 ) -> list[dict[str, Any]]:
-    """The fields of each criterion's `Contribution`: a matching run validates thousands of
-    pairs' contributions in one call instead of one model at a time."""
+    """The fields of each criterion's `Contribution`."""
+    return [
+        dict(zip(FIELDS, values, strict=True))
+        for values in contribution_values(mentor, mentee, weights, format)
+    ]
+
+
+def contribution_values(
+    mentor: Candidate, mentee: Candidate, weights: MatchingWeights, format: ProgrammeFormat
+) -> tuple[ContributionValues, ...]:
+    """Each criterion's contribution as plain values: a matching run explains thousands of
+    pairs whose contributions mostly repeat, and builds a model only for each distinct one."""
     skills, skills_detail = skills_value(mentor, mentee, format)
     cross = 1.0 if mentor.department != mentee.department else 0.0
     interests, common = jaccard(mentor.interests, mentee.interests)
     diversity, differing, disclosed = diversity_difference(mentor, mentee)
-    values = (
-        (Criterion.BASE, weights.base, 1.0, "meets every hard constraint"),
-        (Criterion.SKILLS, weights.skills, skills, skills_detail),
+    return (
+        (Criterion.BASE, weights.base, 1.0, weights.base * 1.0, "meets every hard constraint"),
+        (Criterion.SKILLS, weights.skills, skills, weights.skills * skills, skills_detail),
         (
             Criterion.CROSS_DEPARTMENT,
             weights.cross_department,
             cross,
+            weights.cross_department * cross,
             "different departments" if cross else "same department",
         ),
         (
             Criterion.INTERESTS,
             weights.interests,
             interests,
+            weights.interests * interests,
             f"shared interests: {', '.join(common) or 'none'}",
         ),
         (
             Criterion.DIVERSITY,
             weights.diversity,
             diversity,
+            weights.diversity * diversity,
             f"differ on {differing} of {disclosed} attributes both chose to share",
         ),
     )
-    return [
-        {"criterion": c, "weight": w, "value": v, "points": w * v, "detail": d}
-        for c, w, v, d in values
-    ]
 
 
 def pair_score(

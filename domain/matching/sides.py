@@ -48,6 +48,8 @@ def split_sides(problem: MatchingProblem) -> Sides:
 
     def places(person: Candidate) -> int:
         # Someone already in a pair on either side has used that much of their capacity.
+        if not used:
+            return max(0, person.capacity)
         taken = used.get((person.person_id, Side.MENTOR), 0) + used.get(
             (person.person_id, Side.MENTEE), 0
         )

@@ -150,9 +150,11 @@ def test_pairs_left_out_that_the_new_duals_underpay_are_added_and_solved_again()
     rounds: list[int] = []
     solve = sparse.solve
 
-    def counted(height: int, width: int, edges: sparse.Edges) -> sparse.Index | None:
+    def counted(
+        height: int, width: int, edges: sparse.Edges, duals: sparse.Duals | None
+    ) -> sparse.Index | None:
         rounds.append(len(edges.keys))
-        return solve(height, width, edges)
+        return solve(height, width, edges, duals)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sparse, "CANDIDATES", 1)
