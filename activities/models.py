@@ -14,6 +14,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from temporalio import activity
 
+from domain import Event
+
 
 class EventEnvelope(BaseModel):
     stream_version: int  # 1-based position of the event in the relationship's stream
@@ -21,6 +23,17 @@ class EventEnvelope(BaseModel):
     schema_version: int
     occurred_at: datetime
     data: dict[str, Any]  # the event, JSON-mode dump
+
+    @classmethod
+    def of(cls, stream_version: int, event: Event) -> EventEnvelope:
+        """A domain event at its place in the stream, as the workflow hands it to the store."""
+        return cls(
+            stream_version=stream_version,
+            event_type=event.type,
+            schema_version=event.schema_version,
+            occurred_at=event.occurred_at,
+            data=event.model_dump(mode="json"),
+        )
 
 
 class RelationshipSnapshot(BaseModel):

@@ -479,16 +479,7 @@ class RelationshipWorkflow:
         intents: list[NotificationIntent],
         commands: list[PendingCommand],
     ) -> RecordEventsResult:
-        envelopes = [
-            EventEnvelope(
-                stream_version=version,
-                event_type=event.type,
-                schema_version=event.schema_version,
-                occurred_at=event.occurred_at,
-                data=event.model_dump(mode="json"),
-            )
-            for version, event in batch
-        ]
+        envelopes = [EventEnvelope.of(version, event) for version, event in batch]
         request = RecordEventsInput(
             stream_id=self._state.relationship_id,
             events=envelopes,

@@ -31,16 +31,7 @@ def recorded(events: list[Event], first_version: int = 1) -> RecordEventsInput:
     """Real domain events (of `RELATIONSHIP_ID`), as the workflow hands them over."""
     return RecordEventsInput(
         stream_id=RELATIONSHIP_ID,
-        events=[
-            EventEnvelope(
-                stream_version=first_version + i,
-                event_type=e.type,
-                schema_version=e.schema_version,
-                occurred_at=e.occurred_at,
-                data=e.model_dump(mode="json"),
-            )
-            for i, e in enumerate(events)
-        ],
+        events=[EventEnvelope.of(first_version + i, e) for i, e in enumerate(events)],
     )
 
 

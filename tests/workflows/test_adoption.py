@@ -32,13 +32,7 @@ async def store_as_a_lost_task_did(
         "SELECT max(stream_version) FROM events WHERE stream_id = $1", handle.id
     )
     envelopes = [
-        EventEnvelope(
-            stream_version=last + position,
-            event_type=event.type,
-            schema_version=event.schema_version,
-            occurred_at=event.occurred_at,
-            data=event.model_dump(mode="json"),
-        )
+        EventEnvelope.of(last + position, event)
         for position, event in enumerate(decide(state, command, at), start=1)
     ]
     request = RecordEventsInput(stream_id=handle.id, events=envelopes, notifications=[])
