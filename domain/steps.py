@@ -13,6 +13,7 @@ from domain.events import (
     EscalationResolved,
     HealthAssessed,
     MeetingCancelled,
+    MeetingMissed,
     MeetingScheduled,
     PromptClosed,
     PromptCloseReason,
@@ -257,8 +258,13 @@ def start_closing(d: Decision) -> None:
 
 def finish_closing(d: Decision) -> None:
     """Recognise both people, then renew (if both want it) or complete."""
-    state = d.state
     close_prompts(d, "phase_changed")
+    # The last meeting's logs were welcome while closing ran; with their prompts closed nobody
+    # can still say it happened, so it counts as missed rather than staying open for good.
+    for meeting in d.state.meetings:
+        if meeting.status == MeetingStatus.AWAITING_LOG:
+            d.emit(MeetingMissed(occurred_at=d.now, meeting_number=meeting.number))
+    state = d.state
     reflections = {r.respondent_id: r for r in state.reflections}
     held = sum(
         1

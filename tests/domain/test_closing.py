@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from domain import ExtendTerm, Phase, PromptKind
 from domain.events import RecognitionGranted, RelationshipCompleted
+from domain.state import MeetingStatus
 from tests.domain.support import MENTEE, MENTOR, Pair, reflection, types
 
 
@@ -80,3 +81,23 @@ def test_term_extension_postpones_closing() -> None:
     pair.engage_until(term_end)
 
     assert pair.state.phase == Phase.ACTIVE
+
+
+def test_a_meeting_awaiting_its_log_counts_as_missed_when_the_relationship_completes() -> None:
+    pair = Pair()
+    pair.sign_contract(term=timedelta(minutes=10))
+    term_end = pair.state.term_end
+    assert term_end is not None
+    # The last meeting ends just before the term; nobody logs it before closing starts.
+    pair.engage_until(term_end - timedelta(seconds=75))
+    pair.advance_to(term_end)
+    awaiting = pair.state.pending_meeting
+    assert awaiting is not None
+    assert awaiting.status == MeetingStatus.AWAITING_LOG
+
+    pair.answer("closing:reflection:mentor", reflection())
+    pair.answer("closing:reflection:mentee", reflection())
+
+    assert pair.state.phase == Phase.COMPLETED
+    assert pair.state.pending_meeting is None
+    assert pair.state.meeting(awaiting.number).status == MeetingStatus.MISSED
