@@ -4,15 +4,14 @@ from domain.decision import Decision
 from domain.events import (
     MeetingHeld,
     MeetingLogSubmitted,
-    MeetingMissed,
     MeetingReminderDue,
     MeetingRescheduled,
     PromptClosed,
 )
 from domain.prompt_issue import issue_meeting_logs
-from domain.prompts import MeetingLogAnswer, Prompt, PromptKind
+from domain.prompts import MeetingLogAnswer, Prompt
 from domain.state import MeetingStatus
-from domain.steps import ensure_schedule
+from domain.steps import ensure_schedule, open_logs_for, settle_if_nobody_confirmed
 
 
 def send_meeting_reminder(d: Decision, number: int) -> None:
@@ -33,14 +32,6 @@ def send_meeting_reminder(d: Decision, number: int) -> None:
 
 def request_meeting_logs(d: Decision, number: int) -> None:
     issue_meeting_logs(d, d.state.meeting(number))
-
-
-def _open_logs_for(d: Decision, number: int) -> list[Prompt]:
-    return [
-        p
-        for p in d.state.open_prompts_of(PromptKind.MEETING_LOG)
-        if p.context.meeting_number == number
-    ]
 
 
 def answer_meeting_log(
@@ -74,7 +65,7 @@ def _reschedule(d: Decision, number: int, respondent_id: str, answer: MeetingLog
     assert answer.reschedule_to is not None
     contract = d.state.contract
     assert contract is not None
-    for other in _open_logs_for(d, number):
+    for other in open_logs_for(d, number):
         d.emit(
             PromptClosed(
                 occurred_at=d.now,
@@ -95,16 +86,6 @@ def _reschedule(d: Decision, number: int, respondent_id: str, answer: MeetingLog
             requested_by=respondent_id,
         )
     )
-
-
-def settle_if_nobody_confirmed(d: Decision, number: int) -> None:
-    """Once nobody can still say it happened, the meeting counts as missed."""
-    if d.state.meeting(number).status != MeetingStatus.AWAITING_LOG:
-        return
-    if _open_logs_for(d, number):
-        return
-    d.emit(MeetingMissed(occurred_at=d.now, meeting_number=number))
-    ensure_schedule(d)
 
 
 def after_meeting_log_expired(d: Decision, prompt: Prompt) -> None:

@@ -32,7 +32,7 @@ from domain.prompt_issue import (
     issue_onboarding,
     issue_reflection,
 )
-from domain.prompts import PromptKind
+from domain.prompts import Prompt, PromptKind
 from domain.schedule import next_checkin_slot, next_meeting_slot
 from domain.state import MeetingStatus, Phase, Role, Severity
 
@@ -76,6 +76,24 @@ def cancel_meetings(d: Decision, reason: str, *, include_awaiting_log: bool) -> 
             d.emit(
                 MeetingCancelled(occurred_at=d.now, meeting_number=meeting.number, reason=reason)
             )
+
+
+def open_logs_for(d: Decision, number: int) -> list[Prompt]:
+    return [
+        p
+        for p in d.state.open_prompts_of(PromptKind.MEETING_LOG)
+        if p.context.meeting_number == number
+    ]
+
+
+def settle_if_nobody_confirmed(d: Decision, number: int) -> None:
+    """Once nobody can still say it happened, the meeting counts as missed."""
+    if d.state.meeting(number).status != MeetingStatus.AWAITING_LOG:
+        return
+    if open_logs_for(d, number):
+        return
+    d.emit(MeetingMissed(occurred_at=d.now, meeting_number=number))
+    ensure_schedule(d)
 
 
 def ensure_schedule(d: Decision) -> None:
@@ -262,8 +280,7 @@ def finish_closing(d: Decision) -> None:
     # The last meeting's logs were welcome while closing ran; with their prompts closed nobody
     # can still say it happened, so it counts as missed rather than staying open for good.
     for meeting in d.state.meetings:
-        if meeting.status == MeetingStatus.AWAITING_LOG:
-            d.emit(MeetingMissed(occurred_at=d.now, meeting_number=meeting.number))
+        settle_if_nobody_confirmed(d, meeting.number)
     state = d.state
     reflections = {r.respondent_id: r for r in state.reflections}
     held = sum(
