@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import json
 import os
 import signal
 import sys
@@ -29,6 +30,38 @@ def _die_with_parent() -> None:
 
 class ComponentFailedError(RuntimeError):
     pass
+
+
+# Enough of a log's end to hold the lines that say why a component stopped (a port taken, a bad
+# setting), so `twoway up` can print the reason where the person starting it reads.
+_TAIL_BYTES = 8192
+_REASON_LIMIT = 300
+
+
+def stop_reason(log_file: Path) -> str:
+    """The last error a component logged (its JSON `event`, or a plain line naming an error),
+    else its last line; a placeholder when the log is empty or missing."""
+    try:
+        with log_file.open("rb") as log:
+            log.seek(max(0, log_file.stat().st_size - _TAIL_BYTES))
+            tail = log.read().decode(errors="replace")
+    except OSError:
+        return "no log"
+    lines = [line.strip() for line in tail.splitlines() if line.strip()]
+    if not lines:
+        return "empty log"
+    errors = [reason for reason in map(_error_in, lines) if reason is not None]
+    return (errors[-1] if errors else lines[-1])[:_REASON_LIMIT]
+
+
+def _error_in(line: str) -> str | None:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return line if "error" in line.lower() else None
+    if isinstance(record, dict) and record.get("level") in ("error", "critical"):
+        return str(record.get("event", line))
+    return None
 
 
 @dataclass
@@ -67,7 +100,10 @@ class ManagedProcess:
         deadline = asyncio.get_running_loop().time() + within_seconds
         while asyncio.get_running_loop().time() < deadline:
             if self.has_exited():
-                raise ComponentFailedError(f"{self.name} exited during start; see {self.log_file}")
+                raise ComponentFailedError(
+                    f"{self.name} exited during start ({stop_reason(self.log_file)}); "
+                    f"see {self.log_file}"
+                )
             if await check():
                 return
             await asyncio.sleep(0.2)

@@ -37,7 +37,8 @@ class RunningStack:
 
 PORT_SETTINGS = ("TWOWAY_TEMPORAL_PORT", "TWOWAY_UI_PORT", "TWOWAY_WEB_PORT", "TWOWAY_SMTP_PORT")
 # A port found free can be taken by another process before the stack binds it; the stack then
-# stops at once naming the setting, and the test picks new ports.
+# stops at once, naming the setting or the component's bind error ("address already in use"),
+# and the test picks new ports.
 PORT_ATTEMPTS = 3
 
 
