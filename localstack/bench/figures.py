@@ -187,6 +187,12 @@ def figures_table(figures: dict[str, Any]) -> Table:
         ),
         ("  answer p50 / p99 ms, in flight", _p50_p99(answers), "-"),
         ("  bare update p50 / p99 ms, in flight", _p50_p99(bare), "-"),
+        ("  full collections, answers / bare, in flight", _full_collections(stack, ""), "-"),
+        (
+            "  full collections, answers / bare, one at a time",
+            _full_collections(stack, "_one_at_a_time"),
+            "-",
+        ),
         (
             f"{burst.get('answers', 0)} answers posted to the inbox at once (s)",
             f"{burst.get('seconds')} (p99 {burst.get('p99_ms')} ms,"
@@ -225,6 +231,18 @@ def figures_table(figures: dict[str, Any]) -> Table:
     for label, value, goal in rows:
         table.add_row(label, str(value), goal)
     return table
+
+
+def _full_collections(stack: dict[str, Any], suffix: str) -> str:
+    """How many full collections paused the process inside each measurement, and the longest."""
+    pauses = stack.get("collector") or {}
+    answers = pauses.get(f"prompt_answers{suffix}")
+    bare = pauses.get(f"bare_updates{suffix}")
+    if answers is None or bare is None:
+        return "not measured"  # a bench file from before the collector was watched
+    return " / ".join(
+        f"{p['full_collections']} (longest {p['longest_full_ms']} ms)" for p in (answers, bare)
+    )
 
 
 def _p50_p99(latency: dict[str, float]) -> str:

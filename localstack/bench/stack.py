@@ -22,6 +22,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.commands import AnswerPrompt
 from domain.prompts import ConsentAnswer
+from localstack.bench.collector import CollectorPauses, collector_pauses
 from localstack.bench.workflows import NoopWorkflow
 from localstack.binaries import temporal_cli
 from services.pairs import PairRequest, RelationshipHandle, start_relationship
@@ -37,6 +38,10 @@ CONCURRENCY = 20
 IN_FLIGHT_ANSWERS = 1000
 ONE_AT_A_TIME_ANSWERS = 200
 SQLITE_PRAGMAS = ["--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"]
+
+
+# Wall seconds and each call's latency.
+Measured = tuple[float, list[float]]
 
 
 class LatencyFigures(BaseModel):
@@ -79,6 +84,8 @@ class StackFigures(BaseModel):
     bare_updates_one_at_a_time: LatencyFigures
     answer_p99_ratio_to_bare_one_at_a_time: float
     inbox_burst: InboxBurst | None = None
+    # The cycle collector's pauses inside each measurement, by its name above.
+    collector: dict[str, CollectorPauses] = {}
 
 
 async def _bounded(calls: list[Callable[[], Awaitable[float]]]) -> tuple[float, list[float]]:
@@ -212,6 +219,14 @@ async def measure_stack(
             await env.shutdown()
 
 
+async def _watched(
+    collector: dict[str, CollectorPauses], name: str, measurement: Awaitable[Measured]
+) -> Measured:
+    """The measurement, with the collector's pauses inside it kept under `name`."""
+    with collector_pauses() as collector[name]:
+        return await measurement
+
+
 async def _one_at_a_time(calls: list[Callable[[], Awaitable[float]]]) -> tuple[float, list[float]]:
     began = time.perf_counter()
     latencies = [await call() for call in calls]
@@ -244,14 +259,29 @@ async def _measure(
         # A loaded machine records a few dozen starts a second: the bound grows with the count.
         await _wait_until_recorded(pool, count, within_seconds=120 + count / 10)
         # One at a time first, on a quiet server: the latency a single person sees.
-        bare_single = await _one_at_a_time(
-            [_timed(functools.partial(_ping, noops[n])) for n in plan.one_at_a_time]
+        collector: dict[str, CollectorPauses] = {}
+        bare_single = await _watched(
+            collector,
+            "bare_updates_one_at_a_time",
+            _one_at_a_time(
+                [_timed(functools.partial(_ping, noops[n])) for n in plan.one_at_a_time]
+            ),
         )
-        answers_single = await _one_at_a_time(
-            [_timed(_consent(relationships[n], n)) for n in plan.one_at_a_time]
+        answers_single = await _watched(
+            collector,
+            "prompt_answers_one_at_a_time",
+            _one_at_a_time([_timed(_consent(relationships[n], n)) for n in plan.one_at_a_time]),
         )
-        bare = await _bounded([_timed(functools.partial(_ping, noops[n])) for n in plan.in_flight])
-        answers = await _bounded([_timed(_consent(relationships[n], n)) for n in plan.in_flight])
+        bare = await _watched(
+            collector,
+            "bare_updates",
+            _bounded([_timed(functools.partial(_ping, noops[n])) for n in plan.in_flight]),
+        )
+        answers = await _watched(
+            collector,
+            "prompt_answers",
+            _bounded([_timed(_consent(relationships[n], n)) for n in plan.in_flight]),
+        )
         burst = None
         if plan.inbox and post_answers is not None:
             burst = await post_answers(
@@ -280,6 +310,7 @@ async def _measure(
         bare_updates_one_at_a_time=single_bare,
         answer_p99_ratio_to_bare_one_at_a_time=_ratio(single_answer.p99_ms, single_bare.p99_ms),
         inbox_burst=burst,
+        collector=collector,
     )
 
 
