@@ -65,18 +65,20 @@ class RelationshipActivities:
     async def _append(
         self, request: RecordEventsInput, events: list[NewEvent]
     ) -> RecordEventsResult:
+        # Each person's key is read once for the whole transaction.
+        sealer = None if self._sealer is None else self._sealer.for_one_transaction()
         async with self._pool.acquire() as conn, conn.transaction():
-            if self._sealer is not None:
-                events = await self._sealer.seal_events(conn, request.stream_id, events)
+            if sealer is not None:
+                events = await sealer.seal_events(conn, request.stream_id, events)
             appended = await event_store.append_events(conn, request.stream_id, events)
             if appended < len(events):
                 # Raises inside the transaction, so nothing of this batch stays stored.
                 await _refuse_other_history(conn, request.stream_id, events)
-            projected = await project_new_events(conn, request.stream_id, self._sealer)
+            projected = await project_new_events(conn, request.stream_id, sealer)
             messages = [OutboxMessage(**m.model_dump()) for m in request.notifications]
             messages += _escalation_notices(projected)
-            if self._sealer is not None:
-                messages = await self._sealer.seal_notices(conn, request.stream_id, messages)
+            if sealer is not None:
+                messages = await sealer.seal_notices(conn, request.stream_id, messages)
             queued = [await outbox.enqueue(conn, message) for message in messages]
         newly_queued = sum(1 for q in queued if q.newly_queued)
         activity_logger().info(

@@ -24,6 +24,7 @@ retried append seals to the same bytes, so the event store still recognises a re
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import hmac
 import os
@@ -120,10 +121,36 @@ class Sealer:
     def __init__(self, current_id: str, keys: Mapping[str, bytes]) -> None:
         self._current_id = current_id
         self._wrappers = {key_id: AESGCM(key) for key_id, key in keys.items()}
+        # Keys read so far (None: the person has none), kept only by `for_one_transaction`.
+        self._read: dict[str, PersonKey | None] | None = None
+
+    def for_one_transaction(self) -> Sealer:
+        """This sealer, remembering every key it reads, for the work of one transaction.
+
+        Recording an answer seals its events, then unseals the stored projection and writes it
+        sealed again: without this, each step would read the pair's two keys anew (five queries
+        where one does). Dropped with the transaction, so no key outlives it; an erasure that
+        commits meanwhile leaves this transaction's values sealed with the key it deleted,
+        which reads as erased.
+        """
+        remembering = copy.copy(self)
+        remembering._read = {}
+        return remembering
 
     # -- keys ---------------------------------------------------------------------------------
 
     async def _key(self, conn: Connection, digest: str, *, create: bool) -> PersonKey | None:
+        remembered = None if self._read is None else self._read.get(digest)
+        if remembered is not None:
+            return remembered
+        key = await self._stored_key(conn, digest, create=create)
+        if self._read is not None:
+            self._read[digest] = key
+        return key
+
+    async def _stored_key(
+        self, conn: Connection, digest: str, *, create: bool
+    ) -> PersonKey | None:
         row = await conn.fetchrow(
             "SELECT wrapping_key_id, wrapped_key FROM person_keys WHERE person_digest = $1",
             digest,
@@ -136,7 +163,7 @@ class Sealer:
                 self._current_id,
                 self._wrap(digest, AESGCM.generate_key(bit_length=256)),
             )
-            return await self._key(conn, digest, create=False)
+            return await self._stored_key(conn, digest, create=False)
         if row is None:
             return None
         return self._loaded(digest, row["wrapping_key_id"], bytes(row["wrapped_key"]))
@@ -154,16 +181,19 @@ class Sealer:
     async def _keys_by_digest(
         self, conn: Connection, digests: Iterable[str]
     ) -> dict[str, PersonKey]:
-        wanted = list(digests)
-        if not wanted:
-            return {}
-        rows = await conn.fetch(_KEY_SQL, wanted)
-        return {
-            r["person_digest"]: self._loaded(
-                r["person_digest"], r["wrapping_key_id"], bytes(r["wrapped_key"])
-            )
-            for r in rows
-        }
+        read = {} if self._read is None else self._read
+        wanted = set(digests)
+        missing = sorted(wanted - read.keys())
+        found: dict[str, PersonKey | None] = dict.fromkeys(missing)
+        if missing:
+            for r in await conn.fetch(_KEY_SQL, missing):
+                found[r["person_digest"]] = self._loaded(
+                    r["person_digest"], r["wrapping_key_id"], bytes(r["wrapped_key"])
+                )
+        if self._read is not None:
+            self._read.update(found)
+        keys = {d: read[d] for d in wanted & read.keys()} | found
+        return {digest: key for digest, key in keys.items() if key is not None}
 
     def _wrap(self, digest: str, raw: bytes) -> bytes:
         nonce = os.urandom(_NONCE)

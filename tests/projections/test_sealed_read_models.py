@@ -163,6 +163,33 @@ async def test_once_the_authors_key_is_gone_their_words_in_the_read_models_read_
     assert state.escalations[0].private_note == ERASED_TEXT
 
 
+async def test_a_sealer_for_one_transaction_reads_each_key_once_and_no_other_sealer_keeps_it(
+    pg_pool: Pool,
+) -> None:
+    sealer = _sealer()
+    pair = _pair_with_a_tension_note(2)
+    await _record_sealed(pg_pool, sealer, pair)
+    mentor = pair.state.mentor_id
+    async with pg_pool.acquire() as conn:
+        one_transaction = sealer.for_one_transaction()
+        before = await load_projected(conn, pair.relationship_id, one_transaction)
+        await conn.execute("DELETE FROM person_keys WHERE person_digest = $1", person_digest(mentor))
+        # Read once, the key serves the rest of the transaction's work without another query.
+        again = await load_projected(conn, pair.relationship_id, one_transaction)
+        # Every other sealer reads the keys anew: the erasure shows at once.
+        fresh = await load_projected(conn, pair.relationship_id, sealer.for_one_transaction())
+        shared = await load_projected(conn, pair.relationship_id, sealer)
+
+    for readable in (before, again):
+        assert isinstance(readable, ProjectedStream)
+        assert readable.relationship.contracts[0].terms.focus_area == FOCUS
+        assert readable.relationship.contracts[0].proposed_by == mentor
+    for erased in (fresh, shared):
+        assert isinstance(erased, ProjectedStream)
+        assert erased.relationship.contracts[0].terms.focus_area == ERASED_TEXT
+        assert erased.relationship.contracts[0].proposed_by == "erased"
+
+
 # Every notice that carries a participant's words to the coordinator, and how it names its author.
 NOTICES_WITH_WORDS = [
     ("tension_flagged", "raised_by"),
