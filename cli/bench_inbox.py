@@ -14,13 +14,11 @@ import asyncio
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
-from temporalio.client import Client
 
 from delivery.links import LinkSigner
-from localstack.bench.stack import InboxBurst
+from localstack.bench.stack import InboxBurst, StackParts
 from store.database import Pool
 from twoway.codec import EncryptionCodec, Keyring
 from twoway.credentials import Credentials
@@ -33,23 +31,22 @@ REPEAT_EVERY = 10
 REQUEST_TIMEOUT = 300.0
 
 
-def _app(client: Client, pool: Pool, home: Path, signer: LinkSigner) -> httpx.AsyncClient:
+def _app(parts: StackParts, signer: LinkSigner) -> httpx.AsyncClient:
     services = WebServices(
-        settings=Settings(home=home),
-        client=client,
-        pool=pool,
+        settings=Settings(home=parts.home),
+        client=parts.client,
+        pool=parts.pool,
         signer=signer,
         credentials=Credentials(api_keys={}, operator_token=uuid.uuid4().hex),
         codec=EncryptionCodec(Keyring.generate("bench-web")),
+        sealer=parts.sealer,
     )
     app = create_app(services.settings, services=services)
     transport = httpx.ASGITransport(app=app)
     return httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=REQUEST_TIMEOUT)
 
 
-async def post_answers_at_once(
-    client: Client, pool: Pool, home: Path, pairs: dict[int, str]
-) -> InboxBurst:
+async def post_answers_at_once(parts: StackParts, pairs: dict[int, str]) -> InboxBurst:
     """`pairs`: pair number -> relationship id, each with its mentor's consent still open."""
     signer = LinkSigner(secret=uuid.uuid4().bytes * 2, ttl=timedelta(days=1))
     now = datetime.now(UTC)
@@ -73,7 +70,7 @@ async def post_answers_at_once(
         if number % REPEAT_EVERY == 0:
             await web.post(path, data=form)
 
-    async with _app(client, pool, home, signer) as web:
+    async with _app(parts, signer) as web:
         # A running web service has served pages before: the app builds its routes' handlers
         # on the first request that reaches them (over a second for the whole app), which a
         # fresh app would otherwise charge to the burst.
@@ -89,7 +86,7 @@ async def post_answers_at_once(
         p50_ms=round(ordered[len(ordered) // 2] * 1000, 1),
         p99_ms=round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1),
         busy_pages=busy,
-        applied_once=await _applied_once(pool, list(pairs.values())),
+        applied_once=await _applied_once(parts.pool, list(pairs.values())),
     )
 
 

@@ -27,6 +27,7 @@ from localstack.bench.workflows import NoopWorkflow
 from localstack.binaries import temporal_cli
 from services.pairs import PairRequest, RelationshipHandle, start_relationship
 from store.database import Pool
+from store.personal_data import Sealer
 from twoway.codec import Keyring
 from twoway.converter import build_data_converter
 from worker import twoway_worker
@@ -60,9 +61,20 @@ class InboxBurst:
     applied_once: bool
 
 
+@dataclass(frozen=True)
+class StackParts:
+    """What the measurement runs on: one dev server's client, the database, the sealer the
+    worker and the web app share, and a home directory for the web app's settings."""
+
+    client: Client
+    pool: Pool
+    sealer: Sealer
+    home: Path
+
+
 # Posts the consent answers of the given pairs (number -> relationship id) to the inbox at once.
 # Built by the CLI, which alone may start the web app (see the import contracts).
-PostAnswers = Callable[[Client, Pool, Path, dict[int, str]], Awaitable[InboxBurst]]
+PostAnswers = Callable[[StackParts, dict[int, str]], Awaitable[InboxBurst]]
 
 
 class StackFigures(BaseModel):
@@ -204,9 +216,13 @@ class AnswerPlan:
 async def measure_stack(
     pool: Pool, count: int, inbox_answers: int = 0, post_answers: PostAnswers | None = None
 ) -> StackFigures:
+    # As a worker started from settings: payloads encrypted, personal values in the event store
+    # and read models sealed with per-person keys, with one deployment key for both.
+    keyring = Keyring.generate("bench")
+    sealer = Sealer(keyring.current_id, keyring.keys)
     with tempfile.TemporaryDirectory() as home:
         env = await WorkflowEnvironment.start_local(
-            data_converter=build_data_converter(Keyring.generate("bench")),
+            data_converter=build_data_converter(keyring),
             dev_server_existing_path=str(temporal_cli()),
             dev_server_database_filename=str(Path(home) / "temporal.db"),
             dev_server_extra_args=SQLITE_PRAGMAS,
@@ -214,7 +230,8 @@ async def measure_stack(
         )
         try:
             plan = AnswerPlan.over(count, inbox_answers if post_answers else 0)
-            return await _measure(env.client, pool, count, plan, Path(home), post_answers)
+            parts = StackParts(env.client, pool, sealer, Path(home))
+            return await _measure(parts, count, plan, post_answers)
         finally:
             await env.shutdown()
 
@@ -234,18 +251,15 @@ async def _one_at_a_time(calls: list[Callable[[], Awaitable[float]]]) -> tuple[f
 
 
 async def _measure(
-    client: Client,
-    pool: Pool,
-    count: int,
-    plan: AnswerPlan,
-    home: Path,
-    post_answers: PostAnswers | None,
+    parts: StackParts, count: int, plan: AnswerPlan, post_answers: PostAnswers | None
 ) -> StackFigures:
+    client, pool = parts.client, parts.pool
     task_queue = f"bench-{uuid.uuid4()}"
     async with twoway_worker(
         client,
         pool,
         task_queue,
+        sealer=parts.sealer,
         # Sized to hold every open workflow, as docs/operations.md asks: no replays measured.
         max_cached_workflows=2 * count + 10,
         extra_workflows=[NoopWorkflow],
@@ -284,9 +298,7 @@ async def _measure(
         )
         burst = None
         if plan.inbox and post_answers is not None:
-            burst = await post_answers(
-                client, pool, home, {n: relationships[n].id for n in plan.inbox}
-            )
+            burst = await post_answers(parts, {n: relationships[n].id for n in plan.inbox})
         for noop in noops:
             await noop.signal(NoopWorkflow.finish)
         for relationship in relationships.values():
