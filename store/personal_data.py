@@ -148,9 +148,7 @@ class Sealer:
             self._read[digest] = key
         return key
 
-    async def _stored_key(
-        self, conn: Connection, digest: str, *, create: bool
-    ) -> PersonKey | None:
+    async def _stored_key(self, conn: Connection, digest: str, *, create: bool) -> PersonKey | None:
         row = await conn.fetchrow(
             "SELECT wrapping_key_id, wrapped_key FROM person_keys WHERE person_digest = $1",
             digest,

@@ -173,7 +173,9 @@ async def test_a_sealer_for_one_transaction_reads_each_key_once_and_no_other_sea
     async with pg_pool.acquire() as conn:
         one_transaction = sealer.for_one_transaction()
         before = await load_projected(conn, pair.relationship_id, one_transaction)
-        await conn.execute("DELETE FROM person_keys WHERE person_digest = $1", person_digest(mentor))
+        await conn.execute(
+            "DELETE FROM person_keys WHERE person_digest = $1", person_digest(mentor)
+        )
         # Read once, the key serves the rest of the transaction's work without another query.
         again = await load_projected(conn, pair.relationship_id, one_transaction)
         # Every other sealer reads the keys anew: the erasure shows at once.
