@@ -7,33 +7,20 @@ activities (event store, read tables, outbox). All business rules live in `domai
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import ParamSpec, TypeVar, cast
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.models import (
-        EscalationCase,
-        EscalationUpdate,
-        EventEnvelope,
-        NotificationRequest,
-        RecordEventsInput,
-        RecordEventsResult,
-        open_escalation,
-        record_events,
-        update_escalation,
-    )
+    from activities.models import EventEnvelope
     from domain import (
         AnswerPrompt,
         Command,
         DomainError,
-        EscalationOpened,
-        EscalationOverdue,
-        EscalationResolved,
         Event,
         NotificationIntent,
         ParticipantCommand,
@@ -52,11 +39,11 @@ with workflow.unsafe.imports_passed_through():
         timeline,
         validate_answer,
     )
-    from domain.escalation_cases import OPENING_LEVEL, escalation_assignee, escalation_key
     from domain.views import participant_phase
     from workflows import search_attributes as attrs
     from workflows.due_timer import DueTimer
     from workflows.programme_io import RELATIONSHIP_CLOSED, WIND_DOWN, RelationshipClosed
+    from workflows.recording import RECORD_EVENTS_LOCAL_PATCH, Recorder, legacy_escalation_effects
     from workflows.relationship_io import (
         AnswerReceipt,
         CarriedOver,
@@ -74,41 +61,12 @@ with workflow.unsafe.imports_passed_through():
 # before these rules replay with the old ones, running workflows switch at their next run.
 LIVENESS_RULES_PATCH = "liveness-rules"
 
-ACTIVITY_TIMEOUT = timedelta(seconds=30)
-# Temporal retries side effects until they succeed; the backoff stays short because a
-# notification that waits an hour for a flaky database defeats its purpose.
-ACTIVITY_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1))
-# Histories recorded before this patch open and update escalation cases through two activities
-# of their own; since then `record_events` projects the cases from the events it stores.
-ESCALATIONS_PROJECTED = "escalations-projected-from-events"
-
-# Since this patch a batch of events is recorded by `record_events` as a local activity: it runs
-# inside the workflow task that produced the events and leaves one marker in history, instead of
-# scheduled/started/completed events, an activity task round trip and a second workflow task.
-# Histories recorded before it keep the regular activity; so does a run that started before it.
-RECORD_EVENTS_LOCAL_PATCH = "record-events-local"
 # Since this patch the next due time keeps one timer until that time moves (`DueTimer`), instead
 # of a timer cancelled and started again each time the run loop wakes.
 STEADY_DUE_TIMER_PATCH = "steady-due-timer"
 # Ticks decided in a row before their events are recorded (a bound, should a tick ever leave
 # something due at the same moment).
 TICKS_PER_BATCH = 20
-# The local attempts are bounded inside the workflow task timeout (10 s by default; the SDK
-# extends the task by itself past 8 s, which costs three history events, not a failure), and far
-# below `local_retry_threshold` (1 minute), past which retries would turn into timers in
-# history. While they run the workflow task stays open and updates wait for the next one. When
-# PostgreSQL is down (refused at once) or hangs, the batch goes to the regular activity after
-# these attempts, which retries without end while the workflow keeps applying answers: a local
-# activity retrying for the whole outage would hold every answer of the pair back. An attempt
-# that committed before it timed out costs nothing when recorded again: `record_events` is
-# idempotent by stream version.
-LOCAL_RECORD_ATTEMPT = timedelta(seconds=3)
-LOCAL_RECORD_BUDGET = timedelta(seconds=6)
-LOCAL_RECORD_RETRY = RetryPolicy(
-    initial_interval=timedelta(milliseconds=100),
-    maximum_interval=timedelta(seconds=1),
-    maximum_attempts=3,
-)
 
 
 # Each run stays well under Temporal's own suggestion (4,096 events / 4 MiB) so that replaying a
@@ -141,14 +99,6 @@ def async_update(
     )
 
 
-_ESCALATION_EVENTS = (EscalationOpened, EscalationOverdue, EscalationResolved)
-
-
-def _short(escalation_id: str) -> str:
-    """`escalation:2` -> `2`, for activity summaries."""
-    return escalation_id.rsplit(":", 1)[-1]
-
-
 class CommandRejectedError(ApplicationError):
     """A domain rule refused the command: retrying cannot help."""
 
@@ -171,11 +121,8 @@ class RelationshipWorkflow:
         self._pending: list[PendingCommand] = []
         self._published: dict[str, object] = {}
         # Asked before anything else, so the answer holds for every handler of this run.
-        self._records_locally = workflow.patched(RECORD_EVENTS_LOCAL_PATCH)
+        self._recorder = Recorder(records_locally=workflow.patched(RECORD_EVENTS_LOCAL_PATCH))
         self._due_timer = DueTimer() if workflow.patched(STEADY_DUE_TIMER_PATCH) else None
-        # While a batch waits for the regular activity (PostgreSQL unreachable), updates reply
-        # at once rather than for the whole outage; see `_record_remotely`.
-        self._recording_remotely = False
         if carried is None:
             # Started here rather than in run(): an update may arrive in the very first
             # activation, and it must find a proposed relationship, not an empty one.
@@ -263,7 +210,7 @@ class RelationshipWorkflow:
     async def _finish_handlers(self) -> None:
         """Record until no handler is left: they may still be applying answers, whose events
         this run must record, and on local recording they wait for that record to reply."""
-        if not self._records_locally:
+        if not self._recorder.records_locally:
             # As histories recorded before local recording did it.
             await workflow.wait_condition(workflow.all_handlers_finished)
             await self._flush()
@@ -288,12 +235,12 @@ class RelationshipWorkflow:
             self._unrecorded.append((self._stream_version, event))
             self._intents.extend(notifications_for(before, event, self._state))
         pending = pending or PendingCommand(command=command, awaited=False)
-        if not events or not self._records_locally:
+        if not events or not self._recorder.records_locally:
             # Nothing to confirm; or a run from before local recording, which replied at once.
             pending.settle()
             return pending
         self._pending.append(pending)
-        if not pending.awaited or self._recording_remotely:
+        if not pending.awaited or self._recorder.recording_remotely:
             pending.settle()
         return pending
 
@@ -423,13 +370,22 @@ class RelationshipWorkflow:
             intents, self._intents = self._intents, []
             commands, self._pending = self._pending, []
             reached = Confirmed(state=self._state, version=self._stream_version)
-            result = await self._record(batch, intents, commands)
+            result = await self._recorder.record(
+                self._state,
+                batch,
+                intents,
+                reply_to_waiting=functools.partial(self._reply_to_waiting, commands),
+            )
             if result.stored_instead:
                 self._adopt(result.stored_instead, commands)
                 continue
             self._confirmed = reached
             settle_all(commands)
-            await self._legacy_escalation_effects(batch)
+            await legacy_escalation_effects(batch, lambda: self._state)
+
+    def _reply_to_waiting(self, commands: list[PendingCommand]) -> None:
+        """The batch's commands, and those that arrived while it was recorded."""
+        settle_all([*commands, *self._pending])
 
     def _adopt(self, stored: list[EventEnvelope], commands: list[PendingCommand]) -> None:
         """Take the store's events as this relationship's, then decide the commands again.
@@ -472,131 +428,6 @@ class RelationshipWorkflow:
                     extra={"command": command.type, "reason": error.code.value},
                 )
             pending.settle(refusal=error)
-
-    async def _record(
-        self,
-        batch: list[tuple[int, Event]],
-        intents: list[NotificationIntent],
-        commands: list[PendingCommand],
-    ) -> RecordEventsResult:
-        envelopes = [EventEnvelope.of(version, event) for version, event in batch]
-        request = RecordEventsInput(
-            stream_id=self._state.relationship_id,
-            events=envelopes,
-            notifications=[self._notification(intent) for intent in intents],
-        )
-        summary = f"record events {envelopes[0].stream_version}-{envelopes[-1].stream_version}"
-        if self._records_locally:
-            recorded = await self._recorded_locally(request, summary)
-            if recorded is not None:
-                return recorded
-            # PostgreSQL is slow or unreachable: updates reply now, and the events are stored
-            # once it is back (the workflow's history holds them meanwhile).
-            settle_all(commands)
-            settle_all(self._pending)
-            self._recording_remotely = True
-        try:
-            return await workflow.execute_activity(
-                record_events,
-                request,
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY,
-                summary=summary,
-            )
-        finally:
-            self._recording_remotely = False
-
-    async def _recorded_locally(
-        self, request: RecordEventsInput, summary: str
-    ) -> RecordEventsResult | None:
-        """Record in this workflow task; None when the bounded local attempts all failed."""
-        try:
-            return await workflow.execute_local_activity(
-                record_events,
-                request,
-                start_to_close_timeout=LOCAL_RECORD_ATTEMPT,
-                schedule_to_close_timeout=LOCAL_RECORD_BUDGET,
-                retry_policy=LOCAL_RECORD_RETRY,
-                summary=summary,
-            )
-        except FailureError:
-            # A local activity's last failure arrives as its own error (an ApplicationError,
-            # a timeout), not wrapped in an ActivityError as a regular activity's is.
-            # Logged without the error text: it may quote the events' content.
-            workflow.logger.warning("local record_events failed; recording as an activity")
-            return None
-
-    def _notification(self, intent: NotificationIntent) -> NotificationRequest:
-        return NotificationRequest(
-            idempotency_key=intent.idempotency_key,
-            relationship_id=self._state.relationship_id,
-            recipient_id=intent.recipient_id,
-            recipient_role=intent.recipient_role,
-            template=intent.template,
-            data=dict(intent.data),
-        )
-
-    async def _legacy_escalation_effects(self, batch: list[tuple[int, Event]]) -> None:
-        """Replays what older histories did after recording escalation events.
-
-        Asked only when the batch holds such an event, so a pair that never escalates carries
-        no patch marker.
-        """
-        events = [e for _, e in batch if isinstance(e, _ESCALATION_EVENTS)]
-        if not events or workflow.patched(ESCALATIONS_PROJECTED):
-            return
-        for event in events:
-            if isinstance(event, EscalationOpened):
-                case = self._case(event)
-                await workflow.execute_activity(
-                    open_escalation,
-                    case,
-                    start_to_close_timeout=ACTIVITY_TIMEOUT,
-                    retry_policy=ACTIVITY_RETRY,
-                    summary=f"open escalation {_short(event.escalation_id)}",
-                )
-            else:
-                await workflow.execute_activity(
-                    update_escalation,
-                    self._update(event),
-                    start_to_close_timeout=ACTIVITY_TIMEOUT,
-                    retry_policy=ACTIVITY_RETRY,
-                    summary=f"update escalation {_short(event.escalation_id)}",
-                )
-
-    def _key(self, escalation_id: str) -> str:
-        return escalation_key(self._state.relationship_id, escalation_id)
-
-    def _case(self, event: EscalationOpened) -> EscalationCase:
-        return EscalationCase(
-            escalation_key=self._key(event.escalation_id),
-            relationship_id=self._state.relationship_id,
-            programme_id=self._state.programme_id,
-            reason_codes=list(event.reasons),
-            severity=event.severity.value,
-            level=OPENING_LEVEL,
-            assigned_to=escalation_assignee(self._state, OPENING_LEVEL),
-            respond_by=event.respond_by,
-            opened_at=event.occurred_at,
-            private_note=event.private_note,
-        )
-
-    def _update(self, event: EscalationOverdue | EscalationResolved) -> EscalationUpdate:
-        if isinstance(event, EscalationOverdue):
-            return EscalationUpdate(
-                escalation_key=self._key(event.escalation_id),
-                status="overdue",
-                level=event.level,
-                assigned_to=escalation_assignee(self._state, event.level),
-                respond_by=event.respond_by,
-                occurred_at=event.occurred_at,
-            )
-        return EscalationUpdate(
-            escalation_key=self._key(event.escalation_id),
-            status="resolved",
-            resolution=event.resolution,
-            occurred_at=event.occurred_at,
-        )
 
     # -- operator surface ---------------------------------------------------------------------
 

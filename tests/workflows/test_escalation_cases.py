@@ -9,7 +9,7 @@ from temporalio.client import WorkflowHistory
 
 from simulation.personas import Persona
 from tests.workflows.conftest import Harness
-from workflows.relationship import ESCALATIONS_PROJECTED
+from workflows.recording import ESCALATIONS_PROJECTED
 
 
 async def test_a_new_escalation_is_projected_and_announced_without_activities_of_its_own(

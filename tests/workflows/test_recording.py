@@ -26,7 +26,8 @@ from store.database import create_pool
 from store.event_store import read_stream
 from tests.workflows.conftest import MENTEE, MENTOR, Harness
 from worker import twoway_worker
-from workflows.relationship import RECORD_EVENTS_LOCAL_PATCH, RelationshipWorkflow
+from workflows.recording import RECORD_EVENTS_LOCAL_PATCH
+from workflows.relationship import RelationshipWorkflow
 
 ACTIVITY_SCHEDULED = EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
 MARKER = EventType.EVENT_TYPE_MARKER_RECORDED
