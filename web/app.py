@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 from content import load_content
 from twoway.bootstrap import Runtime, open_runtime
@@ -18,6 +17,7 @@ from twoway.settings import Settings
 from web.api import api_router
 from web.codec import codec_app
 from web.gate import RequestGate
+from web.headers import HeadersAndLog
 from web.inbox import inbox_router
 from web.problems import install_problem_handlers
 from web.report_page import report_router
@@ -26,12 +26,6 @@ from web.staff import front_router, staff_router
 from web.temporal_errors import install_temporal_handlers
 
 log = get_logger(__name__)
-
-# No scripts anywhere: the inbox works without JavaScript, so the policy can forbid it outright.
-_INBOX_POLICY = (
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
-)
 
 
 async def build_services(runtime: Runtime) -> WebServices:
@@ -57,38 +51,6 @@ async def build_services(runtime: Runtime) -> WebServices:
         sealer=sealer_from_settings(settings),
         content=content,
     )
-
-
-def loggable_path(path: str) -> str:
-    """The path with secrets masked: inbox paths carry link tokens, local codec paths a token."""
-    parts = path.split("/")
-    if len(parts) > 2 and parts[1] in ("inbox", "staff"):
-        parts[2] = "{token}"
-    if len(parts) == 4 and parts[1] == "codec" and parts[3] in ("encode", "decode"):
-        parts[2] = "{token}"
-    return "/".join(parts)[:200]
-
-
-async def _headers_and_log(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    started = time.perf_counter()
-    response = await call_next(request)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    path = request.url.path
-    if path.startswith(("/inbox", "/codec", "/staff")):
-        # Personal pages and decoded payloads: never cached, never framed.
-        response.headers["Cache-Control"] = "no-store"
-        response.headers.setdefault("Content-Security-Policy", _INBOX_POLICY)
-    log.info(
-        "http_request",
-        method=request.method,
-        path=loggable_path(path),
-        status=response.status_code,
-        ms=round((time.perf_counter() - started) * 1000, 1),
-    )
-    return response
 
 
 def create_app(settings: Settings, *, services: WebServices | None = None) -> FastAPI:
@@ -122,7 +84,7 @@ def create_app(settings: Settings, *, services: WebServices | None = None) -> Fa
     install_temporal_handlers(app)
     # Added first so it runs inside the logging middleware: refusals are logged and get headers.
     app.add_middleware(RequestGate)
-    app.middleware("http")(_headers_and_log)
+    app.add_middleware(HeadersAndLog)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -1,6 +1,6 @@
 """The request log never holds a staff link token."""
 
-from web.app import loggable_path
+from web.headers import loggable_path
 
 
 def test_staff_link_tokens_are_masked_in_the_request_log() -> None:
