@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +39,7 @@ from domain.matching.model import (
 )
 from domain.matching.sides import Sides
 
+Key = TypeVar("Key", bound=Hashable)
 BoolMatrix = npt.NDArray[np.bool_]
 FloatMatrix = npt.NDArray[np.float64]
 WordMatrix = npt.NDArray[np.unsignedinteger[Any]]
@@ -64,6 +65,23 @@ class Codes:
 
 
 @dataclass(frozen=True)
+class Disclosures:
+    """The diversity attributes each person chose to disclose, numbered per side: person i's
+    are `mentor_sets[codes.mentors[i]]` (a few dozen distinct sets among thousands)."""
+
+    codes: Codes
+    mentor_sets: tuple[dict[str, str], ...]
+    mentee_sets: tuple[dict[str, str], ...]
+
+    def compare(self, mentor_set: int, mentee_set: int) -> tuple[int, int]:
+        """On how many attributes both disclosed the two differ, and how many both disclosed
+        (as `scoring.diversity_difference`)."""
+        mine, theirs = self.mentor_sets[mentor_set], self.mentee_sets[mentee_set]
+        shared = mine.keys() & theirs.keys()
+        return sum(1 for key in shared if mine[key] != theirs[key]), len(shared)
+
+
+@dataclass(frozen=True)
 class TagSets:
     """Each person's tags as bits of 64-bit words (mentors: words x rows, mentees: words x
     columns): the tags two people share are counted with one AND and one population count per
@@ -71,6 +89,9 @@ class TagSets:
 
     mentors: WordMatrix
     mentees: WordMatrix
+    # The tag of each bit, bit k % 64 of word k // 64 for tag k: sorted, so the bits of a set
+    # from low to high name its tags in sorted order (as the explanations list them).
+    tags: tuple[str, ...]
 
     def shared_pairs(self, rows: IntVector, cols: IntVector) -> npt.NDArray[np.uint8]:
         counts = np.zeros(len(rows), dtype=np.uint8)
@@ -161,6 +182,7 @@ class PairRules:
     category_points: FloatMatrix
     departments: Codes | None
     cross_department_weight: float
+    disclosures: Disclosures
     # Working hours, shared language and the organisation rule as one table of profiles.
     profile: Codes
     profile_allowed: BoolMatrix
@@ -440,8 +462,10 @@ def _rules(problem: MatchingProblem, sides: Sides, context: PairContext) -> Pair
     interests = TagSets(
         mentors=_bits(mentors, "interests", vocabulary),
         mentees=_bits(mentees, "interests", vocabulary),
+        tags=tuple(vocabulary),
     )
-    category, category_points, departments = _categories(problem, mentors, mentees)
+    disclosures = _disclosures(mentors, mentees)
+    category, category_points, departments = _categories(problem, mentors, mentees, disclosures)
     hours = _short_overlap(problem, mentors, mentees, context)
     languages = (
         _no_shared_language(mentors, mentees)
@@ -480,7 +504,11 @@ def _rules(problem: MatchingProblem, sides: Sides, context: PairContext) -> Pair
         skills=skills,
         learn_count=learn_count,
         # Mentees teach and mentors learn: the same sets seen from the other side.
-        back_skills=TagSets(mentors=back[0].mentees, mentees=back[0].mentors) if back else None,
+        back_skills=(
+            TagSets(mentors=back[0].mentees, mentees=back[0].mentors, tags=back[0].tags)
+            if back
+            else None
+        ),
         back_learn_count=back[1] if back is not None else None,
         interests=interests,
         interests_count_m=interests_count_m,
@@ -489,6 +517,7 @@ def _rules(problem: MatchingProblem, sides: Sides, context: PairContext) -> Pair
         category_points=category_points,
         departments=departments,
         cross_department_weight=weights.cross_department,
+        disclosures=disclosures,
         profile=profile,
         profile_allowed=allowed,
         levels=levels,
@@ -507,9 +536,9 @@ def _distinct(
     return _codes([key(c) for c in people])
 
 
-def _codes(keys: Sequence[Hashable]) -> tuple[IntVector, list[Hashable]]:
+def _codes(keys: Sequence[Key]) -> tuple[IntVector, list[Key]]:
     """Each key's number (in order of first appearance), and the distinct keys."""
-    seen: dict[Hashable, int] = {}
+    seen: dict[Key, int] = {}
     codes = np.array([seen.setdefault(key, len(seen)) for key in keys], dtype=np.int64)
     return codes, list(seen)
 
@@ -679,23 +708,27 @@ def _coverage(
         [*(getattr(c, offered) for c in teachers), *(getattr(c, wanted) for c in learners)]
     )
     sets = TagSets(
-        mentors=_bits(teachers, offered, vocabulary), mentees=_bits(learners, wanted, vocabulary)
+        mentors=_bits(teachers, offered, vocabulary),
+        mentees=_bits(learners, wanted, vocabulary),
+        tags=tuple(vocabulary),
     )
     return sets, np.maximum(_sizes(learners, wanted), 1.0)
 
 
 def _categories(
-    problem: MatchingProblem, mentors: Sequence[Candidate], mentees: Sequence[Candidate]
+    problem: MatchingProblem,
+    mentors: Sequence[Candidate],
+    mentees: Sequence[Candidate],
+    disclosures: Disclosures,
 ) -> tuple[Codes, FloatMatrix, Codes | None]:
     """Cross-department and diversity points, per pair of (department, disclosed attributes)."""
     weights = problem.weights
-
-    def department_and_diversity(c: Candidate) -> tuple[str, Hashable]:
-        return (c.department, tuple(sorted(c.diversity.items())))
-
-    # Each person's key once (sorting their attributes is most of the cost).
-    mentor_pairs = [department_and_diversity(c) for c in mentors]
-    mentee_pairs = [department_and_diversity(c) for c in mentees]
+    mentor_pairs = list(
+        zip([c.department for c in mentors], disclosures.codes.mentors.tolist(), strict=True)
+    )
+    mentee_pairs = list(
+        zip([c.department for c in mentees], disclosures.codes.mentees.tolist(), strict=True)
+    )
     folded = len(set(mentor_pairs)) * len(set(mentee_pairs)) <= CATEGORY_TABLE_CELLS
     mentor_keys: list[Hashable] = [key if folded else key[1] for key in mentor_pairs]
     mentee_keys: list[Hashable] = [key if folded else key[1] for key in mentee_pairs]
@@ -703,10 +736,10 @@ def _categories(
     mentee_codes, mentee_values = _codes(mentee_keys)
     points = np.zeros((len(mentor_values), len(mentee_values)), dtype=np.float64)
     # Far fewer distinct pairs of disclosed attributes than of categories.
-    diversity: dict[tuple[Hashable, Hashable], float] = {}
+    diversity: dict[tuple[int, int], float] = {}
     for a, first in enumerate(mentor_values):
         for b, second in enumerate(mentee_values):
-            points[a, b] = _category_points(first, second, folded, weights, diversity)
+            points[a, b] = _category_points(first, second, folded, weights, disclosures, diversity)
     departments = None
     if not folded and weights.cross_department:
         departments = _department_codes(mentors, mentees)
@@ -727,7 +760,8 @@ def _category_points(
     second: Hashable,
     folded: bool,
     weights: MatchingWeights,
-    diversity: dict[tuple[Hashable, Hashable], float],
+    disclosures: Disclosures,
+    diversity: dict[tuple[int, int], float],
 ) -> float:
     """The reference's cross-department and diversity points of two categories (the
     diversity points of two sets of disclosed attributes remembered in `diversity`)."""
@@ -737,22 +771,26 @@ def _category_points(
         assert isinstance(second, tuple)
         (department_a, first), (department_b, second) = first, second
         points += weights.cross_department * (1.0 if department_a != department_b else 0.0)
+    assert isinstance(first, int)
+    assert isinstance(second, int)
     found = diversity.get((first, second))
     if found is None:
-        found = diversity[(first, second)] = _diversity_points(first, second, weights)
+        differing, shared = disclosures.compare(first, second)
+        found = weights.diversity * (differing / shared) if shared else 0.0
+        diversity[(first, second)] = found
     # Adding 0.0 (nothing disclosed by both) leaves the points exactly as they were.
     return points + found
 
 
-def _diversity_points(first: Hashable, second: Hashable, weights: MatchingWeights) -> float:
-    assert isinstance(first, tuple)
-    assert isinstance(second, tuple)
-    mine, theirs = dict(first), dict(second)
-    shared = set(mine) & set(theirs)
-    if not shared:
-        return 0.0
-    differing = sum(1 for key in shared if mine[key] != theirs[key])
-    return weights.diversity * (differing / len(shared))
+def _disclosures(mentors: Sequence[Candidate], mentees: Sequence[Candidate]) -> Disclosures:
+    # Each person's attributes sorted once (most of the cost), then numbered.
+    mentor_codes, mentor_sets = _codes([tuple(sorted(c.diversity.items())) for c in mentors])
+    mentee_codes, mentee_sets = _codes([tuple(sorted(c.diversity.items())) for c in mentees])
+    return Disclosures(
+        codes=Codes(mentors=mentor_codes, mentees=mentee_codes),
+        mentor_sets=tuple(dict(items) for items in mentor_sets),
+        mentee_sets=tuple(dict(items) for items in mentee_sets),
+    )
 
 
 # -- set incidence ----------------------------------------------------------------------------
