@@ -164,11 +164,20 @@ def _scores(columns: Sequence[Column]) -> list[float]:
 def _column(
     keys: npt.NDArray[np.integer[Any]], build: Callable[[list[int]], ContributionValues]
 ) -> Column:
-    """The contribution of each distinct row of `keys` (one row per pair), built once."""
-    number: dict[tuple[int, ...], int] = {}
-    which = [number.setdefault(tuple(key), len(number)) for key in keys.tolist()]
-    parts = tuple(_contribution(build(list(key))) for key in number)
-    return Column(distinct=parts, which=np.array(which, dtype=np.intp))
+    """The contribution of each distinct row of `keys` (one row per pair), built once.
+
+    The rows are told apart by sorting them (no Python object per pair: thousands of them
+    alive at once would set off the cycle collector, see the module's docstring)."""
+    if len(keys) == 0:
+        return Column(distinct=(), which=np.zeros(0, dtype=np.intp))
+    order = np.lexsort(keys.T[::-1])
+    ordered = keys[order]
+    first = np.ones(len(keys), dtype=np.bool_)
+    np.any(ordered[1:] != ordered[:-1], axis=1, out=first[1:])
+    which = np.empty(len(keys), dtype=np.intp)
+    which[order] = np.cumsum(first) - 1
+    parts = tuple(_contribution(build(key)) for key in ordered[first].tolist())
+    return Column(distinct=parts, which=which)
 
 
 def _contribution(values: ContributionValues) -> Contribution:

@@ -533,13 +533,19 @@ def _distinct(
     people: Sequence[Candidate], key: Callable[[Candidate], Hashable]
 ) -> tuple[IntVector, list[Hashable]]:
     """Each person's category as a number (in order of first appearance), and the categories."""
-    return _codes([key(c) for c in people])
+    return _codes((key(c) for c in people), len(people))
 
 
-def _codes(keys: Sequence[Key]) -> tuple[IntVector, list[Key]]:
-    """Each key's number (in order of first appearance), and the distinct keys."""
+def _codes(keys: Iterable[Key], count: int) -> tuple[IntVector, list[Key]]:
+    """Each of `count` keys' number (in order of first appearance), and the distinct keys.
+
+    The keys are read one at a time: a key equal to one seen before is freed at once, so
+    thousands of per-person tuples never live together (and never set the cycle collector
+    off; see `explain`)."""
     seen: dict[Key, int] = {}
-    codes = np.array([seen.setdefault(key, len(seen)) for key in keys], dtype=np.int64)
+    codes = np.fromiter(
+        (seen.setdefault(key, len(seen)) for key in keys), dtype=np.int64, count=count
+    )
     return codes, list(seen)
 
 
@@ -723,17 +729,22 @@ def _categories(
 ) -> tuple[Codes, FloatMatrix, Codes | None]:
     """Cross-department and diversity points, per pair of (department, disclosed attributes)."""
     weights = problem.weights
-    mentor_pairs = list(
-        zip([c.department for c in mentors], disclosures.codes.mentors.tolist(), strict=True)
+    mentor_codes, mentor_categories = _codes(
+        zip([c.department for c in mentors], disclosures.codes.mentors.tolist(), strict=True),
+        len(mentors),
     )
-    mentee_pairs = list(
-        zip([c.department for c in mentees], disclosures.codes.mentees.tolist(), strict=True)
+    mentee_codes, mentee_categories = _codes(
+        zip([c.department for c in mentees], disclosures.codes.mentees.tolist(), strict=True),
+        len(mentees),
     )
-    folded = len(set(mentor_pairs)) * len(set(mentee_pairs)) <= CATEGORY_TABLE_CELLS
-    mentor_keys: list[Hashable] = [key if folded else key[1] for key in mentor_pairs]
-    mentee_keys: list[Hashable] = [key if folded else key[1] for key in mentee_pairs]
-    mentor_codes, mentor_values = _codes(mentor_keys)
-    mentee_codes, mentee_values = _codes(mentee_keys)
+    mentor_values: Sequence[Hashable] = mentor_categories
+    mentee_values: Sequence[Hashable] = mentee_categories
+    folded = len(mentor_values) * len(mentee_values) <= CATEGORY_TABLE_CELLS
+    if not folded:
+        # The points of the disclosed sets only; departments are compared on their own.
+        mentor_codes, mentee_codes = disclosures.codes.mentors, disclosures.codes.mentees
+        mentor_values = range(len(disclosures.mentor_sets))
+        mentee_values = range(len(disclosures.mentee_sets))
     points = np.zeros((len(mentor_values), len(mentee_values)), dtype=np.float64)
     # Far fewer distinct pairs of disclosed attributes than of categories.
     diversity: dict[tuple[int, int], float] = {}
@@ -784,8 +795,12 @@ def _category_points(
 
 def _disclosures(mentors: Sequence[Candidate], mentees: Sequence[Candidate]) -> Disclosures:
     # Each person's attributes sorted once (most of the cost), then numbered.
-    mentor_codes, mentor_sets = _codes([tuple(sorted(c.diversity.items())) for c in mentors])
-    mentee_codes, mentee_sets = _codes([tuple(sorted(c.diversity.items())) for c in mentees])
+    mentor_codes, mentor_sets = _codes(
+        (tuple(sorted(c.diversity.items())) for c in mentors), len(mentors)
+    )
+    mentee_codes, mentee_sets = _codes(
+        (tuple(sorted(c.diversity.items())) for c in mentees), len(mentees)
+    )
     return Disclosures(
         codes=Codes(mentors=mentor_codes, mentees=mentee_codes),
         mentor_sets=tuple(dict(items) for items in mentor_sets),

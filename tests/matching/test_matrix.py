@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from domain.matching import matrix as matrix_module
 from domain.matching.constraints import violations
 from domain.matching.context import PairContext
 from domain.matching.matrix import PairRules, dense_matrix
@@ -55,3 +56,23 @@ def test_scores_of_listed_pairs_are_the_very_numbers_of_the_blocks(
     rules.screen_block(slice(0, len(sides.mentors)), screened)
     largest = float(matrix.weights.max(initial=0.0))
     assert np.abs(screened - matrix.weights).max(initial=0.0) <= 2.0**-20 * max(largest, 1.0)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_scores_match_the_reference_when_categories_are_too_many_to_fold(
+    problem: MatchingProblem,
+) -> None:
+    """Past `CATEGORY_TABLE_CELLS`, departments are compared on their own beside a table of
+    the diversity points: the same scores."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(matrix_module, "CATEGORY_TABLE_CELLS", 0)
+        sides = split_sides(problem)
+        context = PairContext.of(problem)
+        rules = PairRules.of(problem, sides, context)
+    matrix = dense_matrix(rules)
+    for i, mentor in enumerate(sides.mentors):
+        for j, mentee in enumerate(sides.mentees):
+            if matrix.feasible[i, j]:
+                expected = pair_score(mentor, mentee, problem.weights, problem.format)
+                assert matrix.weights[i, j] == pytest.approx(expected, abs=1e-12)
