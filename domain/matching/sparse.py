@@ -379,7 +379,9 @@ def solve(height: int, width: int, edges: Edges, duals: Duals | None = None) -> 
         costs = _warm_costs(height, width, edges, duals)
     data, starts, columns = _square_graph(height, width, edges, costs)
     try:
-        column_of_row, _ = lap.lapmod(height + width, data, starts, columns, return_cost=False)
+        column_of_row, _ = lap.lapmod(
+            height + width, data, starts, columns, return_cost=False, fp_version=lap.FP_2
+        )
     except ValueError:  # costs beyond the range LAPMOD accepts
         return _solve_lapjvsp(height, width, rows, cols, edges.weights)
     chosen = np.asarray(column_of_row[:height], dtype=np.int64)
