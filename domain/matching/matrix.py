@@ -509,8 +509,8 @@ def _rules(problem: MatchingProblem, sides: Sides, context: PairContext) -> Pair
         )
         if len(mentors) and len(mentees) and levels.mentors.max() < levels.mentees.min():
             levels = None  # every mentor is more junior than every mentee: nothing to check
-    interests_count_m = _sizes(mentors, "interests")
-    interests_count_e = _sizes(mentees, "interests")
+    interests_count_m = _sizes(interests.mentors)
+    interests_count_e = _sizes(interests.mentees)
     screen = ScreenTables.of(
         base=weights.base,
         skills_weight=weights.skills,
@@ -747,7 +747,7 @@ def _coverage(
         mentees=_bits(learners, wanted, vocabulary),
         tags=tuple(vocabulary),
     )
-    return sets, np.maximum(_sizes(learners, wanted), 1.0)
+    return sets, np.maximum(_sizes(sets.mentees), 1.0)
 
 
 def _categories(
@@ -846,25 +846,33 @@ def _vocabulary(groups: Iterable[Iterable[str]]) -> dict[str, int]:
 
 
 def _bits(people: Sequence[Candidate], attribute: str, vocabulary: dict[str, int]) -> WordMatrix:
-    """Words x people: bit `k % 64` of word `k // 64` set where the person lists tag k."""
-    bit = {tag: 1 << k for tag, k in vocabulary.items()}
-    masks = [sum(map(bit.__getitem__, set(getattr(c, attribute)))) for c in people]
+    """Words x people: bit `k % 64` of word `k // 64` set where the person lists tag k.
+
+    Every (person, tag) pair is read in one pass and the bits set with numpy (a tag listed
+    twice sets its bit twice: a set, as the reference compares them)."""
+    lists = [getattr(c, attribute) for c in people]
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(people))
+    tags = np.fromiter(
+        (vocabulary[tag] for tags in lists for tag in tags), dtype=np.int64, count=int(counts.sum())
+    )
     words = max(1, -(-len(vocabulary) // 64))
-    if words == 1:
-        # Every mask is one word, in the narrowest type that holds it: the AND and the
-        # population count of a block then move half (or less) of the memory.
-        narrowest: type[np.unsignedinteger[Any]] = np.uint64
-        for narrowest in (np.uint8, np.uint16, np.uint32, np.uint64):
-            if len(vocabulary) <= np.iinfo(narrowest).bits:
-                break
-        single: WordMatrix = np.array(masks, dtype=np.uint64).astype(narrowest)
-        return single.reshape(1, len(people))
-    return np.array(
-        [[(mask >> (64 * word)) & 0xFFFFFFFFFFFFFFFF for mask in masks] for word in range(words)],
-        dtype=np.uint64,
-    ).reshape(words, len(people))
+    masks = np.zeros(words * len(people), dtype=np.uint64)
+    owner = np.repeat(np.arange(len(people)), counts)
+    bits = np.left_shift(np.uint64(1), (tags % 64).astype(np.uint64))
+    np.bitwise_or.at(masks, (tags // 64) * len(people) + owner, bits)
+    if words > 1:
+        return masks.reshape(words, len(people))
+    # Every mask is one word, in the narrowest type that holds it: the AND and the population
+    # count of a block then move half (or less) of the memory.
+    narrowest: type[np.unsignedinteger[Any]] = np.uint64
+    for narrowest in (np.uint8, np.uint16, np.uint32, np.uint64):
+        if len(vocabulary) <= np.iinfo(narrowest).bits:
+            break
+    single: WordMatrix = masks.astype(narrowest).reshape(1, len(people))
+    return single
 
 
-def _sizes(people: Sequence[Candidate], attribute: str) -> FloatMatrix:
-    """How many distinct tags each person lists."""
-    return np.array([len(set(getattr(c, attribute))) for c in people], dtype=np.float64)
+def _sizes(sets: WordMatrix) -> FloatMatrix:
+    """How many distinct tags each person lists: the bits set in their words."""
+    sizes: FloatMatrix = np.bitwise_count(sets).sum(axis=0, dtype=np.int64).astype(np.float64)
+    return sizes
