@@ -68,6 +68,10 @@ CANDIDATES = 16
 MARGIN_SHARE = 0.08
 # More near pairs than this per person means the duals say little: solve the dense problem.
 MAX_PAIRS_PER_PERSON = 100
+# Pairs whose reduced cost under the duals of the round before is within this share of the
+# largest score are relaxed first when the next duals are sought (see `_shortest_from`): only
+# a guess, which changes how fast the duals are found, never which.
+LIKELY_TIGHT_SHARE = MARGIN_SHARE / 2
 # Reduced costs are accepted down to this (scores are sums of a few small fractions, so two
 # truly different totals differ by far more; this only absorbs floating-point rounding).
 TOLERANCE = 1e-9
@@ -163,7 +167,7 @@ def proven_optimal_pairs(scores: PairScores) -> Pairs | None:
     duals: Duals | None = None
     for _ in range(ROUNDS):
         mate = solve(height, width, edges, duals)
-        duals = balanced_duals(height, width, edges, mate) if mate is not None else None
+        duals = balanced_duals(height, width, edges, mate, duals) if mate is not None else None
         if mate is None or duals is None:
             return None
         if reference is None:
@@ -507,7 +511,9 @@ def _solve_lapjvsp(
 # -- duals ------------------------------------------------------------------------------------
 
 
-def balanced_duals(height: int, width: int, edges: Edges, mate: Index) -> Duals | None:
+def balanced_duals(
+    height: int, width: int, edges: Edges, mate: Index, earlier: Duals | None = None
+) -> Duals | None:
     """Optimal duals of the sparse problem halfway between the mentors' largest and the
     mentees' largest, or None if the matching is not the sparse optimum.
 
@@ -530,7 +536,12 @@ def balanced_duals(height: int, width: int, edges: Edges, mate: Index) -> Duals 
     ]
     mentee_weight = np.zeros(width)
     mentee_weight[mate[matched]] = mate_weight[matched]
-    by_mentors = _duals(height, width, rows, cols, edges.weights, mate, mate_weight)
+    likely = None
+    if earlier is not None:
+        # The shortest paths run along pairs nearly tight under the duals of the round before.
+        slack = earlier.u[rows] + earlier.v[cols] - edges.weights
+        likely = slack <= LIKELY_TIGHT_SHARE * float(edges.weights.max(initial=0.0))
+    by_mentors = _duals(height, width, rows, cols, edges.weights, mate, mate_weight, likely=likely)
     if by_mentors is None:
         return None
     u_high, v_low = by_mentors
@@ -552,6 +563,7 @@ def _duals(
     mate: Index,
     mate_weight: Vector,
     potential: Vector | None = None,
+    likely: BoolMatrix | None = None,
 ) -> tuple[Vector, Vector] | None:
     """The optimal duals that give the rows the most, or None if the matching is not optimal.
 
@@ -578,7 +590,10 @@ def _duals(
     # u[k] <= w[k, mate] keeps v >= 0; an unmatched row's u is pinned to 0.
     lengths = np.concatenate((mate_weight[other[to_row]] - weights[to_row], floor, mate_weight))
     if potential is None:
-        distance = _shortest_from(root, height + 1, sources, targets, lengths)
+        guess = None
+        if likely is not None:  # the edges to the root are few and all count
+            guess = np.concatenate((likely[to_row], np.ones(2 * height, dtype=np.bool_)))
+        distance = _shortest_from(root, height + 1, sources, targets, lengths, guess)
     else:
         distance = _shortest_with_potential(
             root, height + 1, sources, targets, lengths, np.append(potential, 0.0)
@@ -611,15 +626,45 @@ def _shortest_with_potential(
 
 
 def _shortest_from(
-    root: int, nodes: int, sources: Index, targets: Index, lengths: Vector
+    root: int,
+    nodes: int,
+    sources: Index,
+    targets: Index,
+    lengths: Vector,
+    likely: BoolMatrix | None = None,
 ) -> Vector | None:
-    """Bellman-Ford that only relaxes the edges of nodes whose distance changed last round."""
-    order = np.argsort(_narrow(sources, nodes), kind="stable")
-    sources, targets, lengths = sources[order], targets[order], lengths[order]
-    starts = np.searchsorted(sources, np.arange(nodes + 1))
+    """Shortest distances from `root` by Bellman-Ford, or None on a negative cycle.
+
+    With `likely` (the edges likely on the shortest paths), those edges alone are relaxed
+    first: a fifth of the edges for the same number of rounds. Their distances are lengths of
+    real paths, so they bound the true ones from above, and relaxing every edge from there
+    (all nodes in the first round) ends at the true distances, in a few rounds when the
+    guess was good (10 instead of 118 on the benchmark's second round).
+    """
     distance = np.full(nodes, np.inf)
     distance[root] = 0.0
     frontier = np.array([root])
+    if likely is not None:
+        found = _relax(nodes, sources[likely], targets[likely], lengths[likely], distance, frontier)
+        if found is None:
+            return None
+        distance, frontier = found, np.flatnonzero(np.isfinite(found))
+    return _relax(nodes, sources, targets, lengths, distance, frontier)
+
+
+def _relax(
+    nodes: int,
+    sources: Index,
+    targets: Index,
+    lengths: Vector,
+    distance: Vector,
+    frontier: Index,
+) -> Vector | None:
+    """Bellman-Ford from `distance`, relaxing only the edges of nodes whose distance changed
+    in the round before (`frontier` in the first), or None on a negative cycle."""
+    order = np.argsort(_narrow(sources, nodes), kind="stable")
+    sources, targets, lengths = sources[order], targets[order], lengths[order]
+    starts = np.searchsorted(sources, np.arange(nodes + 1))
     for _ in range(nodes + 1):
         first, counts = starts[frontier], starts[frontier + 1] - starts[frontier]
         total = int(counts.sum())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import random
 
 import numpy as np
 import pytest
@@ -78,6 +79,37 @@ def test_a_warm_solve_repairs_a_pair_the_first_duals_underpay() -> None:
     warm = sparse.solve(2, 2, all_edges(matrix), duals)
     assert warm is not None
     assert warm.tolist() == [1, 0]
+
+
+@SETTINGS
+@given(matrices_with_a_first_round(), st.randoms(use_true_random=False))
+def test_duals_found_from_a_guess_of_the_tight_pairs_are_the_duals(
+    case: tuple[PairMatrix, sparse.Edges], rng: random.Random
+) -> None:
+    # The second round's duals, guided by the first round's (a good guess) or by made-up
+    # duals (a bad one), are those found without any guess.
+    matrix, first_edges = case
+    height, width = matrix.weights.shape
+    if len(first_edges.keys) == 0:
+        return
+    first = sparse.solve(height, width, first_edges)
+    assert first is not None
+    earlier = sparse.balanced_duals(height, width, first_edges, first)
+    assert earlier is not None
+    every = all_edges(matrix)
+    second = sparse.solve(height, width, every, earlier)
+    assert second is not None
+    expected = sparse.balanced_duals(height, width, every, second)
+    assert expected is not None
+    made_up = sparse.Duals(
+        u=np.array([rng.uniform(0, 5) for _ in range(height)]),
+        v=np.array([rng.uniform(0, 5) for _ in range(width)]),
+    )
+    for guess in (earlier, made_up):
+        found = sparse.balanced_duals(height, width, every, second, guess)
+        assert found is not None
+        assert found.u == pytest.approx(expected.u, abs=1e-9)
+        assert found.v == pytest.approx(expected.v, abs=1e-9)
 
 
 @SETTINGS
