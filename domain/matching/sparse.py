@@ -239,8 +239,8 @@ def candidate_edges(scores: PairScores, count: int) -> tuple[Edges, Screen] | No
         block_best.append(block[:size].max(axis=0))
         # Rounded up: the whole steps below the score plus one (truncated toward 0).
         np.multiply(block[:size], np.float32(1.0 / step), out=scaled[:size])
-        np.add(scaled[:size], np.float32(1.0), out=scaled[:size])
-        np.copyto(levels[first : first + size], scaled[:size], casting="unsafe")
+        # Added in float32 and stored as a byte in the same pass.
+        np.add(scaled[:size], np.float32(1.0), out=levels[first : first + size], casting="unsafe")
     best_of_blocks = np.stack(block_best, axis=1)
     if float(best_of_blocks.max(initial=0.0)) > ceiling:
         return None  # the ceiling was wrong: the levels could have wrapped around
