@@ -33,14 +33,17 @@ class PairContext:
         )
 
     def window(self, person: Candidate) -> tuple[int, int]:
-        key = (person.working_hours_start, person.working_hours_end, person.time_zone)
+        return self.window_of(
+            person.working_hours_start, person.working_hours_end, person.time_zone
+        )
+
+    def window_of(self, start: time, end: time, time_zone: str) -> tuple[int, int]:
+        """Working hours in minutes of the UTC day (see `hours.utc_window`), once per
+        distinct hours and zone."""
+        key = (start, end, time_zone)
         cached = self._windows.get(key)
         if cached is None:
-            cached = utc_window(
-                person.working_hours_start,
-                person.working_hours_end,
-                person.time_zone,
-                self.problem.constraints.reference_date,
-            )
+            reference_date = self.problem.constraints.reference_date
+            cached = utc_window(start, end, time_zone, reference_date)
             self._windows[key] = cached
         return cached

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, TypeVar
 
 import numpy as np
@@ -559,10 +560,18 @@ def _rules(problem: MatchingProblem, sides: Sides, context: PairContext) -> Pair
 
 
 def _distinct(
-    people: Sequence[Candidate], key: Callable[[Candidate], Hashable]
+    people: Sequence[Candidate],
+    key: Callable[[Candidate], Hashable],
+    category: Callable[[Hashable], Hashable] | None = None,
 ) -> tuple[IntVector, list[Hashable]]:
-    """Each person's category as a number (in order of first appearance), and the categories."""
-    return _codes((key(c) for c in people), len(people))
+    """Each person's category as a number (in order of first appearance), and the categories
+    (the keys themselves, or the `category` of each distinct key)."""
+    codes, keys = _codes(map(key, people), len(people))
+    if category is None:
+        return codes, keys
+    recoded, categories = _codes(map(category, keys), len(keys))
+    # Distinct keys are in order of first appearance, so their categories are too.
+    return recoded[codes], categories
 
 
 def _codes(keys: Iterable[Key], count: int) -> tuple[IntVector, list[Key]]:
@@ -583,10 +592,14 @@ def _pair_table(
     mentees: Sequence[Candidate],
     key: Callable[[Candidate], Hashable],
     rule: Callable[[Hashable, Hashable], bool],
+    category: Callable[[Hashable], Hashable] | None = None,
 ) -> tuple[Codes, BoolMatrix]:
-    """A rule decided once per pair of distinct categories (a few hundred), not per pair."""
-    mentor_codes, mentor_values = _distinct(mentors, key)
-    mentee_codes, mentee_values = _distinct(mentees, key)
+    """A rule decided once per pair of distinct categories (a few hundred), not per pair.
+
+    People are numbered by `key` (cheap: read in C), then, if given, the distinct keys by
+    the `category` the rule reads (a few dozen calls instead of one per person)."""
+    mentor_codes, mentor_values = _distinct(mentors, key, category)
+    mentee_codes, mentee_values = _distinct(mentees, key, category)
     table = np.array(
         [[rule(a, b) for b in mentee_values] for a in mentor_values], dtype=np.bool_
     ).reshape(len(mentor_values), len(mentee_values))
@@ -601,23 +614,32 @@ def _short_overlap(
 ) -> tuple[Codes, BoolMatrix]:
     minimum = problem.constraints.min_overlap_minutes
 
+    def window(hours: Hashable) -> Hashable:
+        assert isinstance(hours, tuple)
+        return context.window_of(*hours)
+
     def too_short(first: Hashable, second: Hashable) -> bool:
         assert isinstance(first, tuple)
         assert isinstance(second, tuple)
         return overlap_minutes(first, second) < minimum
 
-    return _pair_table(mentors, mentees, context.window, too_short)
+    hours = attrgetter("working_hours_start", "working_hours_end", "time_zone")
+    return _pair_table(mentors, mentees, hours, too_short, window)
 
 
 def _no_shared_language(
     mentors: Sequence[Candidate], mentees: Sequence[Candidate]
 ) -> tuple[Codes, BoolMatrix]:
+    def languages(spoken: Hashable) -> Hashable:
+        assert isinstance(spoken, tuple)
+        return frozenset(spoken)
+
     def disjoint(first: Hashable, second: Hashable) -> bool:
         assert isinstance(first, frozenset)
         assert isinstance(second, frozenset)
         return not (first & second)
 
-    return _pair_table(mentors, mentees, lambda c: frozenset(c.languages), disjoint)
+    return _pair_table(mentors, mentees, attrgetter("languages"), disjoint, languages)
 
 
 def _organisations_blocked(
@@ -630,7 +652,7 @@ def _organisations_blocked(
         assert isinstance(second, str)
         return not rule.organisations_allowed(first, second)
 
-    return _pair_table(mentors, mentees, lambda c: c.organisation, excluded)
+    return _pair_table(mentors, mentees, attrgetter("organisation"), excluded)
 
 
 def _profiles(
