@@ -579,7 +579,7 @@ def _codes(keys: Iterable[Key], count: int) -> tuple[IntVector, list[Key]]:
 
     The keys are read one at a time: a key equal to one seen before is freed at once, so
     thousands of per-person tuples never live together (and never set the cycle collector
-    off; see `explain`)."""
+    off; see the docstring of `explain`)."""
     seen: dict[Key, int] = {}
     codes = np.fromiter(
         (seen.setdefault(key, len(seen)) for key in keys), dtype=np.int64, count=count
