@@ -25,10 +25,6 @@ Imports lap and scipy (compiled): only activities, the CLI and tests may import 
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import lap
 import numpy as np
 import numpy.typing as npt
@@ -48,30 +44,6 @@ Capacity = npt.NDArray[np.int64]
 
 def match(problem: MatchingProblem, *, candidate_lists: bool = True) -> MatchingResult:
     """Propose the optimal pairs for `problem`, each explained, and say why others are left."""
-    with _cycle_collector_paused():
-        return _match(problem, candidate_lists)
-
-
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Python's cycle collector off for the call, back on after (if it was on).
-
-    Explaining 5,000 pairs creates tens of thousands of objects that form no reference cycle
-    (reference counting frees them all). Their number alone sets off a full collection now
-    and then, which walks every object of the process and, in the benchmark's process, took
-    0.1 to 0.25 s of a 1 s budget while finding nothing to free. Harmless if several threads
-    do this at once: whoever turned it off turns it back on.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _match(problem: MatchingProblem, candidate_lists: bool) -> MatchingResult:
     sides = split_sides(problem)
     rules = PairRules.of(problem, sides, PairContext.of(problem))
     pairs, method = optimal_pairs(

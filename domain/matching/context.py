@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import time
 
 from domain.matching.hierarchy import ReportingLines
 from domain.matching.hours import utc_window
@@ -15,7 +16,9 @@ class PairContext:
     lines: ReportingLines
     exclusions: frozenset[frozenset[str]]
     occupied: frozenset[tuple[str, str]]
-    _windows: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Keyed by what decides a window, not by person: a few dozen entries for thousands of
+    # people (a matching run keeps its garbage small, see `explain`).
+    _windows: dict[tuple[time, time, str], tuple[int, int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, problem: MatchingProblem) -> PairContext:
@@ -30,13 +33,17 @@ class PairContext:
         )
 
     def window(self, person: Candidate) -> tuple[int, int]:
-        cached = self._windows.get(person.person_id)
+        return self.window_of(
+            person.working_hours_start, person.working_hours_end, person.time_zone
+        )
+
+    def window_of(self, start: time, end: time, time_zone: str) -> tuple[int, int]:
+        """Working hours in minutes of the UTC day (see `hours.utc_window`), once per
+        distinct hours and zone."""
+        key = (start, end, time_zone)
+        cached = self._windows.get(key)
         if cached is None:
-            cached = utc_window(
-                person.working_hours_start,
-                person.working_hours_end,
-                person.time_zone,
-                self.problem.constraints.reference_date,
-            )
-            self._windows[person.person_id] = cached
+            reference_date = self.problem.constraints.reference_date
+            cached = utc_window(start, end, time_zone, reference_date)
+            self._windows[key] = cached
         return cached

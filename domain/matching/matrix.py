@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from operator import attrgetter
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -39,16 +40,22 @@ from domain.matching.model import (
 )
 from domain.matching.sides import Sides
 
+Key = TypeVar("Key", bound=Hashable)
 BoolMatrix = npt.NDArray[np.bool_]
 FloatMatrix = npt.NDArray[np.float64]
 WordMatrix = npt.NDArray[np.unsignedinteger[Any]]
 Float32Matrix = npt.NDArray[np.float32]
 IntVector = npt.NDArray[np.int64]
 Rows = slice | IntVector
+AnyMatrix = TypeVar("AnyMatrix", BoolMatrix, Float32Matrix)
 
 # Rows scored at once: 32 x 5,000 float64 cells (1.3 MB) keep a block's temporaries in cache
 # (measured: 128 rows took twice as long per pair, 16 rows no faster).
 BLOCK_ROWS = 32
+# A table of a mentor's category (or profile) against every mentee is kept whole, row by row,
+# when it has at most this many cells (the benchmark: 48 and 369 rows of 5,000): a block then
+# copies 32 rows instead of gathering 160,000 cells one by one (four times the time).
+ROW_TABLE_CELLS = 4_000_000
 # Department x diversity profiles are folded into one table of points when it stays this small;
 # otherwise the department comparison is a broadcast of its own.
 CATEGORY_TABLE_CELLS = 1_000_000
@@ -64,6 +71,23 @@ class Codes:
 
 
 @dataclass(frozen=True)
+class Disclosures:
+    """The diversity attributes each person chose to disclose, numbered per side: person i's
+    are `mentor_sets[codes.mentors[i]]` (a few dozen distinct sets among thousands)."""
+
+    codes: Codes
+    mentor_sets: tuple[dict[str, str], ...]
+    mentee_sets: tuple[dict[str, str], ...]
+
+    def compare(self, mentor_set: int, mentee_set: int) -> tuple[int, int]:
+        """On how many attributes both disclosed the two differ, and how many both disclosed
+        (as `scoring.diversity_difference`)."""
+        mine, theirs = self.mentor_sets[mentor_set], self.mentee_sets[mentee_set]
+        shared = mine.keys() & theirs.keys()
+        return sum(1 for key in shared if mine[key] != theirs[key]), len(shared)
+
+
+@dataclass(frozen=True)
 class TagSets:
     """Each person's tags as bits of 64-bit words (mentors: words x rows, mentees: words x
     columns): the tags two people share are counted with one AND and one population count per
@@ -71,6 +95,9 @@ class TagSets:
 
     mentors: WordMatrix
     mentees: WordMatrix
+    # The tag of each bit, bit k % 64 of word k // 64 for tag k: sorted, so the bits of a set
+    # from low to high name its tags in sorted order (as the explanations list them).
+    tags: tuple[str, ...]
 
     def shared_pairs(self, rows: IntVector, cols: IntVector) -> npt.NDArray[np.uint8]:
         counts = np.zeros(len(rows), dtype=np.uint8)
@@ -101,8 +128,10 @@ class ScreenTables:
     # for the reverse direction).
     skill_factor: Float32Matrix
     back_skill_factor: Float32Matrix | None
-    # base + cross-department and diversity points, per (category, category).
+    # base + cross-department and diversity points, per (category, category), and per
+    # (mentor's category, mentee) when small enough (`ROW_TABLE_CELLS`).
     points: Float32Matrix
+    point_rows: Float32Matrix | None
     cross_department: np.float32
     # Interests listed per mentor (at least 1: a mentor with none shares none, so the share
     # is 0 whatever the union) and per mentee.
@@ -118,18 +147,21 @@ class ScreenTables:
         learn_count: FloatMatrix,
         back_learn_count: FloatMatrix | None,
         category_points: FloatMatrix,
+        mentee_categories: IntVector,
         cross_department: float,
         interests_count_m: FloatMatrix,
         interests_count_e: FloatMatrix,
         interests_weight: float,
     ) -> ScreenTables:
         share = skills_weight if back_learn_count is None else skills_weight / 2
+        points = (category_points + base).astype(np.float32)
         return cls(
             skill_factor=(share / learn_count).astype(np.float32),
             back_skill_factor=(
                 None if back_learn_count is None else (share / back_learn_count).astype(np.float32)
             ),
-            points=(category_points + base).astype(np.float32),
+            points=points,
+            point_rows=_row_table(points, mentee_categories),
             cross_department=np.float32(cross_department),
             interests_m=np.maximum(interests_count_m, 1.0).astype(np.float32),
             interests_e=interests_count_e.astype(np.float32),
@@ -161,9 +193,12 @@ class PairRules:
     category_points: FloatMatrix
     departments: Codes | None
     cross_department_weight: float
+    disclosures: Disclosures
     # Working hours, shared language and the organisation rule as one table of profiles.
     profile: Codes
     profile_allowed: BoolMatrix
+    # Per (mentor's profile, mentee), when small enough (`ROW_TABLE_CELLS`).
+    allowed_rows: BoolMatrix | None
     levels: Codes | None
     # Cells ruled out one by one, as sorted flat indices `row * width + column`.
     listed: dict[Violation, IntVector]
@@ -276,8 +311,12 @@ class PairRules:
         }
 
     def _feasible(self, rows: Rows) -> BoolMatrix:
-        allowed = self.profile_allowed[self.profile.mentors[rows]]
-        feasible: BoolMatrix = np.take(allowed, self.profile.mentees, axis=1)
+        feasible: BoolMatrix
+        if self.allowed_rows is not None:
+            feasible = self.allowed_rows[self.profile.mentors[rows]]
+        else:
+            allowed = self.profile_allowed[self.profile.mentors[rows]]
+            feasible = np.take(allowed, self.profile.mentees, axis=1)
         if self.levels is not None:
             # Reverse mentoring: the mentor must be the more junior one.
             junior = np.less(self.levels.mentors[rows][:, None], self.levels.mentees[None, :])
@@ -347,8 +386,11 @@ class PairRules:
                 dtype=np.float32,
             )
             np.add(out, back, out=out)
-        points = tables.points[self.category.mentors[rows]]
-        np.add(out, np.take(points, self.category.mentees, axis=1), out=out)
+        if tables.point_rows is not None:
+            np.add(out, tables.point_rows[self.category.mentors[rows]], out=out)
+        else:
+            points = tables.points[self.category.mentors[rows]]
+            np.add(out, np.take(points, self.category.mentees, axis=1), out=out)
         if self.departments is not None:
             differ = np.not_equal(
                 self.departments.mentors[rows][:, None], self.departments.mentees[None, :]
@@ -363,6 +405,14 @@ class PairRules:
                 np.multiply(union, tables.interests_weight, out=union)
             np.add(out, union, out=out)
         np.multiply(out, self._feasible(rows), out=out)
+
+
+def _row_table(table: AnyMatrix, mentee_codes: IntVector) -> AnyMatrix | None:
+    """`table` (mentor's code x mentee's code) as mentor's code x mentee, if small enough."""
+    if table.shape[0] * len(mentee_codes) > ROW_TABLE_CELLS:
+        return None
+    rows: AnyMatrix = np.take(table, mentee_codes, axis=1)
+    return rows
 
 
 def first_of_equal(keys: IntVector) -> BoolMatrix:
@@ -440,8 +490,10 @@ def _rules(problem: MatchingProblem, sides: Sides, context: PairContext) -> Pair
     interests = TagSets(
         mentors=_bits(mentors, "interests", vocabulary),
         mentees=_bits(mentees, "interests", vocabulary),
+        tags=tuple(vocabulary),
     )
-    category, category_points, departments = _categories(problem, mentors, mentees)
+    disclosures = _disclosures(mentors, mentees)
+    category, category_points, departments = _categories(problem, mentors, mentees, disclosures)
     hours = _short_overlap(problem, mentors, mentees, context)
     languages = (
         _no_shared_language(mentors, mentees)
@@ -458,14 +510,15 @@ def _rules(problem: MatchingProblem, sides: Sides, context: PairContext) -> Pair
         )
         if len(mentors) and len(mentees) and levels.mentors.max() < levels.mentees.min():
             levels = None  # every mentor is more junior than every mentee: nothing to check
-    interests_count_m = _sizes(mentors, "interests")
-    interests_count_e = _sizes(mentees, "interests")
+    interests_count_m = _sizes(interests.mentors)
+    interests_count_e = _sizes(interests.mentees)
     screen = ScreenTables.of(
         base=weights.base,
         skills_weight=weights.skills,
         learn_count=learn_count,
         back_learn_count=back[1] if back is not None else None,
         category_points=category_points,
+        mentee_categories=category.mentees,
         cross_department=weights.cross_department,
         interests_count_m=interests_count_m,
         interests_count_e=interests_count_e,
@@ -480,7 +533,11 @@ def _rules(problem: MatchingProblem, sides: Sides, context: PairContext) -> Pair
         skills=skills,
         learn_count=learn_count,
         # Mentees teach and mentors learn: the same sets seen from the other side.
-        back_skills=TagSets(mentors=back[0].mentees, mentees=back[0].mentors) if back else None,
+        back_skills=(
+            TagSets(mentors=back[0].mentees, mentees=back[0].mentors, tags=back[0].tags)
+            if back
+            else None
+        ),
         back_learn_count=back[1] if back is not None else None,
         interests=interests,
         interests_count_m=interests_count_m,
@@ -489,8 +546,10 @@ def _rules(problem: MatchingProblem, sides: Sides, context: PairContext) -> Pair
         category_points=category_points,
         departments=departments,
         cross_department_weight=weights.cross_department,
+        disclosures=disclosures,
         profile=profile,
         profile_allowed=allowed,
+        allowed_rows=_row_table(allowed, profile.mentees),
         levels=levels,
         listed=_listed(problem, mentors, mentees, context),
         hours=hours,
@@ -501,16 +560,30 @@ def _rules(problem: MatchingProblem, sides: Sides, context: PairContext) -> Pair
 
 
 def _distinct(
-    people: Sequence[Candidate], key: Callable[[Candidate], Hashable]
+    people: Sequence[Candidate],
+    key: Callable[[Candidate], Hashable],
+    category: Callable[[Hashable], Hashable] | None = None,
 ) -> tuple[IntVector, list[Hashable]]:
-    """Each person's category as a number (in order of first appearance), and the categories."""
-    return _codes([key(c) for c in people])
+    """Each person's category as a number (in order of first appearance), and the categories
+    (the keys themselves, or the `category` of each distinct key)."""
+    codes, keys = _codes(map(key, people), len(people))
+    if category is None:
+        return codes, keys
+    recoded, categories = _codes(map(category, keys), len(keys))
+    # Distinct keys are in order of first appearance, so their categories are too.
+    return recoded[codes], categories
 
 
-def _codes(keys: Sequence[Hashable]) -> tuple[IntVector, list[Hashable]]:
-    """Each key's number (in order of first appearance), and the distinct keys."""
-    seen: dict[Hashable, int] = {}
-    codes = np.array([seen.setdefault(key, len(seen)) for key in keys], dtype=np.int64)
+def _codes(keys: Iterable[Key], count: int) -> tuple[IntVector, list[Key]]:
+    """Each of `count` keys' number (in order of first appearance), and the distinct keys.
+
+    The keys are read one at a time: a key equal to one seen before is freed at once, so
+    thousands of per-person tuples never live together (and never set the cycle collector
+    off; see the docstring of `explain`)."""
+    seen: dict[Key, int] = {}
+    codes = np.fromiter(
+        (seen.setdefault(key, len(seen)) for key in keys), dtype=np.int64, count=count
+    )
     return codes, list(seen)
 
 
@@ -519,10 +592,14 @@ def _pair_table(
     mentees: Sequence[Candidate],
     key: Callable[[Candidate], Hashable],
     rule: Callable[[Hashable, Hashable], bool],
+    category: Callable[[Hashable], Hashable] | None = None,
 ) -> tuple[Codes, BoolMatrix]:
-    """A rule decided once per pair of distinct categories (a few hundred), not per pair."""
-    mentor_codes, mentor_values = _distinct(mentors, key)
-    mentee_codes, mentee_values = _distinct(mentees, key)
+    """A rule decided once per pair of distinct categories (a few hundred), not per pair.
+
+    People are numbered by `key` (cheap: read in C), then, if given, the distinct keys by
+    the `category` the rule reads (a few dozen calls instead of one per person)."""
+    mentor_codes, mentor_values = _distinct(mentors, key, category)
+    mentee_codes, mentee_values = _distinct(mentees, key, category)
     table = np.array(
         [[rule(a, b) for b in mentee_values] for a in mentor_values], dtype=np.bool_
     ).reshape(len(mentor_values), len(mentee_values))
@@ -537,23 +614,32 @@ def _short_overlap(
 ) -> tuple[Codes, BoolMatrix]:
     minimum = problem.constraints.min_overlap_minutes
 
+    def window(hours: Hashable) -> Hashable:
+        assert isinstance(hours, tuple)
+        return context.window_of(*hours)
+
     def too_short(first: Hashable, second: Hashable) -> bool:
         assert isinstance(first, tuple)
         assert isinstance(second, tuple)
         return overlap_minutes(first, second) < minimum
 
-    return _pair_table(mentors, mentees, context.window, too_short)
+    hours = attrgetter("working_hours_start", "working_hours_end", "time_zone")
+    return _pair_table(mentors, mentees, hours, too_short, window)
 
 
 def _no_shared_language(
     mentors: Sequence[Candidate], mentees: Sequence[Candidate]
 ) -> tuple[Codes, BoolMatrix]:
+    def languages(spoken: Hashable) -> Hashable:
+        assert isinstance(spoken, tuple)
+        return frozenset(spoken)
+
     def disjoint(first: Hashable, second: Hashable) -> bool:
         assert isinstance(first, frozenset)
         assert isinstance(second, frozenset)
         return not (first & second)
 
-    return _pair_table(mentors, mentees, lambda c: frozenset(c.languages), disjoint)
+    return _pair_table(mentors, mentees, attrgetter("languages"), disjoint, languages)
 
 
 def _organisations_blocked(
@@ -566,7 +652,7 @@ def _organisations_blocked(
         assert isinstance(second, str)
         return not rule.organisations_allowed(first, second)
 
-    return _pair_table(mentors, mentees, lambda c: c.organisation, excluded)
+    return _pair_table(mentors, mentees, attrgetter("organisation"), excluded)
 
 
 def _profiles(
@@ -679,34 +765,43 @@ def _coverage(
         [*(getattr(c, offered) for c in teachers), *(getattr(c, wanted) for c in learners)]
     )
     sets = TagSets(
-        mentors=_bits(teachers, offered, vocabulary), mentees=_bits(learners, wanted, vocabulary)
+        mentors=_bits(teachers, offered, vocabulary),
+        mentees=_bits(learners, wanted, vocabulary),
+        tags=tuple(vocabulary),
     )
-    return sets, np.maximum(_sizes(learners, wanted), 1.0)
+    return sets, np.maximum(_sizes(sets.mentees), 1.0)
 
 
 def _categories(
-    problem: MatchingProblem, mentors: Sequence[Candidate], mentees: Sequence[Candidate]
+    problem: MatchingProblem,
+    mentors: Sequence[Candidate],
+    mentees: Sequence[Candidate],
+    disclosures: Disclosures,
 ) -> tuple[Codes, FloatMatrix, Codes | None]:
     """Cross-department and diversity points, per pair of (department, disclosed attributes)."""
     weights = problem.weights
-
-    def department_and_diversity(c: Candidate) -> tuple[str, Hashable]:
-        return (c.department, tuple(sorted(c.diversity.items())))
-
-    # Each person's key once (sorting their attributes is most of the cost).
-    mentor_pairs = [department_and_diversity(c) for c in mentors]
-    mentee_pairs = [department_and_diversity(c) for c in mentees]
-    folded = len(set(mentor_pairs)) * len(set(mentee_pairs)) <= CATEGORY_TABLE_CELLS
-    mentor_keys: list[Hashable] = [key if folded else key[1] for key in mentor_pairs]
-    mentee_keys: list[Hashable] = [key if folded else key[1] for key in mentee_pairs]
-    mentor_codes, mentor_values = _codes(mentor_keys)
-    mentee_codes, mentee_values = _codes(mentee_keys)
+    mentor_codes, mentor_categories = _codes(
+        zip([c.department for c in mentors], disclosures.codes.mentors.tolist(), strict=True),
+        len(mentors),
+    )
+    mentee_codes, mentee_categories = _codes(
+        zip([c.department for c in mentees], disclosures.codes.mentees.tolist(), strict=True),
+        len(mentees),
+    )
+    mentor_values: Sequence[Hashable] = mentor_categories
+    mentee_values: Sequence[Hashable] = mentee_categories
+    folded = len(mentor_values) * len(mentee_values) <= CATEGORY_TABLE_CELLS
+    if not folded:
+        # The points of the disclosed sets only; departments are compared on their own.
+        mentor_codes, mentee_codes = disclosures.codes.mentors, disclosures.codes.mentees
+        mentor_values = range(len(disclosures.mentor_sets))
+        mentee_values = range(len(disclosures.mentee_sets))
     points = np.zeros((len(mentor_values), len(mentee_values)), dtype=np.float64)
     # Far fewer distinct pairs of disclosed attributes than of categories.
-    diversity: dict[tuple[Hashable, Hashable], float] = {}
+    diversity: dict[tuple[int, int], float] = {}
     for a, first in enumerate(mentor_values):
         for b, second in enumerate(mentee_values):
-            points[a, b] = _category_points(first, second, folded, weights, diversity)
+            points[a, b] = _category_points(first, second, folded, weights, disclosures, diversity)
     departments = None
     if not folded and weights.cross_department:
         departments = _department_codes(mentors, mentees)
@@ -727,7 +822,8 @@ def _category_points(
     second: Hashable,
     folded: bool,
     weights: MatchingWeights,
-    diversity: dict[tuple[Hashable, Hashable], float],
+    disclosures: Disclosures,
+    diversity: dict[tuple[int, int], float],
 ) -> float:
     """The reference's cross-department and diversity points of two categories (the
     diversity points of two sets of disclosed attributes remembered in `diversity`)."""
@@ -737,22 +833,30 @@ def _category_points(
         assert isinstance(second, tuple)
         (department_a, first), (department_b, second) = first, second
         points += weights.cross_department * (1.0 if department_a != department_b else 0.0)
+    assert isinstance(first, int)
+    assert isinstance(second, int)
     found = diversity.get((first, second))
     if found is None:
-        found = diversity[(first, second)] = _diversity_points(first, second, weights)
+        differing, shared = disclosures.compare(first, second)
+        found = weights.diversity * (differing / shared) if shared else 0.0
+        diversity[(first, second)] = found
     # Adding 0.0 (nothing disclosed by both) leaves the points exactly as they were.
     return points + found
 
 
-def _diversity_points(first: Hashable, second: Hashable, weights: MatchingWeights) -> float:
-    assert isinstance(first, tuple)
-    assert isinstance(second, tuple)
-    mine, theirs = dict(first), dict(second)
-    shared = set(mine) & set(theirs)
-    if not shared:
-        return 0.0
-    differing = sum(1 for key in shared if mine[key] != theirs[key])
-    return weights.diversity * (differing / len(shared))
+def _disclosures(mentors: Sequence[Candidate], mentees: Sequence[Candidate]) -> Disclosures:
+    # Each person's attributes sorted once (most of the cost), then numbered.
+    mentor_codes, mentor_sets = _codes(
+        (tuple(sorted(c.diversity.items())) for c in mentors), len(mentors)
+    )
+    mentee_codes, mentee_sets = _codes(
+        (tuple(sorted(c.diversity.items())) for c in mentees), len(mentees)
+    )
+    return Disclosures(
+        codes=Codes(mentors=mentor_codes, mentees=mentee_codes),
+        mentor_sets=tuple(dict(items) for items in mentor_sets),
+        mentee_sets=tuple(dict(items) for items in mentee_sets),
+    )
 
 
 # -- set incidence ----------------------------------------------------------------------------
@@ -764,25 +868,33 @@ def _vocabulary(groups: Iterable[Iterable[str]]) -> dict[str, int]:
 
 
 def _bits(people: Sequence[Candidate], attribute: str, vocabulary: dict[str, int]) -> WordMatrix:
-    """Words x people: bit `k % 64` of word `k // 64` set where the person lists tag k."""
-    bit = {tag: 1 << k for tag, k in vocabulary.items()}
-    masks = [sum(map(bit.__getitem__, set(getattr(c, attribute)))) for c in people]
+    """Words x people: bit `k % 64` of word `k // 64` set where the person lists tag k.
+
+    Every (person, tag) pair is read in one pass and the bits set with numpy (a tag listed
+    twice sets its bit twice: a set, as the reference compares them)."""
+    lists = [getattr(c, attribute) for c in people]
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(people))
+    tags = np.fromiter(
+        (vocabulary[tag] for tags in lists for tag in tags), dtype=np.int64, count=int(counts.sum())
+    )
     words = max(1, -(-len(vocabulary) // 64))
-    if words == 1:
-        # Every mask is one word, in the narrowest type that holds it: the AND and the
-        # population count of a block then move half (or less) of the memory.
-        narrowest: type[np.unsignedinteger[Any]] = np.uint64
-        for narrowest in (np.uint8, np.uint16, np.uint32, np.uint64):
-            if len(vocabulary) <= np.iinfo(narrowest).bits:
-                break
-        single: WordMatrix = np.array(masks, dtype=np.uint64).astype(narrowest)
-        return single.reshape(1, len(people))
-    return np.array(
-        [[(mask >> (64 * word)) & 0xFFFFFFFFFFFFFFFF for mask in masks] for word in range(words)],
-        dtype=np.uint64,
-    ).reshape(words, len(people))
+    masks = np.zeros(words * len(people), dtype=np.uint64)
+    owner = np.repeat(np.arange(len(people)), counts)
+    bits = np.left_shift(np.uint64(1), (tags % 64).astype(np.uint64))
+    np.bitwise_or.at(masks, (tags // 64) * len(people) + owner, bits)
+    if words > 1:
+        return masks.reshape(words, len(people))
+    # Every mask is one word, in the narrowest type that holds it: the AND and the population
+    # count of a block then move half (or less) of the memory.
+    narrowest: type[np.unsignedinteger[Any]] = np.uint64
+    for narrowest in (np.uint8, np.uint16, np.uint32, np.uint64):
+        if len(vocabulary) <= np.iinfo(narrowest).bits:
+            break
+    single: WordMatrix = masks.astype(narrowest).reshape(1, len(people))
+    return single
 
 
-def _sizes(people: Sequence[Candidate], attribute: str) -> FloatMatrix:
-    """How many distinct tags each person lists."""
-    return np.array([len(set(getattr(c, attribute))) for c in people], dtype=np.float64)
+def _sizes(sets: WordMatrix) -> FloatMatrix:
+    """How many distinct tags each person lists: the bits set in their words."""
+    sizes: FloatMatrix = np.bitwise_count(sets).sum(axis=0, dtype=np.int64).astype(np.float64)
+    return sizes

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from domain.matching import matrix as matrix_module
 from domain.matching.constraints import violations
 from domain.matching.context import PairContext
 from domain.matching.matrix import PairRules, dense_matrix
@@ -51,6 +52,33 @@ def test_scores_of_listed_pairs_are_the_very_numbers_of_the_blocks(
     assert weights.tolist() == matrix.weights[chosen].tolist()
     assert feasible.tolist() == matrix.feasible[chosen].tolist()
     # The float32 screen is the same scores to within a few units of float32's last digit.
+    screened = np.empty(matrix.weights.shape, dtype=np.float32)
+    rules.screen_block(slice(0, len(sides.mentors)), screened)
+    largest = float(matrix.weights.max(initial=0.0))
+    assert np.abs(screened - matrix.weights).max(initial=0.0) <= 2.0**-20 * max(largest, 1.0)
+
+
+@pytest.mark.parametrize("limit", ["CATEGORY_TABLE_CELLS", "ROW_TABLE_CELLS"])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_scores_match_the_reference_when_tables_are_too_large_to_keep(
+    limit: str, problem: MatchingProblem
+) -> None:
+    """Past `CATEGORY_TABLE_CELLS`, departments are compared on their own beside a table of
+    the diversity points; past `ROW_TABLE_CELLS`, blocks gather the tables cell by cell:
+    the same feasibility and scores either way, and the same screen."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(matrix_module, limit, 0)
+        sides = split_sides(problem)
+        context = PairContext.of(problem)
+        rules = PairRules.of(problem, sides, context)
+    matrix = dense_matrix(rules)
+    for i, mentor in enumerate(sides.mentors):
+        for j, mentee in enumerate(sides.mentees):
+            assert bool(matrix.feasible[i, j]) == (not violations(mentor, mentee, context))
+            if matrix.feasible[i, j]:
+                expected = pair_score(mentor, mentee, problem.weights, problem.format)
+                assert matrix.weights[i, j] == pytest.approx(expected, abs=1e-12)
     screened = np.empty(matrix.weights.shape, dtype=np.float32)
     rules.screen_block(slice(0, len(sides.mentors)), screened)
     largest = float(matrix.weights.max(initial=0.0))
