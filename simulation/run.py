@@ -61,6 +61,15 @@ class Engine(StrEnum):
     TEMPORAL = "temporal"
 
 
+@dataclass
+class WorkerTime:
+    """Seconds the Temporal engine's workers ran, each from its start to its stop, summed over
+    the batches. It leaves out the one-off start and stop of the servers and of PostgreSQL, as
+    the bare workflow's benchmark times its own worker (`localstack.bench.baseline`)."""
+
+    seconds: float = 0.0
+
+
 class SimulationResult(BaseModel):
     engine: Engine = Engine.DECIDER
     pairs: int
@@ -70,6 +79,9 @@ class SimulationResult(BaseModel):
     metrics: CohortMetrics
     wall_seconds: float
     pair_months_per_second: float
+    # Temporal engine only: `WorkerTime`, and the pair-months per second of it.
+    worker_seconds: float | None = None
+    worker_pair_months_per_second: float | None = None
 
 
 async def simulate(
@@ -83,15 +95,23 @@ async def simulate(
 ) -> SimulationResult:
     started = time.monotonic()
     population = draw_population(pairs, seed)
+    worker: WorkerTime | None = None
     if engine is Engine.DECIDER:
         metrics = outcome_metrics(decider_outcomes(population, months, seed, policy, progress))
     else:
         if temporal is None:
             raise ValueError("the temporal engine needs a database and the test server")
-        states = await simulate_on_temporal(population, months, seed, policy, temporal, progress)
+        worker = WorkerTime()
+        states = await simulate_on_temporal(
+            population, months, seed, policy, temporal, progress, worker
+        )
         metrics = cohort_metrics(states)
     wall = time.monotonic() - started
     return SimulationResult(
+        worker_seconds=round(worker.seconds, 2) if worker else None,
+        worker_pair_months_per_second=(
+            round(pairs * months / worker.seconds, 2) if worker and worker.seconds else None
+        ),
         engine=engine,
         pairs=pairs,
         months=months,
@@ -148,8 +168,10 @@ async def simulate_on_temporal(
     policy: RelationshipPolicy,
     parts: TemporalParts,
     progress: Progress = lambda done: None,
+    worker_time: WorkerTime | None = None,
 ) -> list[RelationshipState]:
     states: list[RelationshipState] = []
+    worker_time = worker_time or WorkerTime()
     # The first test server starts while PostgreSQL starts and migrates: neither waits for the
     # other, and both take seconds on a busy machine.
     starting: asyncio.Task[WorkflowEnvironment] | None = asyncio.create_task(
@@ -161,7 +183,7 @@ async def simulate_on_temporal(
                 env = await (starting or _start_test_server(parts.test_server))
                 starting = None
                 batch = population[first : first + BATCH_SIZE]
-                states += await _run_batch(batch, months, seed, policy, pool, env)
+                states += await _run_batch(batch, months, seed, policy, pool, env, worker_time)
                 progress(len(states))
     finally:
         if starting is not None:
@@ -183,11 +205,13 @@ async def _run_batch(
     policy: RelationshipPolicy,
     pool: Pool,
     env: WorkflowEnvironment,
+    worker_time: WorkerTime,
 ) -> list[RelationshipState]:
     """The batch on its own test server, which is shut down afterwards."""
     try:
         await register_search_attributes(env.client)
         task_queue = f"simulation-{uuid.uuid4()}"
+        started = time.monotonic()
         async with twoway_worker(
             env.client, pool, task_queue, max_cached_workflows=len(batch) + 10
         ):
@@ -215,7 +239,8 @@ async def _run_batch(
             for member in members:
                 if member.state is None or not member.state.is_terminal:
                     await member.handle.terminate(reason="simulation finished")
-            return states
+        worker_time.seconds += time.monotonic() - started
+        return states
     finally:
         await env.shutdown()
 
