@@ -158,7 +158,7 @@ def _clock(months: float, begin: datetime | None) -> tuple[datetime, datetime]:
 
 
 def _start(pair: SimulatedPair, policy: RelationshipPolicy, seed: int) -> StartRelationship:
-    return start_command(_request(pair, policy, seed))
+    return start_command(pair_request(pair, policy, seed))
 
 
 async def simulate_on_temporal(
@@ -218,7 +218,7 @@ async def _run_batch(
             members = [
                 CohortMember(
                     await start_relationship(
-                        env.client, _request(pair, policy, seed), task_queue=task_queue
+                        env.client, pair_request(pair, policy, seed), task_queue=task_queue
                     ),
                     pair.personas,
                 )
@@ -270,7 +270,7 @@ def stored_state(pool: Pool, starts: dict[str, StartRelationship]) -> ClosedStat
     return state_of
 
 
-def _request(pair: SimulatedPair, policy: RelationshipPolicy, seed: int) -> PairRequest:
+def pair_request(pair: SimulatedPair, policy: RelationshipPolicy, seed: int) -> PairRequest:
     return PairRequest(
         programme_id=f"sim-{seed}",
         mentor_id=pair.mentor_id,
