@@ -108,10 +108,6 @@ async def simulate(
         metrics = cohort_metrics(states)
     wall = time.monotonic() - started
     return SimulationResult(
-        worker_seconds=round(worker.seconds, 2) if worker else None,
-        worker_pair_months_per_second=(
-            round(pairs * months / worker.seconds, 2) if worker and worker.seconds else None
-        ),
         engine=engine,
         pairs=pairs,
         months=months,
@@ -120,6 +116,10 @@ async def simulate(
         metrics=metrics,
         wall_seconds=round(wall, 2),
         pair_months_per_second=round(pairs * months / wall, 2),
+        worker_seconds=round(worker.seconds, 2) if worker else None,
+        worker_pair_months_per_second=(
+            round(pairs * months / worker.seconds, 2) if worker and worker.seconds else None
+        ),
     )
 
 
