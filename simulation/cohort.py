@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.client import (
+    WorkflowQueryRejectedError,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.common import QueryRejectCondition
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.commands import AnswerPrompt
@@ -39,6 +44,9 @@ IN_FLIGHT = 4
 CALL_ATTEMPTS = 5
 # No call of the simulation takes this long unless the server lost it: ask again.
 CALL_TIMEOUT = timedelta(seconds=60)
+
+# The state of a relationship whose workflow has closed.
+ClosedState = Callable[[RelationshipHandle], Awaitable[RelationshipState]]
 
 
 @dataclass
@@ -63,6 +71,9 @@ class CohortDriver:
     max_steps: int = 20_000
     coordinator_delay_share: float = COORDINATOR_DELAY_SHARE
     in_flight: int = IN_FLIGHT
+    # A query to a closed workflow replays its whole history in the worker (seconds for a
+    # relationship-year); a caller that keeps the events elsewhere can read them instead.
+    closed_state: ClosedState | None = None
     _calls: asyncio.Semaphore = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -120,7 +131,7 @@ class CohortDriver:
             wake = _people(member).due(member.state)
             if wake is None or wake > now:
                 return
-        member.state = await self._call(lambda: current_state(member.handle))
+        member.state = await self._call(lambda: current_state(member.handle, self.closed_state))
         member.dirty = False
 
     def _open_members(self) -> list[CohortMember]:
@@ -206,13 +217,25 @@ def lost_on_the_way(error: RPCError | WorkflowUpdateRPCTimeoutOrCancelledError) 
     return error.status in _LOST_ON_THE_WAY or "h2 protocol error" in error.message
 
 
-async def current_state(handle: RelationshipHandle) -> RelationshipState:
+async def current_state(
+    handle: RelationshipHandle, closed_state: ClosedState | None = None
+) -> RelationshipState:
     """The relationship's state; a query waits for the workflow's next task, and on a loaded
     machine the server can give up on it before the worker answers. Reading is harmless, so a
-    read lost on the way is asked again."""
+    read lost on the way is asked again.
+
+    With `closed_state`, the server refuses the query of a closed workflow instead of handing
+    it to the worker to replay, and the state comes from `closed_state`. The last answer of a
+    pair usually closes its workflow before the driver looks again."""
+    reject = None if closed_state is None else QueryRejectCondition.NOT_OPEN
     for attempt in range(1, CALL_ATTEMPTS + 1):
         try:
-            return await handle.query(RelationshipWorkflow.state, rpc_timeout=CALL_TIMEOUT)
+            return await handle.query(
+                RelationshipWorkflow.state, rpc_timeout=CALL_TIMEOUT, reject_condition=reject
+            )
+        except WorkflowQueryRejectedError:
+            assert closed_state is not None
+            return await closed_state(handle)
         except RPCError as error:
             if not lost_on_the_way(error) or attempt == CALL_ATTEMPTS:
                 raise

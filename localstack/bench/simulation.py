@@ -43,12 +43,25 @@ async def temporal_figures(
         pairs, months, 1, policy, progress, engine=Engine.TEMPORAL, temporal=parts
     )
     bare = await bare_pair_months_per_second(pairs, months)
-    ratio = round(result.pair_months_per_second / bare, 2) if bare else None
+    engine = result.worker_pair_months_per_second or 0.0
     return {
         "pairs": pairs,
         "months": months,
-        "pair_months_per_second": result.pair_months_per_second,
-        "bare_timer_and_activity_pair_months_per_second": bare,
-        "ratio_to_bare": ratio,
+        # Both sides over their workers' time: PostgreSQL (which only the engine needs) and
+        # the servers start and stop outside it.
+        "timed": "each side's worker, from its start to its stop",
+        "pair_months_per_second": engine,
+        "bare_timer_and_activity_pair_months_per_second": bare.worker,
+        "ratio_to_bare": _ratio(engine, bare.worker),
         "goal_ratio": TEMPORAL_GOAL_RATIO,
+        "end_to_end": {
+            "timed": "the whole run, with the start and stop of its servers (and PostgreSQL)",
+            "pair_months_per_second": result.pair_months_per_second,
+            "bare_timer_and_activity_pair_months_per_second": bare.end_to_end,
+            "ratio_to_bare": _ratio(result.pair_months_per_second, bare.end_to_end),
+        },
     }
+
+
+def _ratio(engine: float, bare: float) -> float | None:
+    return round(engine / bare, 2) if bare else None
