@@ -195,10 +195,8 @@ def _status(state: RelationshipState, workflow_status: str) -> PairStatus:
 async def pair_status(
     relationship_id: RelationshipIdPath, services: Services, key: Key
 ) -> PairStatus:
-    await reachable_relationship(services, key, relationship_id)
-    handle = relationship_handle(services.client, relationship_id)
-    description = await handle.describe()
-    state = await handle.query(RelationshipWorkflow.state)
+    state = await reachable_relationship(services, key, relationship_id)
+    description = await relationship_handle(services.client, relationship_id).describe()
     workflow_status = description.status.name.lower() if description.status else "unknown"
     return _status(state, workflow_status)
 

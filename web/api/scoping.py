@@ -14,13 +14,12 @@ from fastapi import Depends, Request
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.state import RelationshipState
-from services.pairs import relationship_handle
+from services.relationship_state import relationship_state
 from store.organisations import people_of_organisation, programme_members
 from twoway.credentials import ApiKey, Scope
 from web.gate import API_KEY_STATE
 from web.problems import ProblemError
 from web.services import WebServices
-from workflows.relationship import RelationshipWorkflow
 
 
 def api_key(request: Request) -> ApiKey:
@@ -79,8 +78,8 @@ async def reachable_relationship(
     """The pair's state, when the key's organisation is a member of its programme and has at
     least one of its two people; otherwise the 404 of a pair that does not exist."""
     try:
-        state = await relationship_handle(services.client, relationship_id).query(
-            RelationshipWorkflow.state
+        _, state = await relationship_state(
+            services.client, services.pool, services.sealer, relationship_id
         )
     except RPCError as error:
         if error.status == RPCStatusCode.NOT_FOUND:

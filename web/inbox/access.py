@@ -14,10 +14,10 @@ from temporalio.service import RPCError, RPCStatusCode
 from delivery.links import LinkTokenError
 from domain.prompts import Prompt
 from domain.state import RelationshipState
-from services.pairs import RelationshipHandle, relationship_handle
+from services.pairs import RelationshipHandle
+from services.relationship_state import relationship_state
 from store.erasure import is_erased
 from web.services import WebServices
-from workflows.relationship import RelationshipWorkflow
 
 NOT_YOURS = "There is nothing for you here. Open the link from your most recent e-mail."
 BUSY = "The service is busy or restarting. Please try again in a minute."
@@ -54,9 +54,10 @@ class Relationship:
 async def relationship_of(
     services: WebServices, person_id: str, relationship_id: str
 ) -> Relationship:
-    handle = relationship_handle(services.client, relationship_id)
     try:
-        state = await handle.query(RelationshipWorkflow.state)
+        handle, state = await relationship_state(
+            services.client, services.pool, services.sealer, relationship_id
+        )
     except RPCError as error:
         if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
             raise RefusedError(404, NOT_YOURS) from None

@@ -10,14 +10,14 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.state import Escalation, Meeting, MeetingStatus, RelationshipState
 from services.participant_notes import ParticipantNote, participant_notes
+from services.relationship_state import relationship_state
 from services.staff import AuditEntry, audit_stream, audit_trail
-from starter import RelationshipHandle, relationship_handle
+from starter import RelationshipHandle
 from store.organisations import people_of_organisation
 from web.services import WebServices
 from web.sql_files import load_sql
 from web.staff.access import NOTHING_HERE, StaffRefusedError, StaffViewer
 from web.staff.organisations import narrowed
-from workflows.relationship import RelationshipWorkflow
 
 BUSY = "The service is busy or restarting. Please try again in a minute."
 # What each resolution the domain knows means, and what the pair will notice of it.
@@ -130,9 +130,10 @@ async def case_standing(services: WebServices, cases: list[CaseSummary]) -> dict
 async def relationship_for_staff(
     services: WebServices, viewer: StaffViewer, relationship_id: str
 ) -> tuple[RelationshipHandle, RelationshipState]:
-    handle = relationship_handle(services.client, relationship_id)
     try:
-        state = await handle.query(RelationshipWorkflow.state)
+        handle, state = await relationship_state(
+            services.client, services.pool, services.sealer, relationship_id
+        )
     except RPCError as error:
         if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
             raise StaffRefusedError(404, NOTHING_HERE) from None
