@@ -157,6 +157,12 @@ def _validate_meeting_log(
     number = prompt.context.meeting_number
     if number is None or state.meeting(number).status != MeetingStatus.AWAITING_LOG:
         raise _invalid("This meeting can no longer be rescheduled.")
+    if not state.meetings_run:
+        # Paused, or the contract being amended: meetings start again on their own schedule
+        # when they run again, not at a time picked while they are on hold.
+        raise _invalid(
+            "Meetings are on hold, so this one cannot be moved; say whether it happened."
+        )
     contract = state.contract
     if answer.reschedule_to <= now:
         raise _invalid("The new meeting time must be in the future.")

@@ -6,6 +6,7 @@ from domain import (
     DomainError,
     ErrorCode,
     InvolvePartners,
+    MeetingLogAnswer,
     OpenEscalation,
     Phase,
     ResolveEscalation,
@@ -102,6 +103,27 @@ def test_amending_the_contract_asks_for_a_new_version_signed_by_both() -> None:
 
     assert pair.prompt("contract:v2:propose:mentor").is_open
     assert pair.state.contract_in_force == 1
+    assert all(m.status != MeetingStatus.SCHEDULED for m in pair.state.meetings)
+
+
+def test_a_meeting_left_to_log_cannot_be_moved_while_the_contract_is_amended() -> None:
+    pair = Pair()
+    pair.sign_contract(term=timedelta(hours=3))
+    pair.run_until_due()  # the first meeting's reminder
+    pair.run_until_due()  # its time has passed: both are asked to log it
+    assert pair.prompt("meeting:1:log:mentor").is_open
+    pair.send(OpenEscalation(reason="coordinator_concern"))
+    pair.send(ResolveEscalation(resolution="amend_contract"))
+
+    with pytest.raises(DomainError) as error:
+        pair.answer(
+            "meeting:1:log:mentor",
+            MeetingLogAnswer(happened=False, reschedule_to=pair.now + timedelta(minutes=30)),
+        )
+    assert error.value.code == ErrorCode.INVALID_ANSWER
+    assert "on hold" in error.value.message
+    # Said not to have happened, it counts as missed once nobody can confirm it.
+    pair.answer("meeting:1:log:mentor", MeetingLogAnswer(happened=False))
     assert all(m.status != MeetingStatus.SCHEDULED for m in pair.state.meetings)
 
 
