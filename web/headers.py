@@ -9,6 +9,7 @@ as an object, which under a burst of inbox answers cost the web app a share of i
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -37,8 +38,10 @@ def loggable_path(path: str) -> str:
 
 
 class HeadersAndLog:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, logger: Any = None) -> None:
         self.app = app
+        # The module's structlog logger; a test hands in its own to read what was logged.
+        self.log = log if logger is None else logger
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -59,7 +62,7 @@ class HeadersAndLog:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
-            log.info(
+            self.log.info(
                 "http_request",
                 method=scope["method"],
                 path=loggable_path(path),
