@@ -31,6 +31,16 @@ def all_edges(matrix: PairMatrix) -> sparse.Edges:
     return sparse.Edges(keys, matrix.weights.ravel()[keys], width)
 
 
+def first_round_duals(matrix: PairMatrix, first_edges: sparse.Edges) -> sparse.Duals:
+    """The duals of the first round, solved on its own pairs."""
+    height, width = matrix.weights.shape
+    first = sparse.solve(height, width, first_edges)
+    assert first is not None
+    duals = sparse.balanced_duals(height, width, first_edges, first)
+    assert duals is not None
+    return duals
+
+
 def solved_total(matrix: PairMatrix, mate: sparse.Index) -> float:
     return total(matrix, [(i, int(j)) for i, j in enumerate(mate) if j >= 0])
 
@@ -52,13 +62,10 @@ def test_a_solve_warm_from_an_earlier_rounds_duals_finds_the_same_optimum(
     # The first round solves some pairs; the second gets every pair (some underpaid by the
     # first duals, which the warm start must repair) and starts from the first round's duals.
     matrix, first_edges = case
-    height, width = matrix.weights.shape
     if len(first_edges.keys) == 0:
         return
-    first = sparse.solve(height, width, first_edges)
-    assert first is not None
-    duals = sparse.balanced_duals(height, width, first_edges, first)
-    assert duals is not None
+    duals = first_round_duals(matrix, first_edges)
+    height, width = matrix.weights.shape
     every = all_edges(matrix)
     warm = sparse.solve(height, width, every, duals)
     assert warm is not None
@@ -89,13 +96,10 @@ def test_duals_found_from_a_guess_of_the_tight_pairs_are_the_duals(
     # The second round's duals, guided by the first round's (a good guess) or by made-up
     # duals (a bad one), are those found without any guess.
     matrix, first_edges = case
-    height, width = matrix.weights.shape
     if len(first_edges.keys) == 0:
         return
-    first = sparse.solve(height, width, first_edges)
-    assert first is not None
-    earlier = sparse.balanced_duals(height, width, first_edges, first)
-    assert earlier is not None
+    earlier = first_round_duals(matrix, first_edges)
+    height, width = matrix.weights.shape
     every = all_edges(matrix)
     second = sparse.solve(height, width, every, earlier)
     assert second is not None
