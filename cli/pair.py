@@ -9,17 +9,15 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 from temporalio.client import WorkflowExecutionStatus
+from temporalio.service import RPCError, RPCStatusCode
 
-from cli.runtime import ExitCode, cli_runtime, console, errors
-from services.pairs import (
-    PairRequest,
-    RelationshipHandle,
-    relationship_handle,
-    start_relationship,
-)
+from cli.runtime import ExitCode, cli_runtime, console, errors, fail
+from domain.state import RelationshipState
+from domain.views import pending_prompts
+from services.pairs import PairRequest, RelationshipHandle, start_relationship
+from services.relationship_state import relationship_state
 from store.database import Pool
-from workflows.relationship import RelationshipWorkflow
-from workflows.relationship_io import PromptsQuery
+from twoway.converter import sealer_from_settings
 
 pair_app = typer.Typer(help="Start and inspect mentoring relationships.", no_args_is_help=True)
 
@@ -68,22 +66,37 @@ async def _start(request: PairRequest) -> str:
 @pair_app.command("show")
 def show(relationship_id: Annotated[str, typer.Argument(help="The relationship's id.")]) -> None:
     """Phase, mode, health and open prompts of one relationship."""
-    asyncio.run(_show(relationship_id))
+    try:
+        asyncio.run(_show(relationship_id))
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            raise fail("unknown relationship:", relationship_id, ExitCode.INVALID) from None
+        raise fail("cannot reach the relationship:", str(error), ExitCode.UNAVAILABLE) from None
+    except (OSError, RuntimeError) as error:
+        # A closed relationship is read from PostgreSQL: no database named is a setup problem.
+        raise fail("cannot read the relationship:", str(error), ExitCode.UNAVAILABLE) from None
 
 
 async def _show(relationship_id: str) -> None:
     async with cli_runtime() as runtime:
-        handle = relationship_handle(await runtime.client(), relationship_id)
-        await _print_relationship(handle, relationship_id)
+        # A closed relationship is read from PostgreSQL, not replayed by a worker.
+        handle, state = await relationship_state(
+            await runtime.client(),
+            await runtime.pool(),
+            sealer_from_settings(runtime.settings),
+            relationship_id,
+        )
+        await _print_relationship(handle, state)
 
 
-async def _print_relationship(handle: RelationshipHandle, relationship_id: str) -> None:
+async def _print_relationship(handle: RelationshipHandle, state: RelationshipState) -> None:
     description = await handle.describe()
     running = description.status == WorkflowExecutionStatus.RUNNING
-    state = await handle.query(RelationshipWorkflow.state)
-    prompts = await handle.query(RelationshipWorkflow.pending_prompts, PromptsQuery())
+    # What the workflow's `pending_prompts` query would compute from this same state; a second
+    # query could find the workflow closed meanwhile and make a worker replay it.
+    prompts = pending_prompts(state)
     status_name = description.status.name.lower() if description.status else "unknown"
-    console.print(f"[bold]{relationship_id}[/bold]  workflow {status_name}")
+    console.print(f"[bold]{handle.id}[/bold]  workflow {status_name}")
     console.print(
         f"phase {state.phase.value}  mode {state.mode.value}  health {state.health.level.value}"
     )

@@ -12,12 +12,15 @@ from typing import Any
 from pydantic import ValidationError
 from temporalio.client import (
     Client,
+    WorkflowQueryRejectedError,
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
+from temporalio.common import QueryRejectCondition
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.commands import AnswerPrompt
+from domain.errors import ErrorCode
 from domain.prompts import Prompt
 from domain.slots import MeetingSlot
 from domain.state import RelationshipState
@@ -105,10 +108,21 @@ async def answer_prompt(
     data: dict[str, Any],
     answer_id: str,
 ) -> AnswerReceipt:
-    """Answer one open prompt of a relationship by ids, as `twoway answer` does."""
+    """Answer one open prompt of a relationship by ids, as `twoway answer` does.
+
+    A closed relationship takes no answers (the server refuses an update of a closed workflow,
+    even one repeating an update id it applied), so its state is not asked for: a query would
+    make a worker replay its whole history only to be refused after.
+    """
     handle = relationship_handle(client, relationship_id)
     try:
-        state = await handle.query(RelationshipWorkflow.state)
+        state = await handle.query(
+            RelationshipWorkflow.state, reject_condition=QueryRejectCondition.NOT_OPEN
+        )
+    except WorkflowQueryRejectedError:
+        raise RefusedError(
+            ErrorCode.RELATIONSHIP_CLOSED, "The relationship has ended; it takes no answers."
+        ) from None
     except RPCError as error:
         if error.status == RPCStatusCode.NOT_FOUND:
             raise InvalidRequestError([("relationship", "no relationship has this id")]) from None

@@ -1,9 +1,10 @@
 """A closed relationship is read from its recorded events, not by a worker replaying it.
 
 Real dev server, worker and PostgreSQL. Once the pair's workflow has closed and no worker polls
-its task queue any more, the inbox, staff pages and the HR API still read its state: the same
-state a query replaying the whole history gives, apart from the policy, which the events do
-not carry and which decides nothing for a pair that has ended.
+its task queue any more, the inbox, staff pages, the HR API and `twoway pair show` still read
+its state: the same state a query replaying the whole history gives, apart from the policy,
+which the events do not carry and which decides nothing for a pair that has ended. An answer
+to it is refused at once, without asking for that state.
 """
 
 from __future__ import annotations
@@ -11,17 +12,22 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from domain.commands import AnswerPrompt
 from domain.prompts import ConsentAnswer
 from domain.state import RelationshipState
+from services.answers import answer_prompt
+from services.errors import RefusedError
 from services.pairs import PairRequest, start_relationship
 from services.relationship_state import relationship_state
-from store.database import Pool
+from store.database import Pool, create_pool
 from store.personal_data import Sealer
 from tests.fixtures.temporal import TEST_KEYRING
+from tests.web.test_cli_prompts import cli_env, twoway  # noqa: F401  (the CLI's environment)
+from twoway.settings import Settings
 from worker import twoway_worker
 from workflows.relationship import RelationshipWorkflow
 
@@ -55,6 +61,10 @@ def comparable(state: RelationshipState) -> dict[str, object]:
     return state.model_dump(mode="json", exclude={"policy", "legacy_rules"})
 
 
+def deployment_sealer() -> Sealer:
+    return Sealer(TEST_KEYRING.current_id, TEST_KEYRING.keys)
+
+
 async def declined_pair(client: Client, pool: Pool, sealer: Sealer) -> RelationshipState:
     """A pair whose mentee declined, closed; returns the state its replay gives."""
     task_queue = f"closed-{uuid.uuid4()}"
@@ -77,7 +87,7 @@ async def test_a_closed_relationship_reads_as_its_replay_without_any_worker(
     dev_server_env: WorkflowEnvironment, pg_pool: Pool
 ) -> None:
     client = dev_server_env.client
-    sealer = Sealer(TEST_KEYRING.current_id, TEST_KEYRING.keys)
+    sealer = deployment_sealer()
     replayed = await declined_pair(client, pg_pool, sealer)
 
     _, read = await asyncio.wait_for(
@@ -107,3 +117,45 @@ async def test_an_open_relationship_is_read_from_its_workflow(
 
     assert not read.is_terminal
     assert read == queried  # the workflow's own state, policy included
+
+
+async def test_twoway_pair_show_reads_a_closed_relationship_without_any_worker(
+    dev_server_env: WorkflowEnvironment,
+    web_settings: Settings,
+    cli_env: dict[str, str],  # noqa: F811
+) -> None:
+    pool = await create_pool(str(web_settings.database_url), min_size=1, max_size=2)
+    try:
+        replayed = await declined_pair(dev_server_env.client, pool, deployment_sealer())
+    finally:
+        await pool.close()
+
+    shown = await asyncio.wait_for(
+        twoway(cli_env, "pair", "show", replayed.relationship_id), WITHOUT_A_WORKER_WITHIN
+    )
+
+    assert shown.code == 0, shown.stderr
+    assert "workflow completed" in shown.stdout
+    assert "phase declined" in shown.stdout
+
+
+async def test_an_answer_to_a_closed_relationship_is_refused_without_any_worker(
+    dev_server_env: WorkflowEnvironment, pg_pool: Pool
+) -> None:
+    client = dev_server_env.client
+    replayed = await declined_pair(client, pg_pool, deployment_sealer())
+
+    with pytest.raises(RefusedError) as refused:
+        await asyncio.wait_for(
+            answer_prompt(
+                client,
+                replayed.relationship_id,
+                "consent:mentee",
+                replayed.mentee_id,
+                {"decision": "accept"},
+                answer_id="a-change-of-mind",
+            ),
+            WITHOUT_A_WORKER_WITHIN,
+        )
+
+    assert refused.value.code == "relationship_closed"
