@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
@@ -105,40 +107,61 @@ def _unavailable(request: Request, error: RPCError) -> HTMLResponse:
     return _refused(request, RefusedError(503, BUSY))
 
 
+RouteParams = ParamSpec("RouteParams")
+
+
+def _refusals_as_pages(
+    route: Callable[RouteParams, Awaitable[HTMLResponse]],
+) -> Callable[RouteParams, Awaitable[HTMLResponse]]:
+    """Answers the route's `RefusedError`, and Temporal out of reach, with the refusal page.
+
+    A route raises `RefusedError` where it cannot go on and says nothing more about it; what
+    the person can correct (a form's errors, an answer the rules refused) stays the route's
+    own: it shows the form again. FastAPI passes a route's parameters by name, and every route
+    here names its request `request`.
+    """
+
+    @wraps(route)
+    async def answering(*args: RouteParams.args, **kwargs: RouteParams.kwargs) -> HTMLResponse:
+        try:
+            return await route(*args, **kwargs)
+        except RefusedError as refusal:
+            return _refused(_request_in(kwargs), refusal)
+        except RPCError as error:
+            return _unavailable(_request_in(kwargs), error)
+
+    return answering
+
+
+def _request_in(arguments: Mapping[str, object]) -> Request:
+    request = arguments["request"]
+    assert isinstance(request, Request)
+    return request
+
+
 @router.get("/{token}", response_class=HTMLResponse)
+@_refusals_as_pages
 async def inbox(request: Request, token: str, services: Services) -> HTMLResponse:
-    try:
-        person_id = await person_from_token(services, token)
-        listing = await inbox_listing(services, person_id)
-    except RefusedError as refusal:
-        return _refused(request, refusal)
-    except RPCError as error:
-        return _unavailable(request, error)
+    person_id = await person_from_token(services, token)
+    listing = await inbox_listing(services, person_id)
     context = {"token": token, "listing": listing, "titles": TITLES}
     return _page(request, "inbox.html.j2", context)
 
 
 async def _opened(
-    request: Request, services: WebServices, token: str, relationship_id: str
-) -> tuple[str, Relationship] | HTMLResponse:
-    """The link's person and their relationship, or the page that says why it cannot open."""
-    try:
-        person_id = await person_from_token(services, token)
-        return person_id, await relationship_of(services, person_id, relationship_id)
-    except RefusedError as refusal:
-        return _refused(request, refusal)
-    except RPCError as error:
-        return _unavailable(request, error)
+    services: WebServices, token: str, relationship_id: str
+) -> tuple[str, Relationship]:
+    """The link's person and their relationship; a RefusedError says why it cannot open."""
+    person_id = await person_from_token(services, token)
+    return person_id, await relationship_of(services, person_id, relationship_id)
 
 
 @router.get("/{token}/relationships/{relationship_id}", response_class=HTMLResponse)
+@_refusals_as_pages
 async def relationship_page(
     request: Request, token: str, relationship_id: str, services: Services
 ) -> HTMLResponse:
-    opened = await _opened(request, services, token, relationship_id)
-    if isinstance(opened, HTMLResponse):
-        return opened
-    person_id, relationship = opened
+    person_id, relationship = await _opened(services, token, relationship_id)
     return await _relationship_view(request, services, token, person_id, relationship)
 
 
@@ -199,20 +222,16 @@ ACTION_PATH = "/{token}/relationships/{relationship_id}/actions/{action}"
 
 
 @router.post(ACTION_PATH, response_class=HTMLResponse)
+@_refusals_as_pages
 async def submit_action(
     request: Request, token: str, relationship_id: str, action: str, services: Services
 ) -> HTMLResponse:
-    try:
-        # The link first: a body is read only for someone holding a valid link.
-        person_id = await person_from_token(services, token)
-        spec = BY_NAME.get(action)
-        if spec is None:
-            raise RefusedError(404, "There is no such request.")
-        relationship = await relationship_of(services, person_id, relationship_id)
-    except RefusedError as refusal:
-        return _refused(request, refusal)
-    except RPCError as error:
-        return _unavailable(request, error)
+    # The link first: a body is read only for someone holding a valid link.
+    person_id = await person_from_token(services, token)
+    spec = BY_NAME.get(action)
+    if spec is None:
+        raise RefusedError(404, "There is no such request.")
+    relationship = await relationship_of(services, person_id, relationship_id)
     submitted = await request.form()
     values = {key: value for key, value in submitted.items() if isinstance(value, str)}
     form_id = values.pop("form_id", "")
@@ -262,14 +281,12 @@ def _acted_page(
 
 
 @router.get("/{token}/relationships/{relationship_id}/briefing", response_class=HTMLResponse)
+@_refusals_as_pages
 async def briefing_page(
     request: Request, token: str, relationship_id: str, services: Services
 ) -> HTMLResponse:
     """The person's briefing to read again at any time (it is acknowledged in its prompt)."""
-    opened = await _opened(request, services, token, relationship_id)
-    if isinstance(opened, HTMLResponse):
-        return opened
-    person_id, relationship = opened
+    person_id, relationship = await _opened(services, token, relationship_id)
     state = relationship.state
     context = {"token": token, "state": state, "briefing": briefing_of(services, state, person_id)}
     return _page(request, "briefing.html.j2", context)
@@ -279,17 +296,15 @@ NO_CERTIFICATE = "There is no certificate here: it is issued when a relationship
 
 
 @router.get("/{token}/relationships/{relationship_id}/certificate", response_class=HTMLResponse)
+@_refusals_as_pages
 async def certificate_page(
     request: Request, token: str, relationship_id: str, services: Services
 ) -> HTMLResponse:
     """A printable certificate for each of the pair, once (and only if) the term completed."""
-    opened = await _opened(request, services, token, relationship_id)
-    if isinstance(opened, HTMLResponse):
-        return opened
-    person_id, relationship = opened
+    person_id, relationship = await _opened(services, token, relationship_id)
     state = relationship.state
     if not certificate_available(state):
-        return _refused(request, RefusedError(404, NO_CERTIFICATE))
+        raise RefusedError(404, NO_CERTIFICATE)
     certificate = await certificate_for(services, state, person_id)
     context = {"token": token, "state": state, "certificate": certificate}
     return _page(request, "certificate.html.j2", context)
@@ -365,15 +380,11 @@ PROMPT_PATH = "/{token}/relationships/{relationship_id}/prompts/{prompt_id}"
 
 
 @router.get(PROMPT_PATH, response_class=HTMLResponse)
+@_refusals_as_pages
 async def prompt_form(
     request: Request, token: str, relationship_id: str, prompt_id: str, services: Services
 ) -> HTMLResponse:
-    try:
-        _, relationship, prompt = await _prompt_context(services, token, relationship_id, prompt_id)
-    except RefusedError as refusal:
-        return _refused(request, refusal)
-    except RPCError as error:
-        return _unavailable(request, error)
+    _, relationship, prompt = await _prompt_context(services, token, relationship_id, prompt_id)
     now = services.clock()
     values = initial_values(relationship.state, prompt, now)
     # One id per form shown: a double submit or a browser resend is applied once.
@@ -385,14 +396,12 @@ async def prompt_form(
 
 
 @router.post(PROMPT_PATH, response_class=HTMLResponse)
+@_refusals_as_pages
 async def submit_answer(
     request: Request, token: str, relationship_id: str, prompt_id: str, services: Services
 ) -> HTMLResponse:
-    try:
-        # The link first: a body is read only for someone holding a valid link.
-        person_id = await person_from_token(services, token)
-    except RefusedError as refusal:
-        return _refused(request, refusal)
+    # The link first: a body is read only for someone holding a valid link.
+    person_id = await person_from_token(services, token)
     submitted = await request.form()
     values = {key: value for key, value in submitted.items() if isinstance(value, str)}
     answer_id = values.pop("answer_id", "")
@@ -404,21 +413,16 @@ async def submit_answer(
     if direct is not None:
         kind, receipt = direct
         return _answered_page(request, token, relationship_id, kind, receipt)
-    try:
-        relationship = await relationship_of(services, person_id, relationship_id)
-        resent = _resent_answer(relationship, person_id, prompt_id, answer_id)
-        if resent is not None:
-            receipt = AnswerReceipt(
-                prompt_id=prompt_id,
-                duplicate=True,
-                phase=participant_phase(relationship.state).value,
-            )
-            return _answered_page(request, token, relationship_id, resent.kind, receipt)
-        prompt = open_prompt_of(relationship, person_id, prompt_id)
-    except RefusedError as refusal:
-        return _refused(request, refusal)
-    except RPCError as error:
-        return _unavailable(request, error)
+    relationship = await relationship_of(services, person_id, relationship_id)
+    resent = _resent_answer(relationship, person_id, prompt_id, answer_id)
+    if resent is not None:
+        receipt = AnswerReceipt(
+            prompt_id=prompt_id,
+            duplicate=True,
+            phase=participant_phase(relationship.state).value,
+        )
+        return _answered_page(request, token, relationship_id, resent.kind, receipt)
+    prompt = open_prompt_of(relationship, person_id, prompt_id)
     answer_form = form_for(prompt.kind, slot_counts(relationship.state, prompt))
     parsed = parse_form(answer_form, values)
 
