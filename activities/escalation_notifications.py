@@ -7,7 +7,7 @@ the coordinator opens from the message, because outbox data ends up in e-mails.
 from __future__ import annotations
 
 from activities.models import EscalationCase
-from store.escalations import EscalationRow, NewEscalation
+from store.escalations import CaseFacts, EscalationRow, NewEscalation
 from store.outbox import OutboxMessage
 
 ESCALATION_OPENED = "escalation_opened"
@@ -30,9 +30,7 @@ def escalation_overdue(case: EscalationRow) -> OutboxMessage:
     return _message(case, overdue_key(case.escalation_key, case.level), "owner", ESCALATION_OVERDUE)
 
 
-def _message(
-    case: EscalationCase | NewEscalation | EscalationRow, key: str, role: str, template: str
-) -> OutboxMessage:
+def _message(case: EscalationCase | CaseFacts, key: str, role: str, template: str) -> OutboxMessage:
     return OutboxMessage(
         idempotency_key=key,
         relationship_id=case.relationship_id,

@@ -9,30 +9,18 @@ report-facing view of them, which leaves out the participant's private note.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Literal
 
 from store.database import Connection
+from store.escalations import CaseProgress
 from store.sql_files import load_sql
 
 CaseStatus = Literal["open", "overdue", "resolved"]
 
 
 @dataclass(frozen=True, slots=True)
-class EscalationCaseView:
-    escalation_key: str
-    relationship_id: str
-    programme_id: str
-    reason_codes: list[str]
-    severity: str
-    level: int
-    assigned_to: str
-    respond_by: datetime
-    opened_at: datetime
-    status: str
-    overdue_at: datetime | None
-    resolution: str | None
-    resolved_at: datetime | None
+class EscalationCaseView(CaseProgress):
     escalated_to_owner: bool
     time_to_resolve: timedelta | None
 
@@ -64,7 +52,7 @@ async def escalation_cases(
     conn: Connection, programme_id: str, status: CaseStatus | None = None
 ) -> list[EscalationCaseView]:
     rows = await conn.fetch(load_sql("select_escalation_cases"), programme_id, status)
-    return [EscalationCaseView(**dict(row)) for row in rows]
+    return [EscalationCaseView.from_row(row) for row in rows]
 
 
 async def programme_metrics(conn: Connection, programme_id: str) -> ProgrammeMetrics | None:

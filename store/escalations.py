@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Self
+
+import asyncpg
 
 from store.database import Connection
 from store.personal_data import Sealer
@@ -11,7 +14,14 @@ from store.sql_files import load_sql
 
 
 @dataclass(frozen=True, slots=True)
-class NewEscalation:
+class CaseFacts:
+    """What every view of a case shows: the pair, why and how serious, who answers it by when.
+
+    The one declaration of these fields (the projections and the web import the store, never
+    the reverse). Each view adds what only it carries, the private note only where it may be
+    held, and reads its rows by column name: the columns are named as the fields are.
+    """
+
     escalation_key: str
     relationship_id: str
     programme_id: str
@@ -21,26 +31,31 @@ class NewEscalation:
     assigned_to: str
     respond_by: datetime
     opened_at: datetime
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> Self:
+        return cls(**dict(row))
+
+
+@dataclass(frozen=True, slots=True)
+class CaseProgress(CaseFacts):
+    """A case with where it stands: open, overdue since when, or resolved how and when."""
+
+    status: str
+    overdue_at: datetime | None
+    resolution: str | None
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewEscalation(CaseFacts):
     private_note: str | None = field(repr=False)
     # Whose words the private note is (the participant who raised the case): its key seals it.
     author_id: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
-class EscalationRow:
-    escalation_key: str
-    relationship_id: str
-    programme_id: str
-    reason_codes: list[str]
-    severity: str
-    level: int
-    assigned_to: str
-    respond_by: datetime
-    opened_at: datetime
-    status: str
-    overdue_at: datetime | None
-    resolution: str | None
-    resolved_at: datetime | None
+class EscalationRow(CaseProgress):
     # Coordinator-only text: kept out of the repr so it cannot leak into logs or tracebacks.
     private_note: str | None = field(repr=False)
 
@@ -93,7 +108,7 @@ async def mark_overdue(conn: Connection, change: OverdueChange) -> EscalationRow
         change.respond_by,
         change.occurred_at,
     )
-    return None if record is None else EscalationRow(**dict(record))
+    return None if record is None else EscalationRow.from_row(record)
 
 
 async def resolve(conn: Connection, escalation_key: str, resolution: str, at: datetime) -> bool:
@@ -109,7 +124,7 @@ async def get_escalation(
     record = await conn.fetchrow(load_sql("select_escalation"), escalation_key)
     if record is None:
         return None
-    case = EscalationRow(**dict(record))
+    case = EscalationRow.from_row(record)
     if sealer is None:
         return case
     return replace(case, private_note=await sealer.unseal_text(conn, case.private_note))

@@ -13,6 +13,7 @@ from services.participant_notes import ParticipantNote, participant_notes
 from services.relationship_state import relationship_state
 from services.staff import AuditEntry, audit_stream, audit_trail
 from starter import RelationshipHandle
+from store.escalations import CaseProgress
 from store.organisations import people_of_organisation
 from web.services import WebServices
 from web.sql_files import load_sql
@@ -46,17 +47,8 @@ RESOLUTIONS: dict[str, tuple[str, str]] = {
 
 
 @dataclass(frozen=True, slots=True)
-class CaseSummary:
-    escalation_key: str
-    relationship_id: str
-    programme_id: str
-    reason_codes: list[str]
-    severity: str
-    level: int
-    assigned_to: str
-    respond_by: datetime
-    opened_at: datetime
-    status: str
+class CaseSummary(CaseProgress):
+    """A case in the staff's list (never its private note)."""
 
     def open_for(self, now: datetime) -> timedelta:
         return now - self.opened_at
@@ -102,7 +94,7 @@ def split_key(escalation_key: str) -> tuple[str, str]:
 async def open_cases(services: WebServices, viewer: StaffViewer) -> list[CaseSummary]:
     async with services.pool.acquire() as conn:
         rows = await conn.fetch(load_sql("staff_open_cases"), viewer.programme_filter)
-    cases = [CaseSummary(**dict(row)) for row in rows]
+    cases = [CaseSummary.from_row(row) for row in rows]
     return await narrowed(services, viewer.organisations, cases)
 
 
