@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import random
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -41,6 +42,25 @@ def first_round_duals(matrix: PairMatrix, first_edges: sparse.Edges) -> sparse.D
     return duals
 
 
+class SecondRound(NamedTuple):
+    first_duals: sparse.Duals  # the first round's, solved on its own pairs
+    edges: sparse.Edges  # every acceptable pair
+    mate: sparse.Index  # their optimum, solved warm from the first round's duals
+
+
+def second_round(matrix: PairMatrix, first_edges: sparse.Edges) -> SecondRound | None:
+    """A first round on `first_edges`, then a second on every pair starting from its duals;
+    None when the first round has no pair."""
+    if len(first_edges.keys) == 0:
+        return None
+    first_duals = first_round_duals(matrix, first_edges)
+    height, width = matrix.weights.shape
+    edges = all_edges(matrix)
+    mate = sparse.solve(height, width, edges, first_duals)
+    assert mate is not None
+    return SecondRound(first_duals, edges, mate)
+
+
 def solved_total(matrix: PairMatrix, mate: sparse.Index) -> float:
     return total(matrix, [(i, int(j)) for i, j in enumerate(mate) if j >= 0])
 
@@ -62,14 +82,10 @@ def test_a_solve_warm_from_an_earlier_rounds_duals_finds_the_same_optimum(
     # The first round solves some pairs; the second gets every pair (some underpaid by the
     # first duals, which the warm start must repair) and starts from the first round's duals.
     matrix, first_edges = case
-    if len(first_edges.keys) == 0:
+    second = second_round(matrix, first_edges)
+    if second is None:
         return
-    duals = first_round_duals(matrix, first_edges)
-    height, width = matrix.weights.shape
-    every = all_edges(matrix)
-    warm = sparse.solve(height, width, every, duals)
-    assert warm is not None
-    assert solved_total(matrix, warm) == pytest.approx(dense_total(matrix), abs=1e-9)
+    assert solved_total(matrix, second.mate) == pytest.approx(dense_total(matrix), abs=1e-9)
 
 
 def test_a_warm_solve_repairs_a_pair_the_first_duals_underpay() -> None:
@@ -78,10 +94,7 @@ def test_a_warm_solve_repairs_a_pair_the_first_duals_underpay() -> None:
     weights = np.array([[3.0, 4.0], [2.5, 2.0]])
     matrix = PairMatrix(feasible=weights > 0, weights=weights)
     first_edges = sparse.Edges(np.array([0, 3]), np.array([3.0, 2.0]), 2)
-    first = sparse.solve(2, 2, first_edges)
-    assert first is not None
-    duals = sparse.balanced_duals(2, 2, first_edges, first)
-    assert duals is not None
+    duals = first_round_duals(matrix, first_edges)
     assert duals.u[0] + duals.v[1] < 4.0  # underpaid
     warm = sparse.solve(2, 2, all_edges(matrix), duals)
     assert warm is not None
@@ -96,21 +109,18 @@ def test_duals_found_from_a_guess_of_the_tight_pairs_are_the_duals(
     # The second round's duals, guided by the first round's (a good guess) or by made-up
     # duals (a bad one), are those found without any guess.
     matrix, first_edges = case
-    if len(first_edges.keys) == 0:
+    second = second_round(matrix, first_edges)
+    if second is None:
         return
-    earlier = first_round_duals(matrix, first_edges)
     height, width = matrix.weights.shape
-    every = all_edges(matrix)
-    second = sparse.solve(height, width, every, earlier)
-    assert second is not None
-    expected = sparse.balanced_duals(height, width, every, second)
+    expected = sparse.balanced_duals(height, width, second.edges, second.mate)
     assert expected is not None
     made_up = sparse.Duals(
         u=np.array([rng.uniform(0, 5) for _ in range(height)]),
         v=np.array([rng.uniform(0, 5) for _ in range(width)]),
     )
-    for guess in (earlier, made_up):
-        found = sparse.balanced_duals(height, width, every, second, guess)
+    for guess in (second.first_duals, made_up):
+        found = sparse.balanced_duals(height, width, second.edges, second.mate, guess)
         assert found is not None
         assert found.u == pytest.approx(expected.u, abs=1e-9)
         assert found.v == pytest.approx(expected.v, abs=1e-9)
