@@ -105,6 +105,18 @@ class TagSets:
             np.add(counts, np.bitwise_count(mine[rows] & theirs[cols]), out=counts)
         return counts
 
+    def shared_into(
+        self, rows: slice, words: WordMatrix, counts: npt.NDArray[np.uint8]
+    ) -> npt.NDArray[np.uint8]:
+        """`shared(rows)` written into buffers of the block's shape (`words` of this set's
+        word type): the same counts without allocating a block-sized temporary per call."""
+        if len(self.mentors) != 1:  # more than 64 tags: rare, allocated as before
+            np.copyto(counts, self.shared(rows))
+            return counts
+        np.bitwise_and(self.mentors[0][rows][:, None], self.mentees[0][None, :], out=words)
+        np.bitwise_count(words, out=counts)
+        return counts
+
     def shared(self, rows: Rows) -> npt.NDArray[np.uint8]:
         if len(self.mentors) == 1:  # up to 64 distinct tags: no sum over words
             counts: npt.NDArray[np.uint8] = np.bitwise_count(
@@ -310,10 +322,15 @@ class PairRules:
             Violation.ALREADY_PAIRED: listed(Violation.ALREADY_PAIRED),
         }
 
-    def _feasible(self, rows: Rows) -> BoolMatrix:
+    def _feasible(self, rows: Rows, out: BoolMatrix | None = None) -> BoolMatrix:
+        """Which pairs of `rows` x every mentee are acceptable (written into `out` if given,
+        when the profile rows are kept whole)."""
         feasible: BoolMatrix
         if self.allowed_rows is not None:
-            feasible = self.allowed_rows[self.profile.mentors[rows]]
+            # "clip": with `out`, the default mode copies through a buffer (codes are in range).
+            feasible = np.take(
+                self.allowed_rows, self.profile.mentors[rows], axis=0, out=out, mode="clip"
+            )
         else:
             allowed = self.profile_allowed[self.profile.mentors[rows]]
             feasible = np.take(allowed, self.profile.mentees, axis=1)
@@ -372,12 +389,34 @@ class PairRules:
             np.add(score, union, out=score)
         return score
 
-    def screen_block(self, rows: slice, out: Float32Matrix) -> None:
+    def screen_work(self, rows: int) -> ScreenWork:
+        """Buffers for `screen_block` on blocks of up to `rows` rows."""
+        shape = (rows, self.width)
+        return ScreenWork(
+            skill_words=np.empty(shape, dtype=self.skills.mentors.dtype),
+            interest_words=np.empty(shape, dtype=self.interests.mentors.dtype),
+            counts=np.empty(shape, dtype=np.uint8),
+            term=np.empty(shape, dtype=np.float32),
+            feasible=np.empty(shape, dtype=np.bool_),
+        )
+
+    def screen_block(
+        self, rows: slice, out: Float32Matrix, work: ScreenWork | None = None
+    ) -> None:
         """Approximate scores of `rows` x every mentee into `out` (0 where unacceptable):
         in float32 with the folded factors of `ScreenTables` (a few units of float32's last
-        digit off the exact scores), in about two thirds of the passes of `block`."""
+        digit off the exact scores), in about two thirds of the passes of `block`.
+
+        Every temporary lives in `work` (made here if not given), reused from block to block:
+        a fresh block-sized temporary per step (half a megabyte) came from a fresh mapping
+        whose pages the kernel had to supply and zero, several times per block."""
+        size = len(out)
+        if work is None:
+            work = self.screen_work(size)
         tables = self.screen
-        np.multiply(self.skills.shared(rows), tables.skill_factor[None, :], out=out)
+        counts, term = work.counts[:size], work.term[:size]
+        skills = self.skills.shared_into(rows, work.skill_words[:size], counts)
+        np.multiply(skills, tables.skill_factor[None, :], out=out)
         if self.back_skills is not None:
             assert tables.back_skill_factor is not None
             back = np.multiply(
@@ -387,7 +426,9 @@ class PairRules:
             )
             np.add(out, back, out=out)
         if tables.point_rows is not None:
-            np.add(out, tables.point_rows[self.category.mentors[rows]], out=out)
+            codes = self.category.mentors[rows]
+            np.take(tables.point_rows, codes, axis=0, out=term, mode="clip")
+            np.add(out, term, out=out)
         else:
             points = tables.points[self.category.mentors[rows]]
             np.add(out, np.take(points, self.category.mentees, axis=1), out=out)
@@ -397,14 +438,25 @@ class PairRules:
             )
             np.add(out, np.multiply(differ, tables.cross_department), out=out)
         if self.interests_weight:
-            common = self.interests.shared(rows)
-            union = np.add(tables.interests_m[rows][:, None], tables.interests_e[None, :])
+            common = self.interests.shared_into(rows, work.interest_words[:size], counts)
+            union = np.add(tables.interests_m[rows][:, None], tables.interests_e[None, :], out=term)
             np.subtract(union, common, out=union)
             np.divide(common, union, out=union)
             if self.interests_weight != 1.0:
                 np.multiply(union, tables.interests_weight, out=union)
             np.add(out, union, out=out)
-        np.multiply(out, self._feasible(rows), out=out)
+        np.multiply(out, self._feasible(rows, work.feasible[:size]), out=out)
+
+
+@dataclass(frozen=True)
+class ScreenWork:
+    """The temporaries of `PairRules.screen_block`, allocated once for a whole sweep."""
+
+    skill_words: WordMatrix
+    interest_words: WordMatrix
+    counts: npt.NDArray[np.uint8]
+    term: Float32Matrix
+    feasible: BoolMatrix
 
 
 def _row_table(table: AnyMatrix, mentee_codes: IntVector) -> AnyMatrix | None:
@@ -460,7 +512,10 @@ class PairMatrix:
         feasible: BoolMatrix = self.feasible[rows, cols]
         return feasible
 
-    def screen_block(self, rows: slice, out: Float32Matrix) -> None:
+    def screen_work(self, rows: int) -> None:
+        return None
+
+    def screen_block(self, rows: slice, out: Float32Matrix, work: object = None) -> None:
         np.copyto(out, self.weights[rows], casting="same_kind")
 
 
