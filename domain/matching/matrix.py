@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from itertools import count as count_up
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -400,9 +402,7 @@ class PairRules:
             feasible=np.empty(shape, dtype=np.bool_),
         )
 
-    def screen_block(
-        self, rows: slice, out: Float32Matrix, work: ScreenWork | None = None
-    ) -> None:
+    def screen_block(self, rows: slice, out: Float32Matrix, work: ScreenWork | None = None) -> None:
         """Approximate scores of `rows` x every mentee into `out` (0 where unacceptable):
         in float32 with the folded factors of `ScreenTables` (a few units of float32's last
         digit off the exact scores), in about two thirds of the passes of `block`.
@@ -635,10 +635,13 @@ def _codes(keys: Iterable[Key], count: int) -> tuple[IntVector, list[Key]]:
     The keys are read one at a time: a key equal to one seen before is freed at once, so
     thousands of per-person tuples never live together (and never set the cycle collector
     off; see the docstring of `explain`)."""
+    # Each key's position of first appearance, read in C (`setdefault` keeps the first
+    # position it was given): a generator numbering the keys cost half a microsecond a key.
     seen: dict[Key, int] = {}
-    codes = np.fromiter(
-        (seen.setdefault(key, len(seen)) for key in keys), dtype=np.int64, count=count
-    )
+    first = np.fromiter(map(seen.setdefault, keys, count_up()), dtype=np.int64, count=count)
+    # First appearances in order are the distinct keys in order: number them 0, 1, 2, ...
+    number = np.cumsum(first == np.arange(count)) - 1
+    codes: IntVector = number[first]
     return codes, list(seen)
 
 
@@ -773,23 +776,31 @@ def _reporting_cells(
     are people every chain has met all of its managers.
     """
     width = len(mentees)
-    index: dict[str, int] = {}
-    for person_id in (*(c.person_id for c in (*mentors, *mentees)), *lines.manager_of):
-        index.setdefault(person_id, len(index))
-    for manager_id in lines.manager_of.values():
-        index.setdefault(manager_id, len(index))
+    people = (*mentors, *mentees)
+    # Everyone numbered in order of first appearance (pool first), in C: dict.fromkeys keeps
+    # the first of equal ids, and the numbers are positions among the distinct ids.
+    ids = dict.fromkeys(
+        chain(map(attrgetter("person_id"), people), lines.manager_of, lines.manager_of.values())
+    )
+    index = dict(zip(ids, count_up()))
     size = len(index)
     parent = np.full(size, -1, dtype=np.int64)
-    for person_id, manager_id in lines.manager_of.items():
-        parent[index[person_id]] = index[manager_id]
+    reports = len(lines.manager_of)
+    number = index.__getitem__
+    parent[np.fromiter(map(number, lines.manager_of), dtype=np.int64, count=reports)] = np.fromiter(
+        map(number, lines.manager_of.values()), dtype=np.int64, count=reports
+    )
     row = np.full(size, -1, dtype=np.int64)
     column = np.full(size, -1, dtype=np.int64)
     row[: len(mentors)] = np.arange(len(mentors))
     column[len(mentors) : len(mentors) + width] = np.arange(width)
     # Reporting lines apply inside an organisation only (-1: not in the pool).
     organisation = np.full(size, -1, dtype=np.int64)
-    names = _vocabulary([c.organisation] for c in (*mentors, *mentees))
-    organisation[: len(mentors) + width] = [names[c.organisation] for c in (*mentors, *mentees)]
+    organisations = list(map(attrgetter("organisation"), people))
+    names = _vocabulary([organisations])
+    organisation[: len(people)] = np.fromiter(
+        map(names.__getitem__, organisations), dtype=np.int64, count=len(people)
+    )
     person, ancestor = np.arange(size), parent
     found: list[IntVector] = [np.zeros(0, dtype=np.int64)]
     for _ in range(size + 1):
@@ -843,20 +854,15 @@ def _categories(
         zip([c.department for c in mentees], disclosures.codes.mentees.tolist(), strict=True),
         len(mentees),
     )
-    mentor_values: Sequence[Hashable] = mentor_categories
-    mentee_values: Sequence[Hashable] = mentee_categories
-    folded = len(mentor_values) * len(mentee_values) <= CATEGORY_TABLE_CELLS
-    if not folded:
+    folded = len(mentor_categories) * len(mentee_categories) <= CATEGORY_TABLE_CELLS
+    # Far fewer distinct pairs of disclosed attributes than of categories: each worked out
+    # once, then spread over the categories with arrays.
+    points = _diversity_points(weights, disclosures)
+    if folded:
+        points = _folded_points(weights, points, mentor_categories, mentee_categories)
+    else:
         # The points of the disclosed sets only; departments are compared on their own.
         mentor_codes, mentee_codes = disclosures.codes.mentors, disclosures.codes.mentees
-        mentor_values = range(len(disclosures.mentor_sets))
-        mentee_values = range(len(disclosures.mentee_sets))
-    points = np.zeros((len(mentor_values), len(mentee_values)), dtype=np.float64)
-    # Far fewer distinct pairs of disclosed attributes than of categories.
-    diversity: dict[tuple[int, int], float] = {}
-    for a, first in enumerate(mentor_values):
-        for b, second in enumerate(mentee_values):
-            points[a, b] = _category_points(first, second, folded, weights, disclosures, diversity)
     departments = None
     if not folded and weights.cross_department:
         departments = _department_codes(mentors, mentees)
@@ -872,31 +878,39 @@ def _department_codes(mentors: Sequence[Candidate], mentees: Sequence[Candidate]
     )
 
 
-def _category_points(
-    first: Hashable,
-    second: Hashable,
-    folded: bool,
+def _diversity_points(weights: MatchingWeights, disclosures: Disclosures) -> FloatMatrix:
+    """The reference's diversity points of every (mentor's, mentee's) set of disclosed
+    attributes."""
+    points = np.zeros((len(disclosures.mentor_sets), len(disclosures.mentee_sets)))
+    for a in range(points.shape[0]):
+        for b in range(points.shape[1]):
+            differing, shared = disclosures.compare(a, b)
+            points[a, b] = weights.diversity * (differing / shared) if shared else 0.0
+    return points
+
+
+def _folded_points(
     weights: MatchingWeights,
-    disclosures: Disclosures,
-    diversity: dict[tuple[int, int], float],
-) -> float:
-    """The reference's cross-department and diversity points of two categories (the
-    diversity points of two sets of disclosed attributes remembered in `diversity`)."""
-    points = 0.0
-    if folded:
-        assert isinstance(first, tuple)
-        assert isinstance(second, tuple)
-        (department_a, first), (department_b, second) = first, second
-        points += weights.cross_department * (1.0 if department_a != department_b else 0.0)
-    assert isinstance(first, int)
-    assert isinstance(second, int)
-    found = diversity.get((first, second))
-    if found is None:
-        differing, shared = disclosures.compare(first, second)
-        found = weights.diversity * (differing / shared) if shared else 0.0
-        diversity[(first, second)] = found
-    # Adding 0.0 (nothing disclosed by both) leaves the points exactly as they were.
-    return points + found
+    diversity: FloatMatrix,
+    mentor_categories: Sequence[tuple[str, int]],
+    mentee_categories: Sequence[tuple[str, int]],
+) -> FloatMatrix:
+    """The reference's cross-department and diversity points per pair of categories
+    (department, set of disclosed attributes): the cross-department points (the weight times
+    1.0 or 0.0) plus the diversity points, the same two floating-point operations as the
+    reference's, so the same numbers."""
+    names = _vocabulary(
+        [department for department, _ in categories]
+        for categories in (mentor_categories, mentee_categories)
+    )
+    mentor_departments = np.array([names[d] for d, _ in mentor_categories], dtype=np.int64)
+    mentee_departments = np.array([names[d] for d, _ in mentee_categories], dtype=np.int64)
+    differ = np.not_equal.outer(mentor_departments, mentee_departments).astype(np.float64)
+    mentor_sets = np.array([code for _, code in mentor_categories], dtype=np.int64)
+    mentee_sets = np.array([code for _, code in mentee_categories], dtype=np.int64)
+    points: FloatMatrix = weights.cross_department * differ
+    np.add(points, diversity[np.ix_(mentor_sets, mentee_sets)], out=points)
+    return points
 
 
 def _disclosures(mentors: Sequence[Candidate], mentees: Sequence[Candidate]) -> Disclosures:
@@ -927,10 +941,12 @@ def _bits(people: Sequence[Candidate], attribute: str, vocabulary: dict[str, int
 
     Every (person, tag) pair is read in one pass and the bits set with numpy (a tag listed
     twice sets its bit twice: a set, as the reference compares them)."""
-    lists = [getattr(c, attribute) for c in people]
+    lists = list(map(attrgetter(attribute), people))
     counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(people))
     tags = np.fromiter(
-        (vocabulary[tag] for tags in lists for tag in tags), dtype=np.int64, count=int(counts.sum())
+        map(vocabulary.__getitem__, chain.from_iterable(lists)),
+        dtype=np.int64,
+        count=int(counts.sum()),
     )
     words = max(1, -(-len(vocabulary) // 64))
     masks = np.zeros(words * len(people), dtype=np.uint64)

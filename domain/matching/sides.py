@@ -8,8 +8,13 @@ juniors to teach seniors. The rule is deterministic and explainable, unlike a co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from domain.matching.model import Candidate, MatchingProblem, RolePreference, Side
+
+# Read in C: a key function called once per person.
+by_id = attrgetter("person_id")
+capacity = attrgetter("capacity")
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ def split_sides(problem: MatchingProblem) -> Sides:
         used[(pair.mentor_id, Side.MENTOR)] = used.get((pair.mentor_id, Side.MENTOR), 0) + 1
         used[(pair.mentee_id, Side.MENTEE)] = used.get((pair.mentee_id, Side.MENTEE), 0) + 1
     # Sorted by id: the result must not depend on the order of the roster file.
-    people = sorted(problem.candidates, key=lambda c: c.person_id)
+    people = sorted(problem.candidates, key=by_id)
     mentors = [c for c in people if c.role_preference is RolePreference.MENTOR]
     mentees = [c for c in people if c.role_preference is RolePreference.MENTEE]
     flexible = [c for c in people if c.role_preference is RolePreference.EITHER]
@@ -43,8 +48,16 @@ def split_sides(problem: MatchingProblem) -> Sides:
         key=lambda c: (c.career_level, c.person_id),
     )
     split = _balanced_split(mentors, mentees, either)
-    mentors = sorted(mentors + either[:split], key=lambda c: c.person_id)
-    mentees = sorted(mentees + either[split:], key=lambda c: c.person_id)
+    mentors = sorted(mentors + either[:split], key=by_id)
+    mentees = sorted(mentees + either[split:], key=by_id)
+
+    if not used:  # capacities are at least 0: every place is free
+        return Sides(
+            mentors=tuple(mentors),
+            mentees=tuple(mentees),
+            mentor_capacity=tuple(map(capacity, mentors)),
+            mentee_capacity=tuple(map(capacity, mentees)),
+        )
 
     def places(person: Candidate) -> int:
         # Someone already in a pair on either side has used that much of their capacity.
