@@ -744,8 +744,8 @@ def _listed(
     context: PairContext,
 ) -> dict[Violation, IntVector]:
     width = len(mentees)
-    mentor_index = {c.person_id: i for i, c in enumerate(mentors)}
-    mentee_index = {c.person_id: j for j, c in enumerate(mentees)}
+    mentor_index = dict(zip(map(_person_id, mentors), count_up()))
+    mentee_index = dict(zip(map(_person_id, mentees), count_up()))
 
     def cells(pairs: Iterable[tuple[str, str]]) -> IntVector:
         found = {
@@ -757,11 +757,15 @@ def _listed(
 
     exclusions = [(p.first_id, p.second_id) for p in problem.exclusions]
     return {
-        Violation.SELF_PAIR: cells((c.person_id, c.person_id) for c in mentors),
+        # Someone on both sides (a set of ids in common, not a pass over every mentor).
+        Violation.SELF_PAIR: cells((a, a) for a in mentor_index.keys() & mentee_index.keys()),
         Violation.REPORTING_LINE: _reporting_cells(mentors, mentees, context.lines),
         Violation.EXCLUDED: cells([*exclusions, *((b, a) for a, b in exclusions)]),
         Violation.ALREADY_PAIRED: cells((p.mentor_id, p.mentee_id) for p in problem.occupied),
     }
+
+
+_person_id = attrgetter("person_id")
 
 
 def _reporting_cells(
@@ -779,9 +783,7 @@ def _reporting_cells(
     people = (*mentors, *mentees)
     # Everyone numbered in order of first appearance (pool first), in C: dict.fromkeys keeps
     # the first of equal ids, and the numbers are positions among the distinct ids.
-    ids = dict.fromkeys(
-        chain(map(attrgetter("person_id"), people), lines.manager_of, lines.manager_of.values())
-    )
+    ids = dict.fromkeys(chain(map(_person_id, people), lines.manager_of, lines.manager_of.values()))
     index = dict(zip(ids, count_up()))
     size = len(index)
     parent = np.full(size, -1, dtype=np.int64)
@@ -846,12 +848,13 @@ def _categories(
 ) -> tuple[Codes, FloatMatrix, Codes | None]:
     """Cross-department and diversity points, per pair of (department, disclosed attributes)."""
     weights = problem.weights
+    department = attrgetter("department")
     mentor_codes, mentor_categories = _codes(
-        zip([c.department for c in mentors], disclosures.codes.mentors.tolist(), strict=True),
+        zip(map(department, mentors), disclosures.codes.mentors.tolist(), strict=True),
         len(mentors),
     )
     mentee_codes, mentee_categories = _codes(
-        zip([c.department for c in mentees], disclosures.codes.mentees.tolist(), strict=True),
+        zip(map(department, mentees), disclosures.codes.mentees.tolist(), strict=True),
         len(mentees),
     )
     folded = len(mentor_categories) * len(mentee_categories) <= CATEGORY_TABLE_CELLS
@@ -914,18 +917,29 @@ def _folded_points(
 
 
 def _disclosures(mentors: Sequence[Candidate], mentees: Sequence[Candidate]) -> Disclosures:
-    # Each person's attributes sorted once (most of the cost), then numbered.
-    mentor_codes, mentor_sets = _codes(
-        (tuple(sorted(c.diversity.items())) for c in mentors), len(mentors)
-    )
-    mentee_codes, mentee_sets = _codes(
-        (tuple(sorted(c.diversity.items())) for c in mentees), len(mentees)
-    )
+    mentor_codes, mentor_sets = _disclosed_sets(mentors)
+    mentee_codes, mentee_sets = _disclosed_sets(mentees)
     return Disclosures(
         codes=Codes(mentors=mentor_codes, mentees=mentee_codes),
         mentor_sets=tuple(dict(items) for items in mentor_sets),
         mentee_sets=tuple(dict(items) for items in mentee_sets),
     )
+
+
+def _disclosed_sets(
+    people: Sequence[Candidate],
+) -> tuple[IntVector, list[tuple[tuple[str, str], ...]]]:
+    """Each person's set of disclosed attributes as a number (in order of first appearance),
+    and the sets as sorted items.
+
+    People are first told apart by their attributes as listed (read in C), then the few
+    dozen distinct listings are sorted: two listings of the same attributes in another
+    order sort alike and get one number, as when every person's were sorted."""
+    listings = map(tuple, map(dict.items, map(attrgetter("diversity"), people)))
+    codes, distinct = _codes(listings, len(people))
+    recoded, sets = _codes((tuple(sorted(items)) for items in distinct), len(distinct))
+    numbers: IntVector = recoded[codes]
+    return numbers, sets
 
 
 # -- set incidence ----------------------------------------------------------------------------

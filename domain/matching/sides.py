@@ -8,13 +8,15 @@ juniors to teach seniors. The rule is deterministic and explainable, unlike a co
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, is_
 
 from domain.matching.model import Candidate, MatchingProblem, RolePreference, Side
 
 # Read in C: a key function called once per person.
 by_id = attrgetter("person_id")
 capacity = attrgetter("capacity")
+role_preference = attrgetter("role_preference")
 
 
 @dataclass(frozen=True)
@@ -33,9 +35,11 @@ def split_sides(problem: MatchingProblem) -> Sides:
         used[(pair.mentee_id, Side.MENTEE)] = used.get((pair.mentee_id, Side.MENTEE), 0) + 1
     # Sorted by id: the result must not depend on the order of the roster file.
     people = sorted(problem.candidates, key=by_id)
-    mentors = [c for c in people if c.role_preference is RolePreference.MENTOR]
-    mentees = [c for c in people if c.role_preference is RolePreference.MENTEE]
-    flexible = [c for c in people if c.role_preference is RolePreference.EITHER]
+    preferences = list(map(role_preference, people))
+    mentors, mentees, flexible = (
+        list(compress(people, map(is_, preferences, repeat(preference))))
+        for preference in (RolePreference.MENTOR, RolePreference.MENTEE, RolePreference.EITHER)
+    )
     # Someone already paired keeps the side they are paired on, so a rematch never flips them.
     mentors += [c for c in flexible if (c.person_id, Side.MENTOR) in used]
     mentees += [
