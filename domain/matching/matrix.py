@@ -541,7 +541,7 @@ def _rules(problem: MatchingProblem, sides: Sides, context: PairContext) -> Pair
     mutual = problem.format is ProgrammeFormat.MUTUAL
     skills, learn_count = _coverage(mentors, "skills_to_share", mentees, "skills_to_learn")
     back = _coverage(mentees, "skills_to_share", mentors, "skills_to_learn") if mutual else None
-    vocabulary = _vocabulary(c.interests for c in (*mentors, *mentees))
+    vocabulary = _vocabulary(map(attrgetter("interests"), chain(mentors, mentees)))
     interests = TagSets(
         mentors=_bits(mentors, "interests", vocabulary),
         mentees=_bits(mentees, "interests", vocabulary),
@@ -830,7 +830,7 @@ def _coverage(
     """What teachers offer and learners want as bit sets (teachers on the mentors' side), and
     how many tags each learner wants (at least 1: wanting nothing is covered 0 anyway)."""
     vocabulary = _vocabulary(
-        [*(getattr(c, offered) for c in teachers), *(getattr(c, wanted) for c in learners)]
+        chain(map(attrgetter(offered), teachers), map(attrgetter(wanted), learners))
     )
     sets = TagSets(
         mentors=_bits(teachers, offered, vocabulary),

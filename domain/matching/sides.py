@@ -84,8 +84,8 @@ def _balanced_split(
     mentors: list[Candidate], mentees: list[Candidate], either: list[Candidate]
 ) -> int:
     """How many of the most junior 'either' people become mentors."""
-    mentor_places = sum(c.capacity for c in mentors)
-    mentee_places = sum(c.capacity for c in mentees) + sum(c.capacity for c in either)
+    mentor_places = sum(map(capacity, mentors))
+    mentee_places = sum(map(capacity, mentees)) + sum(map(capacity, either))
     best, best_gap = 0, abs(mentor_places - mentee_places)
     for count, person in enumerate(either, start=1):
         mentor_places += person.capacity
