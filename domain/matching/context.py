@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import time
+from operator import attrgetter
 
 from domain.matching.hierarchy import ReportingLines
 from domain.matching.hours import utc_window
@@ -23,7 +24,8 @@ class PairContext:
     @classmethod
     def of(cls, problem: MatchingProblem) -> PairContext:
         lines = ReportingLines.from_people(
-            ((c.person_id, c.manager_id) for c in problem.candidates), problem.reporting_lines
+            map(attrgetter("person_id", "manager_id"), problem.candidates),
+            problem.reporting_lines,
         )
         return cls(
             problem=problem,

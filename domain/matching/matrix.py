@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from itertools import count as count_up
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -103,6 +105,18 @@ class TagSets:
         counts = np.zeros(len(rows), dtype=np.uint8)
         for mine, theirs in zip(self.mentors, self.mentees, strict=True):
             np.add(counts, np.bitwise_count(mine[rows] & theirs[cols]), out=counts)
+        return counts
+
+    def shared_into(
+        self, rows: slice, words: WordMatrix, counts: npt.NDArray[np.uint8]
+    ) -> npt.NDArray[np.uint8]:
+        """`shared(rows)` written into buffers of the block's shape (`words` of this set's
+        word type): the same counts without allocating a block-sized temporary per call."""
+        if len(self.mentors) != 1:  # more than 64 tags: rare, allocated as before
+            np.copyto(counts, self.shared(rows))
+            return counts
+        np.bitwise_and(self.mentors[0][rows][:, None], self.mentees[0][None, :], out=words)
+        np.bitwise_count(words, out=counts)
         return counts
 
     def shared(self, rows: Rows) -> npt.NDArray[np.uint8]:
@@ -310,10 +324,15 @@ class PairRules:
             Violation.ALREADY_PAIRED: listed(Violation.ALREADY_PAIRED),
         }
 
-    def _feasible(self, rows: Rows) -> BoolMatrix:
+    def _feasible(self, rows: Rows, out: BoolMatrix | None = None) -> BoolMatrix:
+        """Which pairs of `rows` x every mentee are acceptable (written into `out` if given,
+        when the profile rows are kept whole)."""
         feasible: BoolMatrix
         if self.allowed_rows is not None:
-            feasible = self.allowed_rows[self.profile.mentors[rows]]
+            # "clip": with `out`, the default mode copies through a buffer (codes are in range).
+            feasible = np.take(
+                self.allowed_rows, self.profile.mentors[rows], axis=0, out=out, mode="clip"
+            )
         else:
             allowed = self.profile_allowed[self.profile.mentors[rows]]
             feasible = np.take(allowed, self.profile.mentees, axis=1)
@@ -372,12 +391,32 @@ class PairRules:
             np.add(score, union, out=score)
         return score
 
-    def screen_block(self, rows: slice, out: Float32Matrix) -> None:
+    def screen_work(self, rows: int) -> ScreenWork:
+        """Buffers for `screen_block` on blocks of up to `rows` rows."""
+        shape = (rows, self.width)
+        return ScreenWork(
+            skill_words=np.empty(shape, dtype=self.skills.mentors.dtype),
+            interest_words=np.empty(shape, dtype=self.interests.mentors.dtype),
+            counts=np.empty(shape, dtype=np.uint8),
+            term=np.empty(shape, dtype=np.float32),
+            feasible=np.empty(shape, dtype=np.bool_),
+        )
+
+    def screen_block(self, rows: slice, out: Float32Matrix, work: ScreenWork | None = None) -> None:
         """Approximate scores of `rows` x every mentee into `out` (0 where unacceptable):
         in float32 with the folded factors of `ScreenTables` (a few units of float32's last
-        digit off the exact scores), in about two thirds of the passes of `block`."""
+        digit off the exact scores), in about two thirds of the passes of `block`.
+
+        Every temporary lives in `work` (made here if not given), reused from block to block:
+        a fresh block-sized temporary per step (half a megabyte) came from a fresh mapping
+        whose pages the kernel had to supply and zero, several times per block."""
+        size = len(out)
+        if work is None:
+            work = self.screen_work(size)
         tables = self.screen
-        np.multiply(self.skills.shared(rows), tables.skill_factor[None, :], out=out)
+        counts, term = work.counts[:size], work.term[:size]
+        skills = self.skills.shared_into(rows, work.skill_words[:size], counts)
+        np.multiply(skills, tables.skill_factor[None, :], out=out)
         if self.back_skills is not None:
             assert tables.back_skill_factor is not None
             back = np.multiply(
@@ -387,7 +426,9 @@ class PairRules:
             )
             np.add(out, back, out=out)
         if tables.point_rows is not None:
-            np.add(out, tables.point_rows[self.category.mentors[rows]], out=out)
+            codes = self.category.mentors[rows]
+            np.take(tables.point_rows, codes, axis=0, out=term, mode="clip")
+            np.add(out, term, out=out)
         else:
             points = tables.points[self.category.mentors[rows]]
             np.add(out, np.take(points, self.category.mentees, axis=1), out=out)
@@ -397,14 +438,25 @@ class PairRules:
             )
             np.add(out, np.multiply(differ, tables.cross_department), out=out)
         if self.interests_weight:
-            common = self.interests.shared(rows)
-            union = np.add(tables.interests_m[rows][:, None], tables.interests_e[None, :])
+            common = self.interests.shared_into(rows, work.interest_words[:size], counts)
+            union = np.add(tables.interests_m[rows][:, None], tables.interests_e[None, :], out=term)
             np.subtract(union, common, out=union)
             np.divide(common, union, out=union)
             if self.interests_weight != 1.0:
                 np.multiply(union, tables.interests_weight, out=union)
             np.add(out, union, out=out)
-        np.multiply(out, self._feasible(rows), out=out)
+        np.multiply(out, self._feasible(rows, work.feasible[:size]), out=out)
+
+
+@dataclass(frozen=True)
+class ScreenWork:
+    """The temporaries of `PairRules.screen_block`, allocated once for a whole sweep."""
+
+    skill_words: WordMatrix
+    interest_words: WordMatrix
+    counts: npt.NDArray[np.uint8]
+    term: Float32Matrix
+    feasible: BoolMatrix
 
 
 def _row_table(table: AnyMatrix, mentee_codes: IntVector) -> AnyMatrix | None:
@@ -460,7 +512,10 @@ class PairMatrix:
         feasible: BoolMatrix = self.feasible[rows, cols]
         return feasible
 
-    def screen_block(self, rows: slice, out: Float32Matrix) -> None:
+    def screen_work(self, rows: int) -> None:
+        return None
+
+    def screen_block(self, rows: slice, out: Float32Matrix, work: object = None) -> None:
         np.copyto(out, self.weights[rows], casting="same_kind")
 
 
@@ -486,7 +541,7 @@ def _rules(problem: MatchingProblem, sides: Sides, context: PairContext) -> Pair
     mutual = problem.format is ProgrammeFormat.MUTUAL
     skills, learn_count = _coverage(mentors, "skills_to_share", mentees, "skills_to_learn")
     back = _coverage(mentees, "skills_to_share", mentors, "skills_to_learn") if mutual else None
-    vocabulary = _vocabulary(c.interests for c in (*mentors, *mentees))
+    vocabulary = _vocabulary(map(attrgetter("interests"), chain(mentors, mentees)))
     interests = TagSets(
         mentors=_bits(mentors, "interests", vocabulary),
         mentees=_bits(mentees, "interests", vocabulary),
@@ -580,10 +635,13 @@ def _codes(keys: Iterable[Key], count: int) -> tuple[IntVector, list[Key]]:
     The keys are read one at a time: a key equal to one seen before is freed at once, so
     thousands of per-person tuples never live together (and never set the cycle collector
     off; see the docstring of `explain`)."""
+    # Each key's position of first appearance, read in C (`setdefault` keeps the first
+    # position it was given): a generator numbering the keys cost half a microsecond a key.
     seen: dict[Key, int] = {}
-    codes = np.fromiter(
-        (seen.setdefault(key, len(seen)) for key in keys), dtype=np.int64, count=count
-    )
+    first = np.fromiter(map(seen.setdefault, keys, count_up()), dtype=np.int64, count=count)
+    # First appearances in order are the distinct keys in order: number them 0, 1, 2, ...
+    number = np.cumsum(first == np.arange(count)) - 1
+    codes: IntVector = number[first]
     return codes, list(seen)
 
 
@@ -686,8 +744,8 @@ def _listed(
     context: PairContext,
 ) -> dict[Violation, IntVector]:
     width = len(mentees)
-    mentor_index = {c.person_id: i for i, c in enumerate(mentors)}
-    mentee_index = {c.person_id: j for j, c in enumerate(mentees)}
+    mentor_index = dict(zip(map(_person_id, mentors), count_up()))
+    mentee_index = dict(zip(map(_person_id, mentees), count_up()))
 
     def cells(pairs: Iterable[tuple[str, str]]) -> IntVector:
         found = {
@@ -699,11 +757,15 @@ def _listed(
 
     exclusions = [(p.first_id, p.second_id) for p in problem.exclusions]
     return {
-        Violation.SELF_PAIR: cells((c.person_id, c.person_id) for c in mentors),
+        # Someone on both sides (a set of ids in common, not a pass over every mentor).
+        Violation.SELF_PAIR: cells((a, a) for a in mentor_index.keys() & mentee_index.keys()),
         Violation.REPORTING_LINE: _reporting_cells(mentors, mentees, context.lines),
         Violation.EXCLUDED: cells([*exclusions, *((b, a) for a, b in exclusions)]),
         Violation.ALREADY_PAIRED: cells((p.mentor_id, p.mentee_id) for p in problem.occupied),
     }
+
+
+_person_id = attrgetter("person_id")
 
 
 def _reporting_cells(
@@ -718,23 +780,29 @@ def _reporting_cells(
     are people every chain has met all of its managers.
     """
     width = len(mentees)
-    index: dict[str, int] = {}
-    for person_id in (*(c.person_id for c in (*mentors, *mentees)), *lines.manager_of):
-        index.setdefault(person_id, len(index))
-    for manager_id in lines.manager_of.values():
-        index.setdefault(manager_id, len(index))
+    people = (*mentors, *mentees)
+    # Everyone numbered in order of first appearance (pool first), in C: dict.fromkeys keeps
+    # the first of equal ids, and the numbers are positions among the distinct ids.
+    ids = dict.fromkeys(chain(map(_person_id, people), lines.manager_of, lines.manager_of.values()))
+    index = dict(zip(ids, count_up()))
     size = len(index)
     parent = np.full(size, -1, dtype=np.int64)
-    for person_id, manager_id in lines.manager_of.items():
-        parent[index[person_id]] = index[manager_id]
+    reports = len(lines.manager_of)
+    number = index.__getitem__
+    parent[np.fromiter(map(number, lines.manager_of), dtype=np.int64, count=reports)] = np.fromiter(
+        map(number, lines.manager_of.values()), dtype=np.int64, count=reports
+    )
     row = np.full(size, -1, dtype=np.int64)
     column = np.full(size, -1, dtype=np.int64)
     row[: len(mentors)] = np.arange(len(mentors))
     column[len(mentors) : len(mentors) + width] = np.arange(width)
     # Reporting lines apply inside an organisation only (-1: not in the pool).
     organisation = np.full(size, -1, dtype=np.int64)
-    names = _vocabulary([c.organisation] for c in (*mentors, *mentees))
-    organisation[: len(mentors) + width] = [names[c.organisation] for c in (*mentors, *mentees)]
+    organisations = list(map(attrgetter("organisation"), people))
+    names = _vocabulary([organisations])
+    organisation[: len(people)] = np.fromiter(
+        map(names.__getitem__, organisations), dtype=np.int64, count=len(people)
+    )
     person, ancestor = np.arange(size), parent
     found: list[IntVector] = [np.zeros(0, dtype=np.int64)]
     for _ in range(size + 1):
@@ -762,7 +830,7 @@ def _coverage(
     """What teachers offer and learners want as bit sets (teachers on the mentors' side), and
     how many tags each learner wants (at least 1: wanting nothing is covered 0 anyway)."""
     vocabulary = _vocabulary(
-        [*(getattr(c, offered) for c in teachers), *(getattr(c, wanted) for c in learners)]
+        chain(map(attrgetter(offered), teachers), map(attrgetter(wanted), learners))
     )
     sets = TagSets(
         mentors=_bits(teachers, offered, vocabulary),
@@ -780,28 +848,24 @@ def _categories(
 ) -> tuple[Codes, FloatMatrix, Codes | None]:
     """Cross-department and diversity points, per pair of (department, disclosed attributes)."""
     weights = problem.weights
+    department = attrgetter("department")
     mentor_codes, mentor_categories = _codes(
-        zip([c.department for c in mentors], disclosures.codes.mentors.tolist(), strict=True),
+        zip(map(department, mentors), disclosures.codes.mentors.tolist(), strict=True),
         len(mentors),
     )
     mentee_codes, mentee_categories = _codes(
-        zip([c.department for c in mentees], disclosures.codes.mentees.tolist(), strict=True),
+        zip(map(department, mentees), disclosures.codes.mentees.tolist(), strict=True),
         len(mentees),
     )
-    mentor_values: Sequence[Hashable] = mentor_categories
-    mentee_values: Sequence[Hashable] = mentee_categories
-    folded = len(mentor_values) * len(mentee_values) <= CATEGORY_TABLE_CELLS
-    if not folded:
+    folded = len(mentor_categories) * len(mentee_categories) <= CATEGORY_TABLE_CELLS
+    # Far fewer distinct pairs of disclosed attributes than of categories: each worked out
+    # once, then spread over the categories with arrays.
+    points = _diversity_points(weights, disclosures)
+    if folded:
+        points = _folded_points(weights, points, mentor_categories, mentee_categories)
+    else:
         # The points of the disclosed sets only; departments are compared on their own.
         mentor_codes, mentee_codes = disclosures.codes.mentors, disclosures.codes.mentees
-        mentor_values = range(len(disclosures.mentor_sets))
-        mentee_values = range(len(disclosures.mentee_sets))
-    points = np.zeros((len(mentor_values), len(mentee_values)), dtype=np.float64)
-    # Far fewer distinct pairs of disclosed attributes than of categories.
-    diversity: dict[tuple[int, int], float] = {}
-    for a, first in enumerate(mentor_values):
-        for b, second in enumerate(mentee_values):
-            points[a, b] = _category_points(first, second, folded, weights, disclosures, diversity)
     departments = None
     if not folded and weights.cross_department:
         departments = _department_codes(mentors, mentees)
@@ -817,46 +881,65 @@ def _department_codes(mentors: Sequence[Candidate], mentees: Sequence[Candidate]
     )
 
 
-def _category_points(
-    first: Hashable,
-    second: Hashable,
-    folded: bool,
+def _diversity_points(weights: MatchingWeights, disclosures: Disclosures) -> FloatMatrix:
+    """The reference's diversity points of every (mentor's, mentee's) set of disclosed
+    attributes."""
+    points = np.zeros((len(disclosures.mentor_sets), len(disclosures.mentee_sets)))
+    for a in range(points.shape[0]):
+        for b in range(points.shape[1]):
+            differing, shared = disclosures.compare(a, b)
+            points[a, b] = weights.diversity * (differing / shared) if shared else 0.0
+    return points
+
+
+def _folded_points(
     weights: MatchingWeights,
-    disclosures: Disclosures,
-    diversity: dict[tuple[int, int], float],
-) -> float:
-    """The reference's cross-department and diversity points of two categories (the
-    diversity points of two sets of disclosed attributes remembered in `diversity`)."""
-    points = 0.0
-    if folded:
-        assert isinstance(first, tuple)
-        assert isinstance(second, tuple)
-        (department_a, first), (department_b, second) = first, second
-        points += weights.cross_department * (1.0 if department_a != department_b else 0.0)
-    assert isinstance(first, int)
-    assert isinstance(second, int)
-    found = diversity.get((first, second))
-    if found is None:
-        differing, shared = disclosures.compare(first, second)
-        found = weights.diversity * (differing / shared) if shared else 0.0
-        diversity[(first, second)] = found
-    # Adding 0.0 (nothing disclosed by both) leaves the points exactly as they were.
-    return points + found
+    diversity: FloatMatrix,
+    mentor_categories: Sequence[tuple[str, int]],
+    mentee_categories: Sequence[tuple[str, int]],
+) -> FloatMatrix:
+    """The reference's cross-department and diversity points per pair of categories
+    (department, set of disclosed attributes): the cross-department points (the weight times
+    1.0 or 0.0) plus the diversity points, the same two floating-point operations as the
+    reference's, so the same numbers."""
+    names = _vocabulary(
+        [department for department, _ in categories]
+        for categories in (mentor_categories, mentee_categories)
+    )
+    mentor_departments = np.array([names[d] for d, _ in mentor_categories], dtype=np.int64)
+    mentee_departments = np.array([names[d] for d, _ in mentee_categories], dtype=np.int64)
+    differ = np.not_equal.outer(mentor_departments, mentee_departments).astype(np.float64)
+    mentor_sets = np.array([code for _, code in mentor_categories], dtype=np.int64)
+    mentee_sets = np.array([code for _, code in mentee_categories], dtype=np.int64)
+    points: FloatMatrix = weights.cross_department * differ
+    np.add(points, diversity[np.ix_(mentor_sets, mentee_sets)], out=points)
+    return points
 
 
 def _disclosures(mentors: Sequence[Candidate], mentees: Sequence[Candidate]) -> Disclosures:
-    # Each person's attributes sorted once (most of the cost), then numbered.
-    mentor_codes, mentor_sets = _codes(
-        (tuple(sorted(c.diversity.items())) for c in mentors), len(mentors)
-    )
-    mentee_codes, mentee_sets = _codes(
-        (tuple(sorted(c.diversity.items())) for c in mentees), len(mentees)
-    )
+    mentor_codes, mentor_sets = _disclosed_sets(mentors)
+    mentee_codes, mentee_sets = _disclosed_sets(mentees)
     return Disclosures(
         codes=Codes(mentors=mentor_codes, mentees=mentee_codes),
         mentor_sets=tuple(dict(items) for items in mentor_sets),
         mentee_sets=tuple(dict(items) for items in mentee_sets),
     )
+
+
+def _disclosed_sets(
+    people: Sequence[Candidate],
+) -> tuple[IntVector, list[tuple[tuple[str, str], ...]]]:
+    """Each person's set of disclosed attributes as a number (in order of first appearance),
+    and the sets as sorted items.
+
+    People are first told apart by their attributes as listed (read in C), then the few
+    dozen distinct listings are sorted: two listings of the same attributes in another
+    order sort alike and get one number, as when every person's were sorted."""
+    listings = map(tuple, map(dict.items, map(attrgetter("diversity"), people)))
+    codes, distinct = _codes(listings, len(people))
+    recoded, sets = _codes((tuple(sorted(items)) for items in distinct), len(distinct))
+    numbers: IntVector = recoded[codes]
+    return numbers, sets
 
 
 # -- set incidence ----------------------------------------------------------------------------
@@ -872,10 +955,12 @@ def _bits(people: Sequence[Candidate], attribute: str, vocabulary: dict[str, int
 
     Every (person, tag) pair is read in one pass and the bits set with numpy (a tag listed
     twice sets its bit twice: a set, as the reference compares them)."""
-    lists = [getattr(c, attribute) for c in people]
+    lists = list(map(attrgetter(attribute), people))
     counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(people))
     tags = np.fromiter(
-        (vocabulary[tag] for tags in lists for tag in tags), dtype=np.int64, count=int(counts.sum())
+        map(vocabulary.__getitem__, chain.from_iterable(lists)),
+        dtype=np.int64,
+        count=int(counts.sum()),
     )
     words = max(1, -(-len(vocabulary) // 64))
     masks = np.zeros(words * len(people), dtype=np.uint64)

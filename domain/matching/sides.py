@@ -8,8 +8,15 @@ juniors to teach seniors. The rule is deterministic and explainable, unlike a co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import attrgetter, is_
 
 from domain.matching.model import Candidate, MatchingProblem, RolePreference, Side
+
+# Read in C: a key function called once per person.
+by_id = attrgetter("person_id")
+capacity = attrgetter("capacity")
+role_preference = attrgetter("role_preference")
 
 
 @dataclass(frozen=True)
@@ -27,10 +34,12 @@ def split_sides(problem: MatchingProblem) -> Sides:
         used[(pair.mentor_id, Side.MENTOR)] = used.get((pair.mentor_id, Side.MENTOR), 0) + 1
         used[(pair.mentee_id, Side.MENTEE)] = used.get((pair.mentee_id, Side.MENTEE), 0) + 1
     # Sorted by id: the result must not depend on the order of the roster file.
-    people = sorted(problem.candidates, key=lambda c: c.person_id)
-    mentors = [c for c in people if c.role_preference is RolePreference.MENTOR]
-    mentees = [c for c in people if c.role_preference is RolePreference.MENTEE]
-    flexible = [c for c in people if c.role_preference is RolePreference.EITHER]
+    people = sorted(problem.candidates, key=by_id)
+    preferences = list(map(role_preference, people))
+    mentors, mentees, flexible = (
+        list(compress(people, map(is_, preferences, repeat(preference))))
+        for preference in (RolePreference.MENTOR, RolePreference.MENTEE, RolePreference.EITHER)
+    )
     # Someone already paired keeps the side they are paired on, so a rematch never flips them.
     mentors += [c for c in flexible if (c.person_id, Side.MENTOR) in used]
     mentees += [
@@ -43,8 +52,16 @@ def split_sides(problem: MatchingProblem) -> Sides:
         key=lambda c: (c.career_level, c.person_id),
     )
     split = _balanced_split(mentors, mentees, either)
-    mentors = sorted(mentors + either[:split], key=lambda c: c.person_id)
-    mentees = sorted(mentees + either[split:], key=lambda c: c.person_id)
+    mentors = sorted(mentors + either[:split], key=by_id)
+    mentees = sorted(mentees + either[split:], key=by_id)
+
+    if not used:  # capacities are at least 0: every place is free
+        return Sides(
+            mentors=tuple(mentors),
+            mentees=tuple(mentees),
+            mentor_capacity=tuple(map(capacity, mentors)),
+            mentee_capacity=tuple(map(capacity, mentees)),
+        )
 
     def places(person: Candidate) -> int:
         # Someone already in a pair on either side has used that much of their capacity.
@@ -67,8 +84,8 @@ def _balanced_split(
     mentors: list[Candidate], mentees: list[Candidate], either: list[Candidate]
 ) -> int:
     """How many of the most junior 'either' people become mentors."""
-    mentor_places = sum(c.capacity for c in mentors)
-    mentee_places = sum(c.capacity for c in mentees) + sum(c.capacity for c in either)
+    mentor_places = sum(map(capacity, mentors))
+    mentee_places = sum(map(capacity, mentees)) + sum(map(capacity, either))
     best, best_gap = 0, abs(mentor_places - mentee_places)
     for count, person in enumerate(either, start=1):
         mentor_places += person.capacity

@@ -97,7 +97,9 @@ class PairScores(Protocol):
 
     def pair_feasible(self, rows: Index, cols: Index) -> BoolMatrix: ...
 
-    def screen_block(self, rows: slice, out: Float32Matrix) -> None: ...
+    def screen_work(self, rows: int) -> Any: ...
+
+    def screen_block(self, rows: slice, out: Float32Matrix, work: Any = None) -> None: ...
 
     @property
     def ceiling(self) -> float: ...
@@ -219,6 +221,7 @@ def candidate_edges(scores: PairScores, count: int) -> tuple[Edges, Screen] | No
     levels = np.empty((height, width), dtype=np.uint8)
     block = np.empty((BLOCK_ROWS, width), dtype=np.float32)
     scaled = np.empty((BLOCK_ROWS, width), dtype=np.float32)
+    work = scores.screen_work(BLOCK_ROWS)
     keys: list[Index] = []
     block_best: list[Float32Matrix] = []
     for first in range(0, height, BLOCK_ROWS):
@@ -226,7 +229,7 @@ def candidate_edges(scores: PairScores, count: int) -> tuple[Edges, Screen] | No
         # computed below. Unacceptable pairs are 0 there: those that pass a screen are dropped
         # by the exact check.
         size = min(BLOCK_ROWS, height - first)
-        scores.screen_block(slice(first, first + size), block[:size])
+        scores.screen_block(slice(first, first + size), block[:size], work)
         # The whole groups as a view (splitting the rows copies nothing), then the rest.
         grouped = block[:size, : full * group_width].reshape(size, full, group_width)
         best = grouped.argmax(axis=2) + offsets
