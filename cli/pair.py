@@ -14,7 +14,13 @@ from temporalio.service import RPCError, RPCStatusCode
 from cli.runtime import ExitCode, cli_runtime, console, errors, fail
 from domain.state import RelationshipState
 from domain.views import pending_prompts
-from services.pairs import PairRequest, RelationshipHandle, start_relationship
+from services.errors import InvalidRequestError
+from services.pairs import (
+    PairRequest,
+    RelationshipHandle,
+    checked_relationship_id,
+    start_relationship,
+)
 from services.relationship_state import relationship_state
 from store.database import Pool
 from twoway.converter import sealer_from_settings
@@ -67,7 +73,11 @@ async def _start(request: PairRequest) -> str:
 def show(relationship_id: Annotated[str, typer.Argument(help="The relationship's id.")]) -> None:
     """Phase, mode, health and open prompts of one relationship."""
     try:
-        asyncio.run(_show(relationship_id))
+        # Checked before anything is reached: a mistyped id is the input's fault, not a service's.
+        asyncio.run(_show(checked_relationship_id(relationship_id)))
+    except InvalidRequestError as invalid:
+        reasons = "; ".join(message for _, message in invalid.problems)
+        raise fail("invalid relationship:", reasons, ExitCode.INVALID) from None
     except RPCError as error:
         if error.status == RPCStatusCode.NOT_FOUND:
             raise fail("unknown relationship:", relationship_id, ExitCode.INVALID) from None

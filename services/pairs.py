@@ -8,10 +8,13 @@ workflow, and the id itself reveals nobody.
 
 from __future__ import annotations
 
+import re
+
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from services.errors import InvalidRequestError
 from store.database import Pool
 from store.people import availability_by_id
 from workflows import search_attributes as attrs
@@ -29,15 +32,31 @@ RelationshipHandle = WorkflowHandle[RelationshipWorkflow, RelationshipOutcome]
 __all__ = [
     "PairRequest",
     "RelationshipHandle",
+    "checked_relationship_id",
     "relationship_handle",
     "relationship_id",
     "start_relationship",
 ]
 
 
+# Every relationship id this service builds (`relationship_id`: `rel-<programme>-<hash>`) matches;
+# what does not can name no relationship. The server would answer an empty or malformed id with
+# an error nobody can act on ("WorkflowId is not set on request").
+_RELATIONSHIP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,254}$")
+
+
+def checked_relationship_id(given: str) -> str:
+    """`given` when it can be a relationship's id; an InvalidRequestError says so otherwise."""
+    if not _RELATIONSHIP_ID.match(given):
+        raise InvalidRequestError([("relationship", "not a relationship id")])
+    return given
+
+
 def relationship_handle(client: Client, relationship_id: str) -> RelationshipHandle:
     """A typed handle, so updates and queries are checked against the workflow's own methods."""
-    return client.get_workflow_handle_for(RelationshipWorkflow.run, relationship_id)
+    return client.get_workflow_handle_for(
+        RelationshipWorkflow.run, checked_relationship_id(relationship_id)
+    )
 
 
 async def with_availability(pool: Pool, request: PairRequest) -> PairRequest:

@@ -96,3 +96,20 @@ async def test_answer_exit_codes_tell_done_invalid_and_refused(
     )  # fmt: skip
     assert from_file.code == 0, from_file.stderr
     assert "phase now onboarding" in from_file.stdout
+
+
+@pytest.mark.parametrize("mistyped", ["", "rel with spaces", "rel/with/slashes"])
+async def test_a_mistyped_relationship_id_is_invalid_input_in_every_command(
+    cli_env: dict[str, str], mistyped: str
+) -> None:
+    # The server would answer such an id with an error nobody can act on (a traceback here).
+    commands = [
+        ("pair", "show", mistyped),
+        ("answer", mistyped, "consent:mentor", "--person", MENTOR, "--set", "decision=accept"),
+        ("participant", "resume", mistyped, "--as", MENTOR),
+    ]
+    for command in commands:
+        run = await twoway(cli_env, *command)
+        assert run.code == 2, (command, run.stderr)
+        assert "not a relationship id" in run.stderr
+        assert "Traceback" not in run.stderr
