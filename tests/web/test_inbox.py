@@ -132,3 +132,17 @@ async def test_a_nul_character_in_an_answer_is_refused_beside_its_field(
     response = await anonymous.post(path, data={"decision": "decline", "reason": "x\x00y"})
     assert response.status_code == 422
     assert "NUL character" in response.text
+
+
+async def test_a_link_to_a_malformed_relationship_id_finds_nothing_for_its_holder(
+    anonymous: httpx.AsyncClient, link_signer: LinkSigner
+) -> None:
+    # The same page as an unknown relationship: an id no relationship can have names nothing.
+    pages = [
+        f"{inbox(link_signer, MENTOR)}/relationships/rel%20x",
+        f"{inbox(link_signer, MENTOR)}/relationships/rel%20x/prompts/consent%3Amentor",
+    ]
+    for path in pages:
+        page = await anonymous.get(path)
+        assert page.status_code == 404, (path, page.text)
+        assert "nothing for you here" in page.text

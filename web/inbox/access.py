@@ -14,6 +14,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from delivery.links import LinkTokenError
 from domain.prompts import Prompt
 from domain.state import RelationshipState
+from services.errors import InvalidRequestError
 from services.pairs import RelationshipHandle
 from services.relationship_state import relationship_state
 from store.erasure import is_erased
@@ -58,6 +59,9 @@ async def relationship_of(
         handle, state = await relationship_state(
             services.client, services.pool, services.sealer, relationship_id
         )
+    except InvalidRequestError:
+        # An id no relationship can have: the same answer as an unknown one.
+        raise RefusedError(404, NOT_YOURS) from None
     except RPCError as error:
         if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
             raise RefusedError(404, NOT_YOURS) from None

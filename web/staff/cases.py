@@ -9,6 +9,7 @@ from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.state import Escalation, Meeting, MeetingStatus, RelationshipState
+from services.errors import InvalidRequestError
 from services.participant_notes import ParticipantNote, participant_notes
 from services.relationship_state import relationship_state
 from services.staff import AuditEntry, audit_stream, audit_trail
@@ -126,6 +127,9 @@ async def relationship_for_staff(
         handle, state = await relationship_state(
             services.client, services.pool, services.sealer, relationship_id
         )
+    except InvalidRequestError:
+        # An id no relationship can have: the same answer as an unknown one.
+        raise StaffRefusedError(404, NOTHING_HERE) from None
     except RPCError as error:
         if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
             raise StaffRefusedError(404, NOTHING_HERE) from None

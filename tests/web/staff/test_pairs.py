@@ -55,6 +55,22 @@ async def test_pausing_a_pair_asks_first_and_says_what_the_pair_will_see(
     assert re.search(r'id="phase">contracting<', resumed.text)
 
 
+async def test_a_malformed_pair_id_finds_nothing_like_an_unknown_one(
+    api: httpx.AsyncClient, anonymous: httpx.AsyncClient, link_signer: LinkSigner, programme: str
+) -> None:
+    await start_pair(api, programme)  # coord-1 coordinates it: their link opens the workspace
+    token = staff_token(link_signer, COORDINATOR)
+
+    async def has_a_role() -> bool:
+        return (await anonymous.get(f"/staff/{token}")).status_code == 200
+
+    await wait_for(has_a_role, what="coord-1's role from the pair")
+    for path in (f"/staff/{token}/pairs/rel%20x", f"/staff/{token}/pairs/rel-unknown-pair"):
+        page = await anonymous.get(path)
+        assert page.status_code == 404, (path, page.text)
+        assert "nothing for you here" in page.text
+
+
 async def test_a_coordinator_of_another_programme_cannot_act_on_the_pair(
     api: httpx.AsyncClient,
     anonymous: httpx.AsyncClient,
