@@ -7,6 +7,7 @@ juniors to teach seniors. The rule is deterministic and explainable, unlike a co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import attrgetter, is_
@@ -55,28 +56,20 @@ def split_sides(problem: MatchingProblem) -> Sides:
     mentors = sorted(mentors + either[:split], key=by_id)
     mentees = sorted(mentees + either[split:], key=by_id)
 
-    if not used:  # capacities are at least 0: every place is free
-        return Sides(
-            mentors=tuple(mentors),
-            mentees=tuple(mentees),
-            mentor_capacity=tuple(map(capacity, mentors)),
-            mentee_capacity=tuple(map(capacity, mentees)),
-        )
-
     def places(person: Candidate) -> int:
         # Someone already in a pair on either side has used that much of their capacity.
-        if not used:
-            return max(0, person.capacity)
         taken = used.get((person.person_id, Side.MENTOR), 0) + used.get(
             (person.person_id, Side.MENTEE), 0
         )
         return max(0, person.capacity - taken)
 
+    # With nobody paired yet every place is free (capacities are at least 0): read in C.
+    free: Callable[[Candidate], int] = places if used else capacity
     return Sides(
         mentors=tuple(mentors),
         mentees=tuple(mentees),
-        mentor_capacity=tuple(places(c) for c in mentors),
-        mentee_capacity=tuple(places(c) for c in mentees),
+        mentor_capacity=tuple(map(free, mentors)),
+        mentee_capacity=tuple(map(free, mentees)),
     )
 
 
